@@ -1,0 +1,101 @@
+package io.earthmover.config;
+
+import static io.earthmover.config.ConfigKey.bool;
+import static io.earthmover.config.ConfigKey.decimal;
+import static io.earthmover.config.ConfigKey.intList;
+import static io.earthmover.config.ConfigKey.integer;
+import static io.earthmover.config.ConfigKey.longValue;
+import static io.earthmover.config.ConfigKey.nonEmpty;
+import static io.earthmover.config.ConfigKey.oneOf;
+import static io.earthmover.config.ConfigKey.string;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Every earthmover configuration key with its default. The README's configuration table is
+ * checked against this list by a test. Keys under {@code kafka.} are not listed here: they go to
+ * the Kafka clients unchanged (see {@link KafkaKeys}).
+ */
+public final class ConfigKeys {
+    private ConfigKeys() {
+    }
+
+    public static final String KAFKA_PREFIX = "kafka.";
+    public static final String DEFAULT_BOOTSTRAP = "127.0.0.1:9092";
+
+    // topics
+    public static final ConfigKey<String> TOPIC_INPUT = nonEmpty("topics.input", "events-in", "Topic of input events");
+    public static final ConfigKey<String> TOPIC_SCORES = nonEmpty("topics.scores", "anomaly-scores", "Topic the scorer writes scores to");
+    public static final ConfigKey<String> TOPIC_DLQ = nonEmpty("topics.dlq", "events-dlq", "Dead-letter topic for rejected records");
+    public static final ConfigKey<String> TOPIC_TRAIN = nonEmpty("topics.train", "events-train", "Default topic the trainer reads normal data from");
+    public static final ConfigKey<String> TOPIC_MODELS = nonEmpty("topics.models", "models", "Compacted topic of model bundles (key = model name)");
+    public static final ConfigKey<Integer> TOPIC_PARTITIONS = integer("topics.partitions", 3, 1, 10_000, "Partitions of topics earthmover creates");
+    public static final ConfigKey<Integer> TOPIC_REPLICATION = integer("topics.replication.factor", 1, 1, 32, "Replication factor of topics earthmover creates");
+    public static final ConfigKey<Integer> TOPIC_MODELS_MAX_BYTES = integer("topics.models.max.message.bytes", 16 << 20, 1 << 20, 1 << 30, "max.message.bytes of the models topic (bundles are larger than events)");
+    public static final ConfigKey<Boolean> TOPIC_CREATE = bool("topics.create", true, "Create missing topics at start-up");
+
+    // records
+    public static final ConfigKey<Integer> RECORD_MAX_BYTES = integer("record.max.bytes", 1 << 20, 64, 64 << 20, "Largest accepted record value; larger ones go to the DLQ as TOO_LARGE");
+
+    // embedded broker
+    public static final ConfigKey<Integer> BROKER_PORT = integer("broker.port", 9092, 0, 65535, "Port of the embedded broker (0 picks a free port)");
+    public static final ConfigKey<String> BROKER_DATA_DIR = string("broker.data.dir", "", "Data directory of the embedded broker; empty means a fresh temporary directory deleted on exit");
+
+    // metrics and health
+    public static final ConfigKey<String> METRICS_HOST = nonEmpty("metrics.host", "127.0.0.1", "Address the /metrics and /health HTTP server binds to (0.0.0.0 in containers)");
+    public static final ConfigKey<Integer> METRICS_PORT = integer("metrics.port", 9400, 0, 65535, "Port of the /metrics and /health HTTP server (0 picks a free port)");
+
+    // featurisation (used when training; a model carries its own)
+    public static final ConfigKey<Integer> FEATURES_WINDOW = integer("features.window", 1, 1, 1024, "Records per key concatenated into one critic input (shingle length)");
+    public static final ConfigKey<Boolean> FEATURES_DIFFERENCES = bool("features.differences", false, "Add first differences between consecutive records to the shingle");
+    public static final ConfigKey<String> FEATURES_NORMALISER = oneOf("features.normaliser", "standard", List.of("standard", "robust"), "Per-feature scaling: mean/std or median/IQR");
+
+    // training
+    public static final ConfigKey<Integer> TRAIN_ITERATIONS = integer("train.iterations", 2000, 1, 10_000_000, "Maximum generator iterations");
+    public static final ConfigKey<Integer> TRAIN_BATCH = integer("train.batch.size", 256, 2, 1 << 16, "Mini-batch size");
+    public static final ConfigKey<Integer> TRAIN_CRITIC_STEPS = integer("train.critic.steps", 5, 1, 100, "Critic steps per generator step (n_critic)");
+    public static final ConfigKey<Double> TRAIN_LAMBDA = decimal("train.gp.lambda", 10.0, 0.0, 1e6, "Gradient-penalty weight lambda");
+    public static final ConfigKey<Double> TRAIN_LR = decimal("train.learning.rate", 1e-4, 1e-8, 1.0, "Adam learning rate");
+    public static final ConfigKey<Double> TRAIN_BETA1 = decimal("train.adam.beta1", 0.0, 0.0, 0.999999, "Adam beta1");
+    public static final ConfigKey<Double> TRAIN_BETA2 = decimal("train.adam.beta2", 0.9, 0.0, 0.999999, "Adam beta2");
+    public static final ConfigKey<Long> TRAIN_SEED = longValue("train.seed", 42L, Long.MIN_VALUE, Long.MAX_VALUE, "Seed of initialisation, sampling and holdout split");
+    public static final ConfigKey<Integer> TRAIN_LATENT = integer("train.latent.size", 16, 1, 4096, "Generator latent size");
+    public static final ConfigKey<int[]> TRAIN_GEN_HIDDEN = intList("train.generator.hidden", "128,128", "Generator hidden layer sizes");
+    public static final ConfigKey<int[]> TRAIN_CRITIC_HIDDEN = intList("train.critic.hidden", "128,128", "Critic hidden layer sizes");
+    public static final ConfigKey<Boolean> TRAIN_LAYER_NORM = bool("train.critic.layer.norm", false, "Layer norm in the critic's hidden layers");
+    public static final ConfigKey<Integer> TRAIN_PATIENCE = integer("train.early.stop.patience", 200, 0, 10_000_000, "Stop after this many iterations without improvement of the smoothed Wasserstein estimate (0 = never)");
+    public static final ConfigKey<Double> TRAIN_HOLDOUT = decimal("train.holdout.fraction", 0.2, 0.01, 0.9, "Share of normal rows held out for calibration");
+    public static final ConfigKey<Integer> TRAIN_MAX_ROWS = integer("train.max.rows", 200_000, 100, 100_000_000, "Reservoir size: most rows kept in memory for training");
+    public static final ConfigKey<Double> CALIBRATION_QUANTILE = decimal("calibration.threshold.quantile", 0.995, 0.5, 0.999999, "Holdout quantile of the anomaly threshold");
+    public static final ConfigKey<Integer> ATTRIBUTION_TOP_K = integer("attribution.top.k", 3, 0, 64, "Features listed in topFeatures of each score");
+
+    private static final Map<String, ConfigKey<?>> ALL = new LinkedHashMap<>();
+
+    static {
+        for (ConfigKey<?> k : List.of(TOPIC_INPUT, TOPIC_SCORES, TOPIC_DLQ, TOPIC_TRAIN, TOPIC_MODELS, TOPIC_PARTITIONS,
+                TOPIC_REPLICATION, TOPIC_MODELS_MAX_BYTES, TOPIC_CREATE, RECORD_MAX_BYTES, BROKER_PORT, BROKER_DATA_DIR,
+                METRICS_HOST, METRICS_PORT, FEATURES_WINDOW, FEATURES_DIFFERENCES, FEATURES_NORMALISER,
+                TRAIN_ITERATIONS, TRAIN_BATCH, TRAIN_CRITIC_STEPS, TRAIN_LAMBDA, TRAIN_LR, TRAIN_BETA1, TRAIN_BETA2,
+                TRAIN_SEED, TRAIN_LATENT, TRAIN_GEN_HIDDEN, TRAIN_CRITIC_HIDDEN, TRAIN_LAYER_NORM, TRAIN_PATIENCE,
+                TRAIN_HOLDOUT, TRAIN_MAX_ROWS, CALIBRATION_QUANTILE, ATTRIBUTION_TOP_K)) {
+            register(k);
+        }
+    }
+
+    static void register(ConfigKey<?> k) {
+        if (ALL.put(k.name(), k) != null) {
+            throw new IllegalStateException("duplicate key " + k.name());
+        }
+    }
+
+    public static Optional<ConfigKey<?>> find(String name) {
+        return Optional.ofNullable(ALL.get(name));
+    }
+
+    public static List<ConfigKey<?>> all() {
+        return List.copyOf(ALL.values());
+    }
+}

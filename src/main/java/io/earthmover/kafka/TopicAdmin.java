@@ -1,0 +1,72 @@
+package io.earthmover.kafka;
+
+import io.earthmover.config.ConfigKeys;
+import io.earthmover.config.EarthmoverConfig;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Creates the product's topics: input, scores, DLQ, training, and the compacted models topic. */
+public final class TopicAdmin {
+    private static final Logger LOG = LoggerFactory.getLogger(TopicAdmin.class);
+    private final EarthmoverConfig config;
+
+    public TopicAdmin(EarthmoverConfig config) {
+        this.config = config;
+    }
+
+    /** The topics earthmover needs, with their settings. */
+    public List<NewTopic> productTopics() {
+        int partitions = config.get(ConfigKeys.TOPIC_PARTITIONS);
+        short rf = config.get(ConfigKeys.TOPIC_REPLICATION).shortValue();
+        List<NewTopic> topics = new ArrayList<>();
+        for (var key : List.of(ConfigKeys.TOPIC_INPUT, ConfigKeys.TOPIC_SCORES, ConfigKeys.TOPIC_DLQ, ConfigKeys.TOPIC_TRAIN)) {
+            topics.add(new NewTopic(config.get(key), partitions, rf)
+                    .configs(Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, String.valueOf(EmbeddedKafkaBroker.MAX_MESSAGE_BYTES))));
+        }
+        // one partition: a model name's bundles stay in order, and compaction keeps the latest per name
+        topics.add(new NewTopic(config.get(ConfigKeys.TOPIC_MODELS), 1, rf).configs(Map.of(
+                TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT,
+                TopicConfig.MAX_MESSAGE_BYTES_CONFIG, String.valueOf(config.get(ConfigKeys.TOPIC_MODELS_MAX_BYTES)),
+                TopicConfig.MIN_COMPACTION_LAG_MS_CONFIG, "0")));
+        return topics;
+    }
+
+    /** Creates whichever product topics are missing; returns the names it created. */
+    public Set<String> ensureTopics() {
+        Map<String, Object> props = KafkaProps.admin(config);
+        try (Admin admin = Admin.create(props)) {
+            Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
+            List<NewTopic> missing = productTopics().stream().filter(t -> !existing.contains(t.name())).toList();
+            if (missing.isEmpty()) {
+                return Set.of();
+            }
+            try {
+                admin.createTopics(missing).all().get(30, TimeUnit.SECONDS);
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof TopicExistsException)) {
+                    throw e;
+                }
+            }
+            Set<String> names = new java.util.TreeSet<>();
+            missing.forEach(t -> names.add(t.name()));
+            LOG.info("created topics {}", names);
+            return names;
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("cannot create topics on " + config.bootstrapServers() + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+}

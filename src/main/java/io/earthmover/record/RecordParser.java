@@ -1,0 +1,299 @@
+package io.earthmover.record;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import com.fasterxml.jackson.core.json.JsonReadFeature;
+import java.io.IOException;
+import java.time.DateTimeException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.Arrays;
+
+/**
+ * Turns the bytes of an {@code events-in} record into a {@link ParseResult}: exactly one of
+ * accepted or rejected with an {@link ErrorCode}. Pure and thread-safe; no exception escapes.
+ *
+ * <p>Syntax wins over meaning: a record that is both truncated and holds a NaN is
+ * {@code MALFORMED_JSON}, so the code does not depend on where the damage happens to be.
+ * Unknown top-level fields are ignored, so producers may wrap extra metadata around a record.
+ */
+public final class RecordParser {
+    /** Default size limit of one record value: 1 MiB. */
+    public static final int DEFAULT_MAX_BYTES = 1 << 20;
+    /** Default JSON nesting limit; a valid record needs 2 levels. */
+    public static final int DEFAULT_MAX_DEPTH = 32;
+
+    private final JsonFactory factory;
+    private final int maxBytes;
+
+    public RecordParser() {
+        this(DEFAULT_MAX_BYTES, DEFAULT_MAX_DEPTH);
+    }
+
+    public RecordParser(int maxBytes, int maxDepth) {
+        if (maxBytes <= 0 || maxDepth < 2) {
+            throw new IllegalArgumentException("maxBytes must be > 0 and maxDepth >= 2");
+        }
+        this.maxBytes = maxBytes;
+        this.factory = JsonFactory.builder()
+                // NaN/Infinity literals parse, so that they can be rejected as NON_FINITE, not as syntax
+                .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+                .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+                .streamReadConstraints(StreamReadConstraints.builder()
+                        .maxNestingDepth(maxDepth)
+                        .maxStringLength(maxBytes)
+                        .maxNumberLength(1000)
+                        .build())
+                .build();
+    }
+
+    public int maxBytes() {
+        return maxBytes;
+    }
+
+    /**
+     * Parses one record value.
+     *
+     * @param value          the Kafka record value, possibly null
+     * @param kafkaTimestamp the Kafka record timestamp, used when the record has no {@code ts}
+     */
+    public ParseResult parse(byte[] value, long kafkaTimestamp) {
+        if (value == null) {
+            return ParseResult.rejected(ErrorCode.NULL_VALUE, "record value is null");
+        }
+        if (value.length == 0) {
+            return ParseResult.rejected(ErrorCode.EMPTY_PAYLOAD, "record value is empty");
+        }
+        if (value.length > maxBytes) {
+            return ParseResult.rejected(ErrorCode.TOO_LARGE,
+                    "record is " + value.length + " bytes, the limit is " + maxBytes);
+        }
+        if (!Utf8.isValid(value)) {
+            return ParseResult.rejected(ErrorCode.INVALID_UTF8, "record is not valid UTF-8");
+        }
+        try (JsonParser p = factory.createParser(value)) {
+            return new Reader(p, kafkaTimestamp).read();
+        } catch (StreamConstraintsException e) {
+            return constraint(e);
+        } catch (JsonProcessingException e) {
+            String m = e.getOriginalMessage();
+            if (m != null && m.startsWith("Duplicate field")) {
+                return ParseResult.rejected(ErrorCode.DUPLICATE_FIELD, shorten(m));
+            }
+            return ParseResult.rejected(ErrorCode.MALFORMED_JSON, shorten(m));
+        } catch (IOException | RuntimeException e) {
+            // the parser reads a byte array, so this is a malformed-input path inside Jackson
+            return ParseResult.rejected(ErrorCode.MALFORMED_JSON, shorten(String.valueOf(e.getMessage())));
+        } catch (StackOverflowError e) {
+            return ParseResult.rejected(ErrorCode.TOO_DEEP, "nesting too deep");
+        }
+    }
+
+    private static ParseResult constraint(StreamConstraintsException e) {
+        String m = String.valueOf(e.getOriginalMessage());
+        if (m.contains("depth")) {
+            return ParseResult.rejected(ErrorCode.TOO_DEEP, shorten(m));
+        }
+        return ParseResult.rejected(ErrorCode.TOO_LARGE, shorten(m));
+    }
+
+    private static String shorten(String m) {
+        if (m == null) {
+            return "unparseable";
+        }
+        return m.length() <= 200 ? m : m.substring(0, 200) + "...";
+    }
+
+    /** Per-call state: the first semantic problem is remembered, syntax is still checked to the end. */
+    private static final class Reader {
+        private final JsonParser p;
+        private final long kafkaTimestamp;
+        private ErrorCode problem;
+        private String problemMessage;
+        private String id;
+        private Long ts;
+        private boolean sawFeatures;
+        private String[] names;
+        private double[] values = new double[16];
+        private int count;
+
+        Reader(JsonParser p, long kafkaTimestamp) {
+            this.p = p;
+            this.kafkaTimestamp = kafkaTimestamp;
+        }
+
+        ParseResult read() throws IOException {
+            JsonToken t = p.nextToken();
+            if (t != JsonToken.START_OBJECT) {
+                skipValue(t);
+                expectEnd();
+                return ParseResult.rejected(ErrorCode.NOT_AN_OBJECT,
+                        "top-level JSON value must be an object, got " + describe(t));
+            }
+            while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
+                String field = p.currentName();
+                JsonToken v = p.nextToken();
+                switch (field) {
+                    case "features" -> readFeatures(v);
+                    case "ts" -> readTs(v);
+                    case "id" -> readId(v);
+                    default -> skipValue(v);
+                }
+            }
+            if (t != JsonToken.END_OBJECT) {
+                return ParseResult.rejected(ErrorCode.MALFORMED_JSON, "unexpected " + describe(t));
+            }
+            expectEnd();
+            if (problem != null) {
+                return ParseResult.rejected(problem, problemMessage);
+            }
+            if (!sawFeatures) {
+                return ParseResult.rejected(ErrorCode.MISSING_FEATURES, "no 'features' field");
+            }
+            if (count == 0) {
+                return ParseResult.rejected(ErrorCode.MISSING_FEATURES, "'features' is empty");
+            }
+            double[] vals = Arrays.copyOf(values, count);
+            String[] nm = names == null ? null : Arrays.copyOf(names, count);
+            return new ParseResult.Accepted(new ParsedRecord(id, ts == null ? kafkaTimestamp : ts, nm, vals));
+        }
+
+        private void expectEnd() throws IOException {
+            JsonToken extra = p.nextToken();
+            if (extra != null) {
+                throw new com.fasterxml.jackson.core.JsonParseException(p, "trailing content after the JSON value");
+            }
+        }
+
+        private void flag(ErrorCode code, String message) {
+            if (problem == null) {
+                problem = code;
+                problemMessage = message;
+            }
+        }
+
+        private void readFeatures(JsonToken v) throws IOException {
+            sawFeatures = true;
+            if (v == JsonToken.START_OBJECT) {
+                names = new String[16];
+                JsonToken t;
+                while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
+                    String name = p.currentName();
+                    JsonToken nv = p.nextToken();
+                    add(name, nv);
+                }
+                if (t != JsonToken.END_OBJECT) {
+                    throw new com.fasterxml.jackson.core.JsonParseException(p, "unexpected " + describe(t));
+                }
+            } else if (v == JsonToken.START_ARRAY) {
+                JsonToken t;
+                while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
+                    if (t == null) {
+                        throw new com.fasterxml.jackson.core.JsonParseException(p, "unexpected end of input");
+                    }
+                    add(null, t);
+                }
+            } else {
+                skipValue(v);
+                flag(ErrorCode.WRONG_TYPE, "'features' must be an object or an array, got " + describe(v));
+            }
+        }
+
+        private void add(String name, JsonToken v) throws IOException {
+            String where = name == null ? "features[" + count + "]" : "features." + name;
+            if (v != JsonToken.VALUE_NUMBER_INT && v != JsonToken.VALUE_NUMBER_FLOAT) {
+                skipValue(v);
+                flag(ErrorCode.WRONG_TYPE, where + " must be a number, got " + describe(v));
+                return;
+            }
+            double d = p.getDoubleValue();
+            if (!Double.isFinite(d)) {
+                flag(ErrorCode.NON_FINITE, where + " is not finite: " + p.getText());
+                return;
+            }
+            if (count == values.length) {
+                values = Arrays.copyOf(values, count * 2);
+                if (names != null) {
+                    names = Arrays.copyOf(names, count * 2);
+                }
+            }
+            if (names != null) {
+                names[count] = name;
+            }
+            values[count++] = d + 0.0; // folds -0.0 into 0.0
+        }
+
+        private void readTs(JsonToken v) throws IOException {
+            if (v == JsonToken.VALUE_NUMBER_INT) {
+                if (p.getNumberType() == JsonParser.NumberType.BIG_INTEGER) {
+                    flag(ErrorCode.INVALID_TIMESTAMP, "'ts' out of range: " + p.getText());
+                    return;
+                }
+                long l = p.getLongValue();
+                if (l < 0) {
+                    flag(ErrorCode.INVALID_TIMESTAMP, "'ts' must not be negative: " + l);
+                    return;
+                }
+                ts = l;
+            } else if (v == JsonToken.VALUE_STRING) {
+                String s = p.getText();
+                try {
+                    ts = parseIso(s);
+                } catch (DateTimeException | ArithmeticException e) {
+                    flag(ErrorCode.INVALID_TIMESTAMP, "'ts' is not epoch millis or ISO-8601: " + shorten(s));
+                }
+            } else {
+                skipValue(v);
+                flag(ErrorCode.INVALID_TIMESTAMP, "'ts' must be epoch millis or an ISO-8601 string, got " + describe(v));
+            }
+        }
+
+        private static long parseIso(String s) {
+            try {
+                return Instant.parse(s).toEpochMilli();
+            } catch (DateTimeException e) {
+                return OffsetDateTime.parse(s).toInstant().toEpochMilli();
+            }
+        }
+
+        private void readId(JsonToken v) throws IOException {
+            if (v == JsonToken.VALUE_STRING || v == JsonToken.VALUE_NUMBER_INT) {
+                id = p.getText();
+            } else if (v != JsonToken.VALUE_NULL) {
+                skipValue(v);
+                flag(ErrorCode.WRONG_TYPE, "'id' must be a string or an integer, got " + describe(v));
+            }
+        }
+
+        private void skipValue(JsonToken v) throws IOException {
+            if (v == null) {
+                throw new com.fasterxml.jackson.core.JsonParseException(p, "unexpected end of input");
+            }
+            if (v == JsonToken.START_OBJECT || v == JsonToken.START_ARRAY) {
+                p.skipChildren();
+                if (p.currentToken() == null) {
+                    throw new com.fasterxml.jackson.core.JsonParseException(p, "unexpected end of input");
+                }
+            }
+        }
+
+        private static String describe(JsonToken t) {
+            if (t == null) {
+                return "end of input";
+            }
+            return switch (t) {
+                case START_OBJECT -> "an object";
+                case START_ARRAY -> "an array";
+                case VALUE_STRING -> "a string";
+                case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> "a number";
+                case VALUE_TRUE, VALUE_FALSE -> "a boolean";
+                case VALUE_NULL -> "null";
+                default -> t.name();
+            };
+        }
+    }
+}
