@@ -38,5 +38,7 @@ public enum ErrorCode {
     /** Kafka Streams could not deserialise the record (handler of last resort). */
     DESERIALIZATION_ERROR,
     /** An unexpected processing failure (handler of last resort; a bug if it is ever seen). */
-    PROCESSING_ERROR
+    PROCESSING_ERROR,
+    /** Kafka refused an output record (counted and logged; handler of last resort). */
+    PRODUCTION_ERROR
 }

@@ -1,0 +1,108 @@
+package io.earthmover.score;
+
+import io.earthmover.features.Featuriser;
+import io.earthmover.model.ScoreResult;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Writes one {@code anomaly-scores} value. Hand-written rather than through an ObjectMapper because
+ * it runs once per record on the hot path; the field set is the README's contract. Not thread-safe:
+ * one per processor.
+ */
+public final class ScoreJson {
+    private final StringBuilder sb = new StringBuilder(256);
+
+    /** A scored record. */
+    public byte[] scored(String id, long ts, ScoreResult r, double threshold, String model, Featuriser f,
+            long scoredAt, boolean late) {
+        begin(id, ts);
+        sb.append(",\"score\":");
+        number(r.score);
+        sb.append(",\"critic\":");
+        number(r.critic);
+        sb.append(",\"threshold\":");
+        number(threshold);
+        sb.append(",\"anomaly\":").append(r.anomaly);
+        sb.append(",\"model\":");
+        string(model);
+        sb.append(",\"topFeatures\":[");
+        for (int i = 0; i < r.topCount; i++) {
+            if (i > 0) {
+                sb.append(',');
+            }
+            sb.append("{\"feature\":");
+            string(f.inputName(r.topInput[i]));
+            sb.append(",\"contribution\":");
+            number(r.topContribution[i]);
+            sb.append('}');
+        }
+        sb.append("],\"scoredAt\":").append(scoredAt);
+        sb.append(",\"warmingUp\":false");
+        if (late) {
+            sb.append(",\"late\":true");
+        }
+        sb.append('}');
+        return bytes();
+    }
+
+    /** A record that could not be scored yet: its key's window is filling up, or it came too late to place. */
+    public byte[] unscored(String id, long ts, double threshold, String model, long scoredAt, boolean late) {
+        begin(id, ts);
+        sb.append(",\"score\":null,\"critic\":null,\"threshold\":");
+        number(threshold);
+        sb.append(",\"anomaly\":false,\"model\":");
+        string(model);
+        sb.append(",\"topFeatures\":[],\"scoredAt\":").append(scoredAt);
+        sb.append(",\"warmingUp\":").append(!late);
+        if (late) {
+            sb.append(",\"late\":true");
+        }
+        sb.append('}');
+        return bytes();
+    }
+
+    private void begin(String id, long ts) {
+        sb.setLength(0);
+        sb.append("{\"id\":");
+        if (id == null) {
+            sb.append("null");
+        } else {
+            string(id);
+        }
+        sb.append(",\"ts\":").append(ts);
+    }
+
+    private byte[] bytes() {
+        return sb.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    private void number(double d) {
+        if (Double.isFinite(d)) {
+            sb.append(d);
+        } else {
+            sb.append("null");
+        }
+    }
+
+    private void string(String s) {
+        sb.append('"');
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            switch (c) {
+                case '"' -> sb.append("\\\"");
+                case '\\' -> sb.append("\\\\");
+                case '\n' -> sb.append("\\n");
+                case '\r' -> sb.append("\\r");
+                case '\t' -> sb.append("\\t");
+                default -> {
+                    if (c < 0x20) {
+                        sb.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        sb.append(c);
+                    }
+                }
+            }
+        }
+        sb.append('"');
+    }
+}

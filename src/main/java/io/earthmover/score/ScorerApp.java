@@ -1,0 +1,212 @@
+package io.earthmover.score;
+
+import io.earthmover.config.ConfigKeys;
+import io.earthmover.config.EarthmoverConfig;
+import io.earthmover.kafka.KafkaProps;
+import io.earthmover.kafka.TopicAdmin;
+import io.earthmover.metrics.MetricsServer;
+import io.earthmover.metrics.ScorerMetrics;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.Topology;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The scoring service: topics, model sources, the Kafka Streams application and the HTTP
+ * endpoints. Records wait in Kafka until a model is loaded: Streams is started only then
+ * (the topology would dead-letter a record that meets no model as {@code NO_MODEL}, but with this
+ * order none does), and {@code /health/ready} is false meanwhile.
+ */
+public final class ScorerApp implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ScorerApp.class);
+    /** Room for the largest record the embedded broker accepts, so a huge bad record can still be dead-lettered. */
+    static final int MAX_REQUEST_BYTES = 33 << 20;
+
+    private final EarthmoverConfig config;
+    private final PrometheusMeterRegistry registry;
+    private final ScorerMetrics metrics;
+    private final ModelHolder holder;
+    private final DriftTracker drift;
+    private final WindowKeys windowKeys = new WindowKeys();
+    private final List<AutoCloseable> closeables = new ArrayList<>();
+    private volatile KafkaStreams streams;
+    private volatile boolean closed;
+    private MetricsServer server;
+
+    public ScorerApp(EarthmoverConfig config, PrometheusMeterRegistry registry) {
+        this.config = config;
+        this.registry = registry;
+        this.metrics = new ScorerMetrics(registry);
+        this.holder = new ModelHolder(config.get(ConfigKeys.SCORER_MODEL_NAME), metrics);
+        this.drift = new DriftTracker(Clock.systemUTC(), config.get(ConfigKeys.SCORER_DRIFT_WINDOW));
+        holder.onSwap(b -> drift.reset(b.holdoutCriticMean()));
+        metrics.driftGauge(drift::drift);
+        metrics.windowKeysGauge(windowKeys::total);
+    }
+
+    /** The Kafka Streams configuration: a pure function of the earthmover configuration. */
+    public static Properties streamsProperties(EarthmoverConfig c, ScorerMetrics metrics) {
+        Properties p = new Properties();
+        // throughput defaults a user's kafka.* settings may override
+        p.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), MAX_REQUEST_BYTES);
+        p.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 5);
+        p.put(StreamsConfig.producerPrefix(ProducerConfig.BATCH_SIZE_CONFIG), 128 * 1024);
+        p.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "lz4");
+        p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, c.get(ConfigKeys.SCORER_COMMIT_INTERVAL));
+        p.putAll(c.kafkaProperties());
+        p.put(StreamsConfig.APPLICATION_ID_CONFIG, c.get(ConfigKeys.SCORER_APP_ID));
+        p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, c.get(ConfigKeys.SCORER_THREADS));
+        p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, c.get(ConfigKeys.SCORER_GUARANTEE));
+        String stateDir = c.get(ConfigKeys.SCORER_STATE_DIR);
+        if (!stateDir.isEmpty()) {
+            p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir);
+        }
+        p.put(StreamsConfig.DEFAULT_KEY_SERDE_CLASS_CONFIG, Serdes.ByteArraySerde.class);
+        p.put(StreamsConfig.DEFAULT_VALUE_SERDE_CLASS_CONFIG, Serdes.ByteArraySerde.class);
+        p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, ErrorHandlers.Deserialization.class);
+        p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, ErrorHandlers.Processing.class);
+        p.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, ErrorHandlers.Production.class);
+        p.put(ErrorHandlers.DLQ_TOPIC, c.get(ConfigKeys.TOPIC_DLQ));
+        if (metrics != null) {
+            p.put(ErrorHandlers.METRICS, metrics);
+        }
+        return p;
+    }
+
+    public Topology topology() {
+        return ScoringTopology.build(ScorerSettings.from(config), holder, metrics, drift, windowKeys, Clock.systemUTC());
+    }
+
+    /**
+     * Starts the HTTP endpoints and model sources, waits until a model is loaded (or
+     * {@code modelWait} passes: then throws), and starts Kafka Streams.
+     */
+    public void start(Duration modelWait) {
+        bindJvmMetrics();
+        server = new MetricsServer(config.get(ConfigKeys.METRICS_HOST), config.get(ConfigKeys.METRICS_PORT), registry,
+                this::ready, this::readyDetail);
+        closeables.add(server);
+        LOG.info("metrics and health on {}/metrics", server.url());
+        if (config.get(ConfigKeys.TOPIC_CREATE)) {
+            new TopicAdmin(config).ensureTopics();
+        }
+        String source = config.get(ConfigKeys.SCORER_MODEL_SOURCE);
+        if (!source.equals("topic")) {
+            String file = config.get(ConfigKeys.SCORER_MODEL_FILE);
+            if (file.isEmpty() || !Files.isRegularFile(Path.of(file))) {
+                throw new IllegalArgumentException("configuration key 'scorer.model.file': '" + file
+                        + "' is not a readable file (scorer.model.source=" + source + ")");
+            }
+            closeables.add(new FileModelSource(Path.of(file), holder).start());
+        }
+        if (!source.equals("file")) {
+            closeables.add(new ModelWatcher(KafkaProps.consumer(config), config.get(ConfigKeys.TOPIC_MODELS), holder).start());
+        }
+        awaitModel(modelWait);
+        KafkaStreams ks = new KafkaStreams(topology(), streamsProperties(config, metrics));
+        ks.setUncaughtExceptionHandler(e -> {
+            LOG.error("stream thread failed; replacing it", e);
+            return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+        });
+        new KafkaStreamsMetrics(ks).bindTo(registry);
+        streams = ks;
+        ks.start();
+        LOG.info("scorer started: {} -> {} / {} (application.id {}, {} thread(s), {})", config.get(ConfigKeys.TOPIC_INPUT),
+                config.get(ConfigKeys.TOPIC_SCORES), config.get(ConfigKeys.TOPIC_DLQ), config.get(ConfigKeys.SCORER_APP_ID),
+                config.get(ConfigKeys.SCORER_THREADS), config.get(ConfigKeys.SCORER_GUARANTEE));
+    }
+
+    private void awaitModel(Duration wait) {
+        long deadline = System.nanoTime() + wait.toNanos();
+        if (!holder.hasModel()) {
+            LOG.info("waiting for model '{}' ({}); records wait in Kafka until one is loaded",
+                    holder.modelName(), config.get(ConfigKeys.SCORER_MODEL_SOURCE));
+        }
+        while (!holder.hasModel() && !closed) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("no valid model '" + holder.modelName() + "' arrived within " + wait);
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for a model", e);
+            }
+        }
+    }
+
+    private void bindJvmMetrics() {
+        new JvmMemoryMetrics().bindTo(registry);
+        new JvmGcMetrics().bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ClassLoaderMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        new UptimeMetrics().bindTo(registry);
+    }
+
+    public boolean ready() {
+        KafkaStreams ks = streams;
+        return ks != null && ks.state() == KafkaStreams.State.RUNNING && holder.hasModel();
+    }
+
+    private String readyDetail() {
+        KafkaStreams ks = streams;
+        ModelHolder.Loaded m = holder.current();
+        return "streams=" + (ks == null ? "NOT_STARTED" : ks.state()) + " model=" + (m == null ? "none" : m.version());
+    }
+
+    public ModelHolder holder() {
+        return holder;
+    }
+
+    public ScorerMetrics metrics() {
+        return metrics;
+    }
+
+    public KafkaStreams streams() {
+        return streams;
+    }
+
+    public int httpPort() {
+        return server.port();
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        KafkaStreams ks = streams;
+        if (ks != null) {
+            ks.close(Duration.ofSeconds(30));
+        }
+        for (int i = closeables.size() - 1; i >= 0; i--) {
+            try {
+                closeables.get(i).close();
+            } catch (Exception e) {
+                LOG.warn("closing {}: {}", closeables.get(i), e.toString());
+            }
+        }
+    }
+
+    /** For tests: the holder's bundle source can also be fed directly. */
+    public ModelHolder.Outcome offer(byte[] bundle, String source) {
+        return holder.offer(bundle, source);
+    }
+}

@@ -1,0 +1,37 @@
+package io.earthmover.score;
+
+import io.earthmover.metrics.ScorerMetrics;
+import java.time.Clock;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * Builds the scoring topology: a pure function of its arguments, called by the scorer and by the
+ * tests alike. One source ({@code events-in}), one processor with the per-key window store (a
+ * persistent store with a changelog, so windows survive restarts and rebalances), two sinks
+ * ({@code anomaly-scores}, {@code events-dlq}). Keys and values stay bytes end to end: nothing
+ * can fail to deserialise, and dead letters keep the original bytes.
+ */
+public final class ScoringTopology {
+    public static final String SOURCE = "events-source";
+    public static final String PROCESSOR = "score";
+    public static final String WINDOW_STORE = "earthmover-windows";
+    public static final String SCORES_SINK = "scores-sink";
+    public static final String DLQ_SINK = "dlq-sink";
+
+    private ScoringTopology() {
+    }
+
+    public static Topology build(ScorerSettings s, ModelHolder holder, ScorerMetrics metrics, DriftTracker drift,
+            WindowKeys windowKeys, Clock clock) {
+        Topology t = new Topology();
+        t.addSource(SOURCE, Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer(), s.inputTopic());
+        t.addProcessor(PROCESSOR, () -> new ScoringProcessor(s, holder, metrics, drift, windowKeys, clock), SOURCE);
+        t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(WINDOW_STORE), Serdes.Bytes(),
+                Serdes.ByteArray()).withCachingEnabled(), PROCESSOR);
+        t.addSink(SCORES_SINK, s.scoresTopic(), Serdes.ByteArray().serializer(), Serdes.ByteArray().serializer(), PROCESSOR);
+        t.addSink(DLQ_SINK, s.dlqTopic(), Serdes.ByteArray().serializer(), Serdes.ByteArray().serializer(), PROCESSOR);
+        return t;
+    }
+}

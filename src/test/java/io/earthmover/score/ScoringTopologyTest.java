@@ -1,0 +1,246 @@
+package io.earthmover.score;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.earthmover.config.EarthmoverConfig;
+import io.earthmover.metrics.ScorerMetrics;
+import io.earthmover.record.ErrorCode;
+import io.earthmover.testutil.TestBundles;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.test.TestRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ScoringTopologyTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final List<String> NAMES = List.of("cpu", "mem");
+
+    @TempDir
+    Path stateDir;
+
+    private TopologyTestDriver driver;
+    private TestInputTopic<byte[], byte[]> in;
+    private TestOutputTopic<byte[], byte[]> scores;
+    private TestOutputTopic<byte[], byte[]> dlq;
+    private ScorerMetrics metrics;
+    private ModelHolder holder;
+    private DriftTracker drift;
+
+    private void start(Map<String, String> overrides) {
+        EarthmoverConfig cfg = EarthmoverConfig.of(overrides);
+        metrics = new ScorerMetrics(new SimpleMeterRegistry());
+        holder = new ModelHolder("default", metrics);
+        drift = new DriftTracker(Clock.systemUTC(), 10);
+        holder.onSwap(b -> drift.reset(b.holdoutCriticMean()));
+        Properties p = ScorerApp.streamsProperties(cfg, metrics);
+        p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+        Clock fixed = Clock.fixed(Instant.ofEpochMilli(2_000_000_000_000L), ZoneOffset.UTC);
+        driver = new TopologyTestDriver(ScoringTopology.build(ScorerSettings.from(cfg), holder, metrics, drift, new WindowKeys(), fixed), p);
+        in = driver.createInputTopic("events-in", new ByteArraySerializer(), new ByteArraySerializer());
+        scores = driver.createOutputTopic("anomaly-scores", new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        dlq = driver.createOutputTopic("events-dlq", new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    }
+
+    @AfterEach
+    void close() {
+        if (driver != null) {
+            driver.close();
+        }
+    }
+
+    private void load(String version, int window) {
+        assertThat(holder.offer(TestBundles.bundle(version, NAMES, true, window), "test"))
+                .isInstanceOf(ModelHolder.Swapped.class);
+    }
+
+    private void send(String key, String json, long ts) {
+        in.pipeInput(new TestRecord<>(key == null ? null : key.getBytes(UTF_8), json == null ? null : json.getBytes(UTF_8), Instant.ofEpochMilli(ts)));
+    }
+
+    private static String rec(String id, long ts, double cpu, double mem) {
+        return "{\"id\":\"" + id + "\",\"ts\":" + ts + ",\"features\":{\"cpu\":" + cpu + ",\"mem\":" + mem + "}}";
+    }
+
+    private List<JsonNode> readScores() throws Exception {
+        List<JsonNode> out = new ArrayList<>();
+        for (var r : scores.readRecordsToList()) {
+            out.add(JSON.readTree(r.value()));
+        }
+        return out;
+    }
+
+    @Test
+    void scoresAValidRecordWithItsKeyAndModelVersion() throws Exception {
+        start(Map.of());
+        load("v1", 1);
+        send("host-1", rec("r1", 1000, 0.1, 0.2), 1000);
+        var out = scores.readRecord();
+        assertThat(new String(out.key(), UTF_8)).isEqualTo("host-1");
+        JsonNode j = JSON.readTree(out.value());
+        assertThat(j.get("id").asText()).isEqualTo("r1");
+        assertThat(j.get("ts").asLong()).isEqualTo(1000);
+        assertThat(j.get("model").asText()).isEqualTo("v1");
+        assertThat(j.get("score").asDouble()).isBetween(0.0, 1.0);
+        assertThat(j.get("critic").isNumber()).isTrue();
+        assertThat(j.get("threshold").isNumber()).isTrue();
+        assertThat(j.get("anomaly").isBoolean()).isTrue();
+        assertThat(j.get("topFeatures").get(0).get("feature").asText()).isIn("cpu", "mem");
+        assertThat(j.get("scoredAt").asLong()).isEqualTo(2_000_000_000_000L);
+        assertThat(j.get("warmingUp").asBoolean()).isFalse();
+        assertThat(dlq.isEmpty()).isTrue();
+        assertThat(metrics.scoredCount()).isEqualTo(1);
+    }
+
+    @Test
+    void sendsEveryBadRecordToTheDlqWithItsCodeAndSource() throws Exception {
+        start(Map.of("record.max.bytes", "200"));
+        send("k", rec("no-model", 1, 1, 1), 1);
+        load("v1", 1);
+        Map<String, ErrorCode> bad = new java.util.LinkedHashMap<>();
+        bad.put(null, ErrorCode.NULL_VALUE);
+        bad.put("", ErrorCode.EMPTY_PAYLOAD);
+        bad.put("{\"features\":{\"cpu\":1,\"mem\":2},\"pad\":\"" + "x".repeat(300) + "\"}", ErrorCode.TOO_LARGE);
+        bad.put("{\"features\":", ErrorCode.MALFORMED_JSON);
+        bad.put("[1,2]", ErrorCode.NOT_AN_OBJECT);
+        bad.put("{\"x\":" + "[".repeat(40) + "]".repeat(40) + ",\"features\":[1,2]}", ErrorCode.TOO_DEEP);
+        bad.put("{\"features\":{\"cpu\":1,\"cpu\":2}}", ErrorCode.DUPLICATE_FIELD);
+        bad.put("{\"id\":\"x\"}", ErrorCode.MISSING_FEATURES);
+        bad.put("{\"features\":{\"cpu\":\"1\",\"mem\":2}}", ErrorCode.WRONG_TYPE);
+        bad.put("{\"features\":{\"cpu\":NaN,\"mem\":2}}", ErrorCode.NON_FINITE);
+        bad.put("{\"ts\":\"soon\",\"features\":{\"cpu\":1,\"mem\":2}}", ErrorCode.INVALID_TIMESTAMP);
+        bad.put("{\"features\":{\"cpu\":1,\"mem\":2,\"disk\":3}}", ErrorCode.UNKNOWN_FEATURE);
+        bad.put("{\"features\":{\"cpu\":1}}", ErrorCode.MISSING_FEATURES);
+        bad.put("{\"features\":[1,2]}", ErrorCode.WRONG_TYPE);
+        for (var e : bad.entrySet()) {
+            send("k", e.getKey(), 5);
+        }
+        in.pipeInput("k".getBytes(UTF_8), new byte[] {'{', (byte) 0xFF, '}'});
+        var out = dlq.readRecordsToList();
+        assertThat(out).hasSize(bad.size() + 2);
+        List<ErrorCode> expected = new ArrayList<>();
+        expected.add(ErrorCode.NO_MODEL);
+        expected.addAll(bad.values());
+        expected.add(ErrorCode.INVALID_UTF8);
+        for (int i = 0; i < out.size(); i++) {
+            TestRecord<byte[], byte[]> r = out.get(i);
+            assertThat(DeadLetters.header(r.headers(), DeadLetters.ERROR_CODE)).as("record %d", i).isEqualTo(expected.get(i).name());
+            assertThat(DeadLetters.header(r.headers(), DeadLetters.ERROR_MESSAGE)).isNotBlank();
+            assertThat(DeadLetters.header(r.headers(), DeadLetters.SOURCE_TOPIC)).isEqualTo("events-in");
+            assertThat(DeadLetters.header(r.headers(), DeadLetters.SOURCE_PARTITION)).isEqualTo("0");
+            assertThat(DeadLetters.header(r.headers(), DeadLetters.SOURCE_OFFSET)).isEqualTo(String.valueOf(i));
+            assertThat(new String(r.key(), UTF_8)).isEqualTo("k");
+        }
+        // original bytes unchanged
+        String malformed = "{\"features\":";
+        assertThat(out.stream().map(r -> r.value() == null ? null : new String(r.value(), UTF_8))).contains(malformed);
+        assertThat(out.get(1).value()).isNull();
+        assertThat(scores.isEmpty()).isTrue();
+        assertThat(metrics.count(ErrorCode.MISSING_FEATURES)).isEqualTo(2);
+        assertThat(metrics.inCount()).isEqualTo(out.size());
+    }
+
+    @Test
+    void windowsPerKeyWithWarmUpAndOutOfOrderRecords() throws Exception {
+        start(Map.of("scorer.late.tolerance.ms", "1000"));
+        load("w3", 3);
+        send("a", rec("a1", 1000, 1, 1), 1000);
+        send("b", rec("b1", 1000, 5, 5), 1000);
+        send("a", rec("a2", 2000, 1, 1), 2000);
+        send("a", rec("a3", 3000, 1, 1), 3000);
+        send("b", rec("b2", 2000, 5, 5), 2000);
+        send("a", rec("a4-late", 2500, 1, 1), 2500); // 500 ms behind: placed between a2 and a3
+        send("a", rec("a5-too-late", 500, 1, 1), 3100); // 2.5 s behind: not placed
+        send(null, rec("n1", 1, 0, 0), 1);
+        List<JsonNode> out = readScores();
+        assertThat(out).extracting(j -> j.get("id").asText())
+                .containsExactly("a1", "b1", "a2", "a3", "b2", "a4-late", "a5-too-late", "n1");
+        assertThat(out).extracting(j -> j.get("warmingUp").asBoolean())
+                .containsExactly(true, true, true, false, true, false, false, true);
+        assertThat(out.get(3).get("score").isNumber()).isTrue();
+        JsonNode late = out.get(5);
+        assertThat(late.get("late").asBoolean()).isTrue();
+        assertThat(late.get("score").isNumber()).as("placed late record is scored on the window ending at it").isTrue();
+        JsonNode tooLate = out.get(6);
+        assertThat(tooLate.get("late").asBoolean()).isTrue();
+        assertThat(tooLate.get("score").isNull()).isTrue();
+        // the windows hold raw vectors per key: b's window is separate from a's
+        assertThat(out.get(4).get("score").isNull()).isTrue();
+        send("b", rec("b3", 3000, 5, 5), 3000);
+        JsonNode b3 = readScores().get(0);
+        assertThat(b3.get("warmingUp").asBoolean()).isFalse();
+        assertThat(b3.get("critic").asDouble()).as("b's critic sees b's values, far from the origin")
+                .isLessThan(out.get(3).get("critic").asDouble());
+        assertThat(dlq.isEmpty()).isTrue();
+    }
+
+    @Test
+    void swapsModelsMidStreamWithoutLosingOrRepeatingRecords() throws Exception {
+        start(Map.of());
+        load("v1", 1);
+        for (int i = 0; i < 50; i++) {
+            send("k" + i % 3, rec("r" + i, i, 0.1, 0.2), i);
+            if (i == 24) {
+                load("v2", 1);
+            }
+        }
+        List<JsonNode> out = readScores();
+        assertThat(out).hasSize(50);
+        assertThat(out).extracting(j -> j.get("id").asText()).doesNotHaveDuplicates();
+        assertThat(out.subList(0, 25)).allMatch(j -> j.get("model").asText().equals("v1"));
+        assertThat(out.subList(25, 50)).allMatch(j -> j.get("model").asText().equals("v2"));
+        assertThat(metrics.swapCount()).isEqualTo(2);
+    }
+
+    @Test
+    void refusesInvalidModelsWhileTheCurrentOneKeepsServing() throws Exception {
+        start(Map.of());
+        load("good", 1);
+        assertThat(holder.offer(new byte[] {1, 2, 3}, "test")).isInstanceOf(ModelHolder.Refused.class);
+        assertThat(holder.offer(new byte[0], "test")).isInstanceOf(ModelHolder.Refused.class);
+        assertThat(holder.offer(null, "test")).isInstanceOf(ModelHolder.Refused.class);
+        var other = holder.offer(TestBundles.bundle("other-features", List.of("cpu", "disk"), true, 1), "test");
+        assertThat(other).isInstanceOf(ModelHolder.Refused.class);
+        assertThat(((ModelHolder.Refused) other).reason()).isEqualTo("incompatible");
+        var otherWindow = holder.offer(TestBundles.bundle("other-window", NAMES, true, 4), "test");
+        assertThat(((ModelHolder.Refused) otherWindow).reason()).isEqualTo("incompatible");
+        assertThat(holder.offer(TestBundles.bundle("good", NAMES, true, 1), "test")).isInstanceOf(ModelHolder.Unchanged.class);
+        send("k", rec("after", 1, 0.1, 0.1), 1);
+        assertThat(readScores()).singleElement().satisfies(j -> assertThat(j.get("model").asText()).isEqualTo("good"));
+        assertThat(metrics.modelRejectedCount("tombstone")).isEqualTo(1);
+        assertThat(metrics.modelRejectedCount("empty")).isEqualTo(1);
+        assertThat(metrics.modelRejectedCount("incompatible")).isEqualTo(2);
+        assertThat(metrics.swapCount()).isEqualTo(1);
+    }
+
+    @Test
+    void windowStoreIsBackedByAChangelogTopic() throws Exception {
+        start(Map.of());
+        load("w2", 2);
+        send("a", rec("a1", 1000, 1, 1), 1000);
+        send("a", rec("a2", 2000, 1, 1), 2000);
+        assertThat(driver.producedTopicNames()).contains("earthmover-scorer-" + ScoringTopology.WINDOW_STORE + "-changelog");
+        var store = driver.<org.apache.kafka.common.utils.Bytes, byte[]>getKeyValueStore(ScoringTopology.WINDOW_STORE);
+        WindowHistory h = new WindowHistory(3, 2);
+        h.load(store.get(org.apache.kafka.common.utils.Bytes.wrap("a".getBytes(UTF_8))));
+        assertThat(h.count()).isEqualTo(2);
+        assertThat(h.newestTs()).isEqualTo(2000);
+    }
+}
