@@ -50,10 +50,6 @@ public final class ModelBundle {
         }
     }
 
-    public ModelManifest manifest() {
-        return new ModelManifest(java.util.Map.of("wasserstein", 0.5));
-    }
-
     public String version() {
         return version;
     }
