@@ -1,0 +1,287 @@
+package io.earthmover.model;
+
+import java.util.Arrays;
+import java.util.Random;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.scalar.LeakyReLU;
+import org.nd4j.linalg.api.ops.impl.transforms.gradient.LeakyReLUBp;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * A multilayer perceptron on ND4J: LeakyReLU hidden layers, linear output, no normalisation
+ * layers. Layer {@code l} computes {@code h[l] W[l] + b[l]} with {@code W[l]} of shape
+ * {@code sizes[l] x sizes[l+1]}. Besides the usual backward pass it has the backward pass of the
+ * input gradient ("backward of the backward"), which the WGAN-GP penalty needs and SameDiff
+ * cannot derive. Because LeakyReLU' is piecewise constant, the input gradient is linear in the
+ * weights between kinks, so the biases get no penalty gradient (almost everywhere).
+ *
+ * <p>Not thread-safe: the training thread owns it. The data type of the weights (float for
+ * training, double for the gradient tests) is the data type of all computation.
+ */
+public final class Mlp {
+    public static final double DEFAULT_SLOPE = 0.2;
+
+    private final int[] sizes;
+    private final double slope;
+    private final INDArray[] w;
+    private final INDArray[] b;
+
+    private Mlp(int[] sizes, double slope, INDArray[] w, INDArray[] b) {
+        this.sizes = sizes;
+        this.slope = slope;
+        this.w = w;
+        this.b = b;
+    }
+
+    /** He-style seeded initialisation (gain for LeakyReLU; unit gain for the linear output layer), zero biases. */
+    public static Mlp init(int[] sizes, double slope, Random rng, DataType dt) {
+        checkSizes(sizes);
+        int layers = sizes.length - 1;
+        INDArray[] w = new INDArray[layers];
+        INDArray[] b = new INDArray[layers];
+        try (var ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+            for (int l = 0; l < layers; l++) {
+                int in = sizes[l];
+                int out = sizes[l + 1];
+                double gain = l < layers - 1 ? 2.0 / (1 + slope * slope) : 1.0;
+                double std = Math.sqrt(gain / in);
+                double[] v = new double[in * out];
+                for (int i = 0; i < v.length; i++) {
+                    v[i] = rng.nextGaussian() * std;
+                }
+                w[l] = Nd4j.create(v, new long[] {in, out}, 'c').castTo(dt);
+                b[l] = Nd4j.zeros(dt, 1, out);
+            }
+        }
+        return new Mlp(sizes.clone(), slope, w, b);
+    }
+
+    /** Rebuilds a network from row-major weights ({@code in x out}) and biases. */
+    public static Mlp of(int[] sizes, double slope, float[][] weights, float[][] biases, DataType dt) {
+        checkSizes(sizes);
+        int layers = sizes.length - 1;
+        if (weights.length != layers || biases.length != layers) {
+            throw new IllegalArgumentException("expected " + layers + " layers of weights and biases");
+        }
+        INDArray[] w = new INDArray[layers];
+        INDArray[] b = new INDArray[layers];
+        try (var ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+            for (int l = 0; l < layers; l++) {
+                if (weights[l].length != sizes[l] * sizes[l + 1] || biases[l].length != sizes[l + 1]) {
+                    throw new IllegalArgumentException("layer " + l + " has the wrong number of values");
+                }
+                w[l] = Nd4j.create(weights[l], new long[] {sizes[l], sizes[l + 1]}, 'c').castTo(dt);
+                b[l] = Nd4j.create(biases[l], new long[] {1, sizes[l + 1]}, 'c').castTo(dt);
+            }
+        }
+        return new Mlp(sizes.clone(), slope, w, b);
+    }
+
+    private static void checkSizes(int[] sizes) {
+        if (sizes.length < 2 || Arrays.stream(sizes).anyMatch(s -> s < 1)) {
+            throw new IllegalArgumentException("layer sizes must be at least two positive numbers: " + Arrays.toString(sizes));
+        }
+    }
+
+    public int[] sizes() {
+        return sizes.clone();
+    }
+
+    public int layers() {
+        return w.length;
+    }
+
+    public double slope() {
+        return slope;
+    }
+
+    public DataType dataType() {
+        return w[0].dataType();
+    }
+
+    public INDArray weight(int l) {
+        return w[l];
+    }
+
+    public INDArray bias(int l) {
+        return b[l];
+    }
+
+    /** Parameters in the order W0, b0, W1, b1, ... (the live arrays: updates write into them). */
+    public INDArray[] params() {
+        INDArray[] p = new INDArray[2 * w.length];
+        for (int l = 0; l < w.length; l++) {
+            p[2 * l] = w[l];
+            p[2 * l + 1] = b[l];
+        }
+        return p;
+    }
+
+    /** Zeroed detached arrays shaped like {@link #params()}, for gradients and optimiser state. */
+    public INDArray[] zerosLikeParams() {
+        INDArray[] p = params();
+        INDArray[] z = new INDArray[p.length];
+        try (var ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+            for (int i = 0; i < p.length; i++) {
+                z[i] = Nd4j.zeros(p[i].dataType(), p[i].shape());
+            }
+        }
+        return z;
+    }
+
+    public long parameterCount() {
+        long n = 0;
+        for (INDArray p : params()) {
+            n += p.length();
+        }
+        return n;
+    }
+
+    /** Deep copy (detached), e.g. to compare weights between runs. */
+    public Mlp copy() {
+        INDArray[] w2 = new INDArray[w.length];
+        INDArray[] b2 = new INDArray[b.length];
+        try (var ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+            for (int l = 0; l < w.length; l++) {
+                w2[l] = w[l].dup('c');
+                b2[l] = b[l].dup('c');
+            }
+        }
+        return new Mlp(sizes.clone(), slope, w2, b2);
+    }
+
+    /** Weights of layer l as row-major float32 ({@code in x out}). */
+    public float[] weightsAsFloats(int l) {
+        return w[l].castTo(DataType.FLOAT).dup('c').data().asFloat();
+    }
+
+    public float[] biasAsFloats(int l) {
+        return b[l].castTo(DataType.FLOAT).dup('c').data().asFloat();
+    }
+
+    /** Activations kept for the backward passes. */
+    public static final class Forward {
+        /** h[l] is the input of layer l (h[0] = x). */
+        final INDArray[] h;
+        /** a[l] is the pre-activation of hidden layer l (l < layers-1). */
+        final INDArray[] a;
+        final INDArray out;
+
+        Forward(INDArray[] h, INDArray[] a, INDArray out) {
+            this.h = h;
+            this.a = a;
+            this.out = out;
+        }
+
+        public INDArray out() {
+            return out;
+        }
+
+        public long rows() {
+            return out.rows();
+        }
+    }
+
+    /** Forward pass of a batch (rows = samples). */
+    public Forward forward(INDArray x) {
+        int layers = w.length;
+        INDArray[] h = new INDArray[layers];
+        INDArray[] a = new INDArray[layers - 1];
+        h[0] = x;
+        INDArray cur = x;
+        for (int l = 0; l < layers; l++) {
+            INDArray z = cur.mmul(w[l]).addiRowVector(b[l]);
+            if (l < layers - 1) {
+                a[l] = z;
+                cur = Nd4j.exec(new LeakyReLU(z, z.ulike(), slope));
+                h[l + 1] = cur;
+            } else {
+                cur = z;
+            }
+        }
+        return new Forward(h, a, cur);
+    }
+
+    /** Output only. */
+    public INDArray output(INDArray x) {
+        return forward(x).out;
+    }
+
+    /** Gradients at each layer's output (pre-activation), dz[layers-1] = dOut, kept for the double backward. */
+    public static final class Backward {
+        final INDArray[] dz;
+        final INDArray dx;
+
+        Backward(INDArray[] dz, INDArray dx) {
+            this.dz = dz;
+            this.dx = dx;
+        }
+
+        /** Gradient with respect to the input rows. */
+        public INDArray dx() {
+            return dx;
+        }
+    }
+
+    /**
+     * Backward pass for upstream gradient {@code dOut}. When {@code grads} is not null, adds
+     * {@code scale} times the parameter gradients into it (layout of {@link #params()}).
+     */
+    public Backward backward(Forward f, INDArray dOut, INDArray[] grads, double scale) {
+        int layers = w.length;
+        INDArray[] dz = new INDArray[layers];
+        dz[layers - 1] = dOut;
+        INDArray d = dOut;
+        for (int l = layers - 1; l >= 0; l--) {
+            if (grads != null) {
+                Nd4j.gemm(f.h[l], d, grads[2 * l], true, false, scale, 1.0);
+                grads[2 * l + 1].addi(d.sum(true, 0).muli(scale));
+            }
+            INDArray dh = Nd4j.gemm(d, w[l], false, true);
+            if (l > 0) {
+                d = leakyBp(f.a[l - 1], dh);
+                dz[l - 1] = d;
+            } else {
+                return new Backward(dz, dh);
+            }
+        }
+        throw new AssertionError();
+    }
+
+    /** Input gradient of a scalar-output network, one row per sample: d out_i / d x_i. */
+    public Backward inputGradient(Forward f) {
+        if (sizes[sizes.length - 1] != 1) {
+            throw new IllegalStateException("input gradient needs a single output");
+        }
+        INDArray ones = Nd4j.ones(dataType(), f.rows(), 1);
+        return backward(f, ones, null, 1.0);
+    }
+
+    /**
+     * Backward of the input gradient: given {@code gBar = dP/dg} for the rows' input gradients
+     * {@code g} (from {@link #inputGradient}), adds {@code scale * dP/dW} into {@code grads}.
+     * Bias gradients are zero (see the class comment) and left unchanged.
+     */
+    public void inputGradientBackward(Forward f, Backward ig, INDArray gBar, INDArray[] grads, double scale) {
+        int layers = w.length;
+        // g = dz[0] W0^T
+        Nd4j.gemm(gBar, ig.dz[0], grads[0], true, false, scale, 1.0);
+        INDArray dzBar = Nd4j.gemm(gBar, w[0], false, false);
+        for (int l = 1; l < layers; l++) {
+            // dz[l-1] = mask(a[l-1]) * dh[l],  dh[l] = dz[l] W[l]^T
+            INDArray dhBar = leakyBp(f.a[l - 1], dzBar);
+            Nd4j.gemm(dhBar, ig.dz[l], grads[2 * l], true, false, scale, 1.0);
+            if (l < layers - 1) {
+                dzBar = Nd4j.gemm(dhBar, w[l], false, false);
+            }
+        }
+    }
+
+    /** {@code u * LeakyReLU'(a)}. */
+    private INDArray leakyBp(INDArray a, INDArray u) {
+        INDArray out = u.ulike();
+        Nd4j.exec(new LeakyReLUBp(a, u, out, slope));
+        return out;
+    }
+}

@@ -1,0 +1,430 @@
+package io.earthmover.model;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.earthmover.features.FeatureSchema;
+import io.earthmover.features.Featuriser;
+import io.earthmover.features.Normaliser;
+import io.earthmover.model.InvalidModelException.Reason;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.HexFormat;
+import java.util.Random;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
+import java.util.zip.ZipOutputStream;
+import org.nd4j.linalg.api.buffer.DataType;
+
+/**
+ * A trained model as one zip: {@code manifest.json} ({@link ModelManifest}) and
+ * {@code weights.bin} (the critic's weights as little-endian float32). The manifest's
+ * {@code sha256} covers the weights followed by the manifest's compact JSON without the
+ * {@code sha256} field, so neither can change unnoticed. Loading checks format version,
+ * checksum, schema, shapes and finiteness and refuses anything else. Immutable and thread-safe;
+ * scorers come from {@link #newScorer(int)}.
+ */
+public final class ModelBundle {
+    public static final int FORMAT_VERSION = 1;
+    public static final String MANIFEST_ENTRY = "manifest.json";
+    public static final String WEIGHTS_ENTRY = "weights.bin";
+    public static final String WEIGHTS_FORMAT = "float32-le";
+    /** Bigger entries are refused, so a hostile zip cannot exhaust memory. */
+    static final long MAX_ENTRY_BYTES = 512L << 20;
+    private static final String SHA_FIELD = "sha256";
+    private static final DateTimeFormatter VERSION_TIME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+            .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
+
+    private final ModelManifest manifest;
+    private final byte[] zip;
+    private final float[][] weights;
+    private final float[][] biases;
+    private final PlainCritic critic;
+    private final FeatureSchema schema;
+    private final Featuriser featuriser;
+    private final Calibration calibration;
+    private final float[] baseline;
+    private final Instant createdAt;
+
+    private ModelBundle(ModelManifest m, byte[] zip, float[][] w, float[][] b, FeatureSchema schema,
+                        Featuriser featuriser, Calibration calibration, Instant createdAt) {
+        this.manifest = m;
+        this.zip = zip;
+        this.weights = w;
+        this.biases = b;
+        this.schema = schema;
+        this.featuriser = featuriser;
+        this.calibration = calibration;
+        this.createdAt = createdAt;
+        this.critic = new PlainCritic(m.architecture().critic(), m.architecture().leakyReluSlope(), w, b);
+        double[] base = m.calibration().attributionBaseline();
+        this.baseline = new float[base.length];
+        for (int i = 0; i < base.length; i++) {
+            baseline[i] = (float) base[i];
+        }
+    }
+
+    /** A new unique model version id: {@code yyyyMMdd-HHmmss-<8 hex>} (UTC). */
+    public static String newVersionId(Instant at, Random random) {
+        return VERSION_TIME.format(at) + "-" + String.format("%08x", random.nextInt());
+    }
+
+    /**
+     * Builds a bundle from a manifest (its {@code sha256} is ignored and computed here) and the
+     * critic's weights (per layer: row-major {@code in x out}) and biases; validates it like a load.
+     */
+    public static ModelBundle create(ModelManifest manifest, float[][] weights, float[][] biases) throws InvalidModelException {
+        int floats = 0;
+        for (int l = 0; l < weights.length; l++) {
+            floats += weights[l].length + biases[l].length;
+        }
+        ByteBuffer buf = ByteBuffer.allocate(floats * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        for (int l = 0; l < weights.length; l++) {
+            for (float v : weights[l]) {
+                buf.putFloat(v);
+            }
+            for (float v : biases[l]) {
+                buf.putFloat(v);
+            }
+        }
+        byte[] wbytes = buf.array();
+        ObjectNode tree = JSON.valueToTree(manifest.withSha256(null));
+        tree.remove(SHA_FIELD);
+        String sum = checksum(wbytes, tree);
+        tree.put(SHA_FIELD, sum);
+        try {
+            byte[] mbytes = JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(tree);
+            ByteArrayOutputStream out = new ByteArrayOutputStream(wbytes.length + mbytes.length + 512);
+            try (ZipOutputStream z = new ZipOutputStream(out)) {
+                z.putNextEntry(new ZipEntry(MANIFEST_ENTRY));
+                z.write(mbytes);
+                z.closeEntry();
+                z.putNextEntry(new ZipEntry(WEIGHTS_ENTRY));
+                z.write(wbytes);
+                z.closeEntry();
+            }
+            return fromBytes(out.toByteArray());
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot write bundle in memory", e);
+        }
+    }
+
+    public static ModelBundle read(Path file) throws InvalidModelException, IOException {
+        return fromBytes(Files.readAllBytes(file));
+    }
+
+    /** Parses and validates a bundle; every failure is an {@link InvalidModelException} with a reason. */
+    public static ModelBundle fromBytes(byte[] zip) throws InvalidModelException {
+        if (zip == null || zip.length == 0) {
+            throw new InvalidModelException(Reason.FORMAT, "the bundle is empty");
+        }
+        byte[] mbytes = null;
+        byte[] wbytes = null;
+        try (ZipInputStream in = new ZipInputStream(new ByteArrayInputStream(zip))) {
+            ZipEntry e;
+            while ((e = in.getNextEntry()) != null) {
+                if (e.getName().equals(MANIFEST_ENTRY)) {
+                    mbytes = readEntry(in, e.getName());
+                } else if (e.getName().equals(WEIGHTS_ENTRY)) {
+                    wbytes = readEntry(in, e.getName());
+                }
+            }
+        } catch (IOException e) {
+            throw new InvalidModelException(Reason.FORMAT, "not a readable zip (truncated or corrupted?): " + e.getMessage(), e);
+        }
+        if (mbytes == null || wbytes == null) {
+            throw new InvalidModelException(Reason.FORMAT, "the zip lacks " + (mbytes == null ? MANIFEST_ENTRY : WEIGHTS_ENTRY)
+                    + " (truncated, or not a model bundle)");
+        }
+        JsonNode tree;
+        try {
+            tree = JSON.readTree(mbytes);
+        } catch (IOException e) {
+            throw new InvalidModelException(Reason.FORMAT, MANIFEST_ENTRY + " is not valid JSON: " + e.getMessage(), e);
+        }
+        if (!(tree instanceof ObjectNode obj)) {
+            throw new InvalidModelException(Reason.FORMAT, MANIFEST_ENTRY + " is not a JSON object");
+        }
+        JsonNode fv = obj.get("formatVersion");
+        if (fv == null || !fv.canConvertToInt()) {
+            throw new InvalidModelException(Reason.FORMAT, MANIFEST_ENTRY + " has no formatVersion");
+        }
+        if (fv.intValue() != FORMAT_VERSION) {
+            throw new InvalidModelException(Reason.VERSION, "format version " + fv.intValue()
+                    + " is not supported; this build reads version " + FORMAT_VERSION);
+        }
+        JsonNode sumNode = obj.get(SHA_FIELD);
+        if (sumNode == null || !sumNode.isTextual()) {
+            throw new InvalidModelException(Reason.CHECKSUM, MANIFEST_ENTRY + " has no sha256");
+        }
+        ObjectNode unsigned = obj.deepCopy();
+        unsigned.remove(SHA_FIELD);
+        String expected = checksum(wbytes, unsigned);
+        if (!expected.equalsIgnoreCase(sumNode.asText())) {
+            throw new InvalidModelException(Reason.CHECKSUM, "SHA-256 mismatch: the manifest says " + sumNode.asText()
+                    + " but weights and manifest hash to " + expected + " (the bundle was modified or corrupted)");
+        }
+        ModelManifest m;
+        try {
+            m = JSON.treeToValue(obj, ModelManifest.class);
+        } catch (JsonProcessingException e) {
+            throw new InvalidModelException(Reason.FORMAT, MANIFEST_ENTRY + " does not match the manifest format: " + e.getOriginalMessage(), e);
+        }
+        return validate(m, wbytes, zip);
+    }
+
+    private static byte[] readEntry(InputStream in, String name) throws IOException, InvalidModelException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        byte[] buf = new byte[65536];
+        long total = 0;
+        int r;
+        while ((r = in.read(buf)) > 0) {
+            total += r;
+            if (total > MAX_ENTRY_BYTES) {
+                throw new InvalidModelException(Reason.FORMAT, name + " is larger than " + MAX_ENTRY_BYTES + " bytes");
+            }
+            out.write(buf, 0, r);
+        }
+        return out.toByteArray();
+    }
+
+    private static String checksum(byte[] weights, ObjectNode unsignedManifest) {
+        try {
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            md.update(weights);
+            md.update(JSON.writeValueAsBytes(unsignedManifest));
+            return HexFormat.of().formatHex(md.digest());
+        } catch (NoSuchAlgorithmException | JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static ModelBundle validate(ModelManifest m, byte[] wbytes, byte[] zip) throws InvalidModelException {
+        if (m.version() == null || m.version().isBlank()) {
+            throw new InvalidModelException(Reason.FORMAT, "the manifest has no model version");
+        }
+        Instant created;
+        try {
+            created = Instant.parse(m.createdAt());
+        } catch (DateTimeParseException | NullPointerException e) {
+            throw new InvalidModelException(Reason.FORMAT, "createdAt '" + m.createdAt() + "' is not an ISO-8601 instant");
+        }
+        FeatureSchema schema;
+        try {
+            if (m.featureNames() == null) {
+                throw new IllegalArgumentException("featureNames is missing");
+            }
+            schema = new FeatureSchema(m.featureNames(), m.named());
+        } catch (IllegalArgumentException e) {
+            throw new InvalidModelException(Reason.SCHEMA, "feature schema: " + e.getMessage());
+        }
+        if (m.window() < 1) {
+            throw new InvalidModelException(Reason.SCHEMA, "window " + m.window() + " must be at least 1");
+        }
+        ModelManifest.NormaliserSpec ns = m.normaliser();
+        if (ns == null || ns.centre() == null || ns.scale() == null) {
+            throw new InvalidModelException(Reason.FORMAT, "the manifest has no normaliser");
+        }
+        if (ns.centre().length != schema.size() || ns.scale().length != schema.size()) {
+            throw new InvalidModelException(Reason.SHAPE, "normaliser has " + ns.centre().length + " centres and "
+                    + ns.scale().length + " scales for " + schema.size() + " features");
+        }
+        Normaliser normaliser;
+        try {
+            normaliser = Normaliser.of(ns.kind(), ns.centre(), ns.scale());
+        } catch (IllegalArgumentException e) {
+            throw new InvalidModelException(Reason.NON_FINITE, "normaliser: " + e.getMessage());
+        }
+        Featuriser featuriser = new Featuriser(schema, m.window(), m.differences(), normaliser);
+        ModelManifest.Architecture a = m.architecture();
+        if (a == null || a.critic() == null) {
+            throw new InvalidModelException(Reason.FORMAT, "the manifest has no critic architecture");
+        }
+        if (a.layerNorm()) {
+            throw new InvalidModelException(Reason.FORMAT, "critic layer norm is not supported by this build");
+        }
+        if (!WEIGHTS_FORMAT.equals(a.weightsFormat())) {
+            throw new InvalidModelException(Reason.FORMAT, "weights format '" + a.weightsFormat() + "' is not " + WEIGHTS_FORMAT);
+        }
+        int[] sizes = a.critic();
+        if (sizes.length < 2 || sizes[sizes.length - 1] != 1) {
+            throw new InvalidModelException(Reason.SHAPE, "the critic must have at least one layer and one output");
+        }
+        for (int s : sizes) {
+            if (s < 1) {
+                throw new InvalidModelException(Reason.SHAPE, "critic layer size " + s + " must be positive");
+            }
+        }
+        if (sizes[0] != featuriser.inputSize() || a.inputSize() != featuriser.inputSize()) {
+            throw new InvalidModelException(Reason.SHAPE, "critic input size " + sizes[0] + " (architecture " + a.inputSize()
+                    + ") does not match " + schema.size() + " features x window " + m.window()
+                    + (m.differences() ? " x 2 (differences)" : "") + " = " + featuriser.inputSize());
+        }
+        if (!(a.leakyReluSlope() >= 0 && a.leakyReluSlope() < 1)) {
+            throw new InvalidModelException(Reason.FORMAT, "LeakyReLU slope " + a.leakyReluSlope() + " is not in [0,1)");
+        }
+        long expected = 0;
+        for (int l = 0; l + 1 < sizes.length; l++) {
+            expected += (long) sizes[l] * sizes[l + 1] + sizes[l + 1];
+        }
+        if (wbytes.length != expected * Float.BYTES) {
+            throw new InvalidModelException(Reason.SHAPE, WEIGHTS_ENTRY + " has " + wbytes.length + " bytes; critic "
+                    + java.util.Arrays.toString(sizes) + " needs " + expected * Float.BYTES);
+        }
+        ByteBuffer buf = ByteBuffer.wrap(wbytes).order(ByteOrder.LITTLE_ENDIAN);
+        float[][] w = new float[sizes.length - 1][];
+        float[][] b = new float[sizes.length - 1][];
+        for (int l = 0; l < w.length; l++) {
+            w[l] = readFloats(buf, sizes[l] * sizes[l + 1], l);
+            b[l] = readFloats(buf, sizes[l + 1], l);
+        }
+        ModelManifest.CalibrationTable ct = m.calibration();
+        if (ct == null || ct.criticValues() == null || ct.cdf() == null || ct.attributionBaseline() == null) {
+            throw new InvalidModelException(Reason.FORMAT, "the manifest has no calibration table");
+        }
+        if (ct.attributionBaseline().length != featuriser.inputSize()) {
+            throw new InvalidModelException(Reason.SHAPE, "attribution baseline has " + ct.attributionBaseline().length
+                    + " values for " + featuriser.inputSize() + " inputs");
+        }
+        for (double v : ct.attributionBaseline()) {
+            if (!Double.isFinite(v)) {
+                throw new InvalidModelException(Reason.NON_FINITE, "attribution baseline is not finite");
+            }
+        }
+        Calibration cal;
+        try {
+            cal = Calibration.of(ct.criticValues(), ct.cdf());
+        } catch (IllegalArgumentException e) {
+            throw new InvalidModelException(Reason.NON_FINITE, "calibration: " + e.getMessage());
+        }
+        if (!(m.threshold() > 0 && m.threshold() <= 1) || !Double.isFinite(m.criticThreshold())) {
+            throw new InvalidModelException(Reason.NON_FINITE, "threshold " + m.threshold() + " / critic threshold "
+                    + m.criticThreshold() + " is not a score in (0,1] and a finite critic value");
+        }
+        return new ModelBundle(m, zip, w, b, schema, featuriser, cal, created);
+    }
+
+    private static float[] readFloats(ByteBuffer buf, int n, int layer) throws InvalidModelException {
+        float[] v = new float[n];
+        for (int i = 0; i < n; i++) {
+            v[i] = buf.getFloat();
+            if (!Float.isFinite(v[i])) {
+                throw new InvalidModelException(Reason.NON_FINITE, "critic layer " + layer + " has a non-finite weight");
+            }
+        }
+        return v;
+    }
+
+    public byte[] toBytes() {
+        return zip.clone();
+    }
+
+    /** Writes atomically (temporary file, then rename) so a reader never sees half a bundle. */
+    public void write(Path file) throws IOException {
+        Path abs = file.toAbsolutePath();
+        if (abs.getParent() != null) {
+            Files.createDirectories(abs.getParent());
+        }
+        Path tmp = Files.createTempFile(abs.getParent(), abs.getFileName().toString(), ".tmp");
+        try {
+            Files.write(tmp, zip);
+            Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    public ModelManifest manifest() {
+        return manifest;
+    }
+
+    /** The manifest as pretty-printed JSON (for {@code earthmover model inspect}). */
+    public String manifestJson() {
+        try {
+            return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(manifest);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public String version() {
+        return manifest.version();
+    }
+
+    public Instant createdAt() {
+        return createdAt;
+    }
+
+    public String sha256() {
+        return manifest.sha256();
+    }
+
+    public FeatureSchema schema() {
+        return schema;
+    }
+
+    public Featuriser featuriser() {
+        return featuriser;
+    }
+
+    public Calibration calibration() {
+        return calibration;
+    }
+
+    /** Score threshold: a record is an anomaly when its calibrated score is at least this. */
+    public double threshold() {
+        return manifest.threshold();
+    }
+
+    /** The threshold as a critic value: anomaly when D(x) is at most this. */
+    public double criticThreshold() {
+        return manifest.criticThreshold();
+    }
+
+    /** Mean critic value of the holdout; drift = this minus the mean critic value of recent live data. */
+    public double holdoutCriticMean() {
+        return manifest.metrics().holdoutCriticMean();
+    }
+
+    public double holdoutCriticStd() {
+        return manifest.metrics().holdoutCriticStd();
+    }
+
+    /** Share of holdout records flagged at {@link #threshold()} (measured at training). */
+    public double holdoutFalseAlarmRate() {
+        return manifest.metrics().holdoutFalseAlarmRate();
+    }
+
+    /** The Wasserstein estimate mean D(holdout) - mean D(generated) recorded at training. */
+    public double wasserstein() {
+        return manifest.metrics().wasserstein();
+    }
+
+    /** A plain-Java scorer reporting the {@code topK} largest attributions. Not thread-safe: one per thread. */
+    public FastScorer newScorer(int topK) {
+        return new FastScorer(critic, calibration, manifest.threshold(), baseline, topK);
+    }
+
+    /** The critic as an ND4J network (batch scoring, benchmarks, agreement tests). */
+    public Mlp nd4jCritic(DataType dt) {
+        return Mlp.of(manifest.architecture().critic(), manifest.architecture().leakyReluSlope(), weights, biases, dt);
+    }
+}

@@ -1,0 +1,97 @@
+package io.earthmover.model;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The manifest of a model bundle, stored as {@code manifest.json} (Jackson). Everything needed to
+ * featurise, score and calibrate, plus how the model was trained.
+ *
+ * @param formatVersion     bundle format; this build reads {@link ModelBundle#FORMAT_VERSION}
+ * @param version           unique model id {@code yyyyMMdd-HHmmss-<8 hex>}
+ * @param createdAt         ISO-8601 instant
+ * @param featureNames      schema order (sorted for named, f0..f{n-1} for positional)
+ * @param named             object records (true) or array records (false)
+ * @param window            records per key in one critic input
+ * @param differences       first differences appended to the window
+ * @param normaliser        per-feature centre and scale
+ * @param architecture      network shapes
+ * @param calibration       holdout critic CDF knots and the attribution baseline
+ * @param threshold         score threshold: a record is an anomaly when its score reaches it
+ * @param criticThreshold   the same threshold as a critic value (anomaly when D(x) &lt;= it)
+ * @param thresholdQuantile holdout quantile the threshold was set at (e.g. 0.995)
+ * @param training          the training configuration
+ * @param trainingData      caller's description of the data (topic, partitions, offsets, file)
+ * @param metrics           final training figures
+ * @param sha256            hex SHA-256 over weights.bin followed by this manifest without this field
+ */
+public record ModelManifest(
+        int formatVersion,
+        String version,
+        String createdAt,
+        List<String> featureNames,
+        boolean named,
+        int window,
+        boolean differences,
+        NormaliserSpec normaliser,
+        Architecture architecture,
+        CalibrationTable calibration,
+        double threshold,
+        double criticThreshold,
+        double thresholdQuantile,
+        Map<String, Object> training,
+        Map<String, Object> trainingData,
+        Metrics metrics,
+        String sha256) {
+
+    /** @param kind "standard" (mean/std) or "robust" (median/IQR) */
+    public record NormaliserSpec(String kind, double[] centre, double[] scale) {
+    }
+
+    /**
+     * @param inputSize       critic input dimension (features x window, x2 with differences)
+     * @param critic          critic layer sizes, input first, 1 last
+     * @param generator       generator layer sizes, latent first, inputSize last (not in the bundle's weights)
+     * @param layerNorm       layer norm in the critic (not supported by this build: always false)
+     * @param leakyReluSlope  negative slope of the hidden activations
+     * @param weightsFormat   {@code float32-le}: per critic layer, W row-major (in x out) then b
+     */
+    public record Architecture(int inputSize, int[] critic, int[] generator, boolean layerNorm,
+                               double leakyReluSlope, String weightsFormat) {
+    }
+
+    /**
+     * @param holdoutSize       holdout records the table was fitted on
+     * @param criticValues      ascending critic values (knots)
+     * @param cdf               empirical CDF at each knot (mid-ranks)
+     * @param attributionBaseline holdout median of every critic input
+     */
+    public record CalibrationTable(int holdoutSize, double[] criticValues, double[] cdf, double[] attributionBaseline) {
+    }
+
+    /**
+     * @param wasserstein           mean D(holdout) - mean D(generated) after training
+     * @param gradientPenalty       mean (|grad D| - 1)^2 of the last iterations
+     * @param holdoutCriticMean     mean critic value of the holdout (drift reference)
+     * @param holdoutCriticStd      its standard deviation
+     * @param generatedCriticMean   mean critic value of generated samples
+     * @param separation            (holdout mean - generated mean) / holdout std
+     * @param holdoutFalseAlarmRate share of holdout records flagged at the threshold
+     * @param iterations            generator iterations run
+     * @param durationSeconds       wall time of training
+     * @param earlyStopped          stopped because the Wasserstein estimate plateaued
+     * @param trainingSamples       critic inputs trained on
+     * @param holdoutSamples        critic inputs held out
+     */
+    public record Metrics(double wasserstein, double gradientPenalty, double holdoutCriticMean,
+                          double holdoutCriticStd, double generatedCriticMean, double separation,
+                          double holdoutFalseAlarmRate, int iterations, double durationSeconds,
+                          boolean earlyStopped, long trainingSamples, long holdoutSamples) {
+    }
+
+    ModelManifest withSha256(String sum) {
+        return new ModelManifest(formatVersion, version, createdAt, featureNames, named, window, differences,
+                normaliser, architecture, calibration, threshold, criticThreshold, thresholdQuantile, training,
+                trainingData, metrics, sum);
+    }
+}

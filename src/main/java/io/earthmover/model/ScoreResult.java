@@ -1,0 +1,32 @@
+package io.earthmover.model;
+
+/**
+ * The result of scoring one record; mutable and reused by {@link FastScorer} so scoring
+ * allocates nothing. Copy what you need before the next call.
+ */
+public final class ScoreResult {
+    /** Critic value D(x); higher means more like the training data. */
+    public double critic;
+    /** Calibrated anomaly score in [0,1]: fraction of holdout critic values above D(x). */
+    public double score;
+    /** {@code score >= threshold} of the model. */
+    public boolean anomaly;
+    /** Valid entries in {@link #topInput} and {@link #topContribution}. */
+    public int topCount;
+    /** Critic input indices (see {@code Featuriser.inputName}), largest contribution first. */
+    public final int[] topInput;
+    /** Each input's share of the critic drop D(baseline) - D(x); positive pushes towards anomalous. */
+    public final double[] topContribution;
+
+    public ScoreResult(int topK) {
+        if (topK < 0) {
+            throw new IllegalArgumentException("topK must not be negative");
+        }
+        this.topInput = new int[topK];
+        this.topContribution = new double[topK];
+    }
+
+    public int capacity() {
+        return topInput.length;
+    }
+}
