@@ -103,12 +103,7 @@ public final class ModelHolder {
     }
 
     private static double trainWasserstein(ModelBundle b) {
-        try {
-            Object w = b.manifest().metrics().get("wasserstein");
-            return w instanceof Number n ? n.doubleValue() : Double.NaN;
-        } catch (RuntimeException e) {
-            return Double.NaN;
-        }
+        return b.wasserstein();
     }
 
     /** Why {@code next} cannot take over the window state of {@code cur}, or null if it can. */

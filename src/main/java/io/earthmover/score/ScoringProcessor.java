@@ -48,7 +48,7 @@ final class ScoringProcessor implements Processor<byte[], byte[], byte[], byte[]
     private ModelHolder.Loaded cached;
     private Featuriser featuriser;
     private FastScorer scorer;
-    private final ScoreResult result = new ScoreResult();
+    private ScoreResult result;
     private float[] input;
     private double[][] window;
     private WindowHistory history;
@@ -157,6 +157,7 @@ final class ScoringProcessor implements Processor<byte[], byte[], byte[], byte[]
         cached = m;
         featuriser = m.bundle().featuriser();
         scorer = m.bundle().newScorer(settings.topK());
+        result = new ScoreResult(settings.topK());
         input = new float[featuriser.inputSize()];
         window = new double[featuriser.historyLength()][];
         // room for window-1 records beyond the window, so a late record placed among the newest still has its predecessors

@@ -66,9 +66,11 @@ class ScoringTopologyTest {
         }
     }
 
-    private void load(String version, int window) {
-        assertThat(holder.offer(TestBundles.bundle(version, NAMES, true, window), "test"))
-                .isInstanceOf(ModelHolder.Swapped.class);
+    /** Loads a model trained with the given seed and window; returns its version. */
+    private String load(long seed, int window) {
+        var b = TestBundles.bundle(NAMES, true, window, seed);
+        assertThat(holder.offer(b.toBytes(), "test")).isInstanceOf(ModelHolder.Swapped.class);
+        return b.version();
     }
 
     private void send(String key, String json, long ts) {
@@ -90,14 +92,14 @@ class ScoringTopologyTest {
     @Test
     void scoresAValidRecordWithItsKeyAndModelVersion() throws Exception {
         start(Map.of());
-        load("v1", 1);
+        String v1 = load(1, 1);
         send("host-1", rec("r1", 1000, 0.1, 0.2), 1000);
         var out = scores.readRecord();
         assertThat(new String(out.key(), UTF_8)).isEqualTo("host-1");
         JsonNode j = JSON.readTree(out.value());
         assertThat(j.get("id").asText()).isEqualTo("r1");
         assertThat(j.get("ts").asLong()).isEqualTo(1000);
-        assertThat(j.get("model").asText()).isEqualTo("v1");
+        assertThat(j.get("model").asText()).isEqualTo(v1);
         assertThat(j.get("score").asDouble()).isBetween(0.0, 1.0);
         assertThat(j.get("critic").isNumber()).isTrue();
         assertThat(j.get("threshold").isNumber()).isTrue();
@@ -113,7 +115,7 @@ class ScoringTopologyTest {
     void sendsEveryBadRecordToTheDlqWithItsCodeAndSource() throws Exception {
         start(Map.of("record.max.bytes", "200"));
         send("k", rec("no-model", 1, 1, 1), 1);
-        load("v1", 1);
+        load(1, 1);
         Map<String, ErrorCode> bad = new java.util.LinkedHashMap<>();
         bad.put(null, ErrorCode.NULL_VALUE);
         bad.put("", ErrorCode.EMPTY_PAYLOAD);
@@ -160,13 +162,13 @@ class ScoringTopologyTest {
     @Test
     void windowsPerKeyWithWarmUpAndOutOfOrderRecords() throws Exception {
         start(Map.of("scorer.late.tolerance.ms", "1000"));
-        load("w3", 3);
-        send("a", rec("a1", 1000, 1, 1), 1000);
-        send("b", rec("b1", 1000, 5, 5), 1000);
-        send("a", rec("a2", 2000, 1, 1), 2000);
-        send("a", rec("a3", 3000, 1, 1), 3000);
-        send("b", rec("b2", 2000, 5, 5), 2000);
-        send("a", rec("a4-late", 2500, 1, 1), 2500); // 500 ms behind: placed between a2 and a3
+        load(1, 3);
+        send("a", rec("a1", 1000, 0, 0), 1000);
+        send("b", rec("b1", 1000, 6, 6), 1000);
+        send("a", rec("a2", 2000, 0, 0), 2000);
+        send("a", rec("a3", 3000, 0, 0), 3000);
+        send("b", rec("b2", 2000, 6, 6), 2000);
+        send("a", rec("a4-late", 2500, 0, 0), 2500); // 500 ms behind: placed between a2 and a3
         send("a", rec("a5-too-late", 500, 1, 1), 3100); // 2.5 s behind: not placed
         send(null, rec("n1", 1, 0, 0), 1);
         List<JsonNode> out = readScores();
@@ -183,59 +185,67 @@ class ScoringTopologyTest {
         assertThat(tooLate.get("score").isNull()).isTrue();
         // the windows hold raw vectors per key: b's window is separate from a's
         assertThat(out.get(4).get("score").isNull()).isTrue();
-        send("b", rec("b3", 3000, 5, 5), 3000);
+        send("b", rec("b3", 3000, 6, 6), 3000);
         JsonNode b3 = readScores().get(0);
         assertThat(b3.get("warmingUp").asBoolean()).isFalse();
-        assertThat(b3.get("critic").asDouble()).as("b's critic sees b's values, far from the origin")
-                .isLessThan(out.get(3).get("critic").asDouble());
+        assertThat(b3.get("critic").asDouble()).as("b's window holds b's values, not a's")
+                .isNotCloseTo(out.get(3).get("critic").asDouble(), org.assertj.core.data.Offset.offset(1e-6));
         assertThat(dlq.isEmpty()).isTrue();
     }
 
     @Test
     void swapsModelsMidStreamWithoutLosingOrRepeatingRecords() throws Exception {
         start(Map.of());
-        load("v1", 1);
+        String v1 = load(1, 1);
+        String v2 = null;
         for (int i = 0; i < 50; i++) {
             send("k" + i % 3, rec("r" + i, i, 0.1, 0.2), i);
             if (i == 24) {
-                load("v2", 1);
+                v2 = load(2, 1);
             }
         }
+        final String first = v1;
+        final String second = v2;
+        assertThat(first).isNotEqualTo(second);
         List<JsonNode> out = readScores();
         assertThat(out).hasSize(50);
         assertThat(out).extracting(j -> j.get("id").asText()).doesNotHaveDuplicates();
-        assertThat(out.subList(0, 25)).allMatch(j -> j.get("model").asText().equals("v1"));
-        assertThat(out.subList(25, 50)).allMatch(j -> j.get("model").asText().equals("v2"));
+        assertThat(out.subList(0, 25)).allMatch(j -> j.get("model").asText().equals(first));
+        assertThat(out.subList(25, 50)).allMatch(j -> j.get("model").asText().equals(second));
         assertThat(metrics.swapCount()).isEqualTo(2);
     }
 
     @Test
     void refusesInvalidModelsWhileTheCurrentOneKeepsServing() throws Exception {
         start(Map.of());
-        load("good", 1);
+        String good = load(1, 1);
+        byte[] valid = TestBundles.bytes(NAMES, true, 1, 1);
+        byte[] truncated = java.util.Arrays.copyOf(valid, valid.length / 2);
+        assertThat(holder.offer(truncated, "test")).isInstanceOf(ModelHolder.Refused.class);
         assertThat(holder.offer(new byte[] {1, 2, 3}, "test")).isInstanceOf(ModelHolder.Refused.class);
         assertThat(holder.offer(new byte[0], "test")).isInstanceOf(ModelHolder.Refused.class);
         assertThat(holder.offer(null, "test")).isInstanceOf(ModelHolder.Refused.class);
-        var other = holder.offer(TestBundles.bundle("other-features", List.of("cpu", "disk"), true, 1), "test");
+        var other = holder.offer(TestBundles.bytes(List.of("cpu", "disk"), true, 1, 3), "test");
         assertThat(other).isInstanceOf(ModelHolder.Refused.class);
         assertThat(((ModelHolder.Refused) other).reason()).isEqualTo("incompatible");
-        var otherWindow = holder.offer(TestBundles.bundle("other-window", NAMES, true, 4), "test");
+        var otherWindow = holder.offer(TestBundles.bytes(NAMES, true, 4, 4), "test");
         assertThat(((ModelHolder.Refused) otherWindow).reason()).isEqualTo("incompatible");
-        assertThat(holder.offer(TestBundles.bundle("good", NAMES, true, 1), "test")).isInstanceOf(ModelHolder.Unchanged.class);
+        assertThat(holder.offer(valid, "test")).isInstanceOf(ModelHolder.Unchanged.class);
         send("k", rec("after", 1, 0.1, 0.1), 1);
-        assertThat(readScores()).singleElement().satisfies(j -> assertThat(j.get("model").asText()).isEqualTo("good"));
+        assertThat(readScores()).singleElement().satisfies(j -> assertThat(j.get("model").asText()).isEqualTo(good));
         assertThat(metrics.modelRejectedCount("tombstone")).isEqualTo(1);
         assertThat(metrics.modelRejectedCount("empty")).isEqualTo(1);
         assertThat(metrics.modelRejectedCount("incompatible")).isEqualTo(2);
+        assertThat(metrics.modelRejectedCount("format") + metrics.modelRejectedCount("checksum")).isEqualTo(2);
         assertThat(metrics.swapCount()).isEqualTo(1);
     }
 
     @Test
     void windowStoreIsBackedByAChangelogTopic() throws Exception {
         start(Map.of());
-        load("w2", 2);
-        send("a", rec("a1", 1000, 1, 1), 1000);
-        send("a", rec("a2", 2000, 1, 1), 2000);
+        load(1, 2);
+        send("a", rec("a1", 1000, 0, 0), 1000);
+        send("a", rec("a2", 2000, 0, 0), 2000);
         assertThat(driver.producedTopicNames()).contains("earthmover-scorer-" + ScoringTopology.WINDOW_STORE + "-changelog");
         var store = driver.<org.apache.kafka.common.utils.Bytes, byte[]>getKeyValueStore(ScoringTopology.WINDOW_STORE);
         WindowHistory h = new WindowHistory(3, 2);

@@ -1,17 +1,56 @@
 package io.earthmover.testutil;
 
-import java.nio.charset.StandardCharsets;
+import io.earthmover.features.FeatureSchema;
+import io.earthmover.model.ModelBundle;
+import io.earthmover.train.ModelTrainer;
+import io.earthmover.train.TrainingException;
+import io.earthmover.train.TrainingSettings;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.ConcurrentHashMap;
 
-/** Model bundles for scorer tests. */
+/**
+ * Real model bundles for scorer tests, trained quickly on a standard normal cloud (features
+ * independent, mean 0, std 1), so a point far from the origin is a clear outlier. Cached per shape
+ * and seed: training takes a second or two.
+ */
 public final class TestBundles {
+    private static final Map<String, ModelBundle> CACHE = new ConcurrentHashMap<>();
+
     private TestBundles() {
     }
 
-    /** A bundle over the given features and window whose critic falls with distance from the origin. */
-    public static byte[] bundle(String version, List<String> names, boolean named, int window) {
-        String n = String.join("\",\"", names);
-        return ("{\"version\":\"" + version + "\",\"names\":[\"" + n + "\"],\"named\":" + named + ",\"window\":" + window
-                + ",\"centre\":0.0,\"threshold\":0.99,\"createdAt\":1700000000000}").getBytes(StandardCharsets.UTF_8);
+    public static ModelBundle bundle(List<String> names, boolean named, int window, long seed) {
+        String key = names + "/" + named + "/" + window + "/" + seed;
+        return CACHE.computeIfAbsent(key, k -> train(names, named, window, seed));
+    }
+
+    public static byte[] bytes(List<String> names, boolean named, int window, long seed) {
+        return bundle(names, named, window, seed).toBytes();
+    }
+
+    private static ModelBundle train(List<String> names, boolean named, int window, long seed) {
+        FeatureSchema schema = named ? FeatureSchema.named(names) : FeatureSchema.positional(names.size());
+        Random rnd = new Random(seed);
+        List<double[][]> series = new ArrayList<>();
+        for (int s = 0; s < 4; s++) {
+            double[][] rows = new double[600][schema.size()];
+            for (double[] r : rows) {
+                for (int j = 0; j < r.length; j++) {
+                    r[j] = rnd.nextGaussian();
+                }
+            }
+            series.add(rows);
+        }
+        TrainingSettings settings = TrainingSettings.defaults().withWindow(window, false).withSeed(seed)
+                .withNetworks(4, new int[] {16, 16}, new int[] {16, 16}).withBatchSize(64).withIterations(80)
+                .withLearningRate(1e-3).withEarlyStopPatience(0);
+        try {
+            return new ModelTrainer().fit(series, schema, settings, Map.of("source", "TestBundles"), null, null).bundle();
+        } catch (TrainingException e) {
+            throw new IllegalStateException(e);
+        }
     }
 }
