@@ -76,13 +76,20 @@ public final class ConfigKeys {
     public static final ConfigKey<String> SCORER_APP_ID = nonEmpty("scorer.application.id", "earthmover-scorer", "Kafka Streams application.id (consumer group and internal topic prefix)");
     public static final ConfigKey<Integer> SCORER_THREADS = integer("scorer.stream.threads", 1, 1, 64, "Kafka Streams threads per instance; more instances scale out up to the partition count");
     public static final ConfigKey<String> SCORER_GUARANTEE = oneOf("scorer.processing.guarantee", "at_least_once", List.of("at_least_once", "exactly_once_v2"), "Kafka Streams processing guarantee");
-    public static final ConfigKey<String> SCORER_MODEL_NAME = nonEmpty("scorer.model.name", "default", "Key of this scorer's model in the models topic");
+    public static final ConfigKey<String> MODEL_NAME = nonEmpty("model.name", "default", "Key of the model in the models topic (trainer publishes it, scorer follows it)");
     public static final ConfigKey<String> SCORER_MODEL_SOURCE = oneOf("scorer.model.source", "topic", List.of("topic", "file", "both"), "Where the scorer loads models from");
     public static final ConfigKey<String> SCORER_MODEL_FILE = string("scorer.model.file", "", "Model bundle file (with source file or both); re-read when it changes");
     public static final ConfigKey<Long> SCORER_LATE_TOLERANCE = longValue("scorer.late.tolerance.ms", 60_000L, 0L, Long.MAX_VALUE, "How far behind its key's newest record a record may be and still be placed in the window in event-time order");
     public static final ConfigKey<Integer> SCORER_DRIFT_WINDOW = integer("scorer.drift.window.minutes", 10, 1, 10_080, "Span of recent scores the drift estimate averages over");
     public static final ConfigKey<String> SCORER_STATE_DIR = string("scorer.state.dir", "", "Kafka Streams state directory; empty means a directory under java.io.tmpdir");
     public static final ConfigKey<Long> SCORER_COMMIT_INTERVAL = longValue("scorer.commit.interval.ms", 1_000L, 10L, 600_000L, "Kafka Streams commit interval (also bounds exactly-once latency)");
+
+    // trainer job: quality gate and metrics push
+    public static final ConfigKey<Double> GATE_MIN_AUC = decimal("train.gate.min.auc", 0.8, 0.0, 1.0, "Quality gate: least ROC-AUC of the critic separating validation rows from synthetic anomalies");
+    public static final ConfigKey<Double> GATE_MAX_FAR = decimal("train.gate.max.far", 0.05, 0.0, 1.0, "Quality gate: most false-alarm rate at the threshold on the validation rows");
+    public static final ConfigKey<Double> GATE_TOLERANCE = decimal("train.gate.tolerance", 0.05, 0.0, 1.0, "Quality gate: how much worse than the current model (AUC lower, false-alarm rate higher) a new model may be");
+    public static final ConfigKey<Double> GATE_VALIDATION = decimal("train.gate.validation.fraction", 0.1, 0.01, 0.5, "Share of rows kept out of training for the quality gate");
+    public static final ConfigKey<String> METRICS_PUSHGATEWAY = string("metrics.pushgateway", "", "host:port of a Prometheus Pushgateway the trainer pushes its metrics to (job earthmover-train); empty = off");
 
     private static final Map<String, ConfigKey<?>> ALL = new LinkedHashMap<>();
 
@@ -93,8 +100,9 @@ public final class ConfigKeys {
                 TRAIN_ITERATIONS, TRAIN_BATCH, TRAIN_CRITIC_STEPS, TRAIN_LAMBDA, TRAIN_LR, TRAIN_BETA1, TRAIN_BETA2,
                 TRAIN_SEED, TRAIN_LATENT, TRAIN_GEN_HIDDEN, TRAIN_CRITIC_HIDDEN, TRAIN_LAYER_NORM, TRAIN_PATIENCE,
                 TRAIN_HOLDOUT, TRAIN_MAX_ROWS, CALIBRATION_QUANTILE, ATTRIBUTION_TOP_K,
-                SCORER_APP_ID, SCORER_THREADS, SCORER_GUARANTEE, SCORER_MODEL_NAME, SCORER_MODEL_SOURCE, SCORER_MODEL_FILE,
-                SCORER_LATE_TOLERANCE, SCORER_DRIFT_WINDOW, SCORER_STATE_DIR, SCORER_COMMIT_INTERVAL)) {
+                SCORER_APP_ID, SCORER_THREADS, SCORER_GUARANTEE, MODEL_NAME, SCORER_MODEL_SOURCE, SCORER_MODEL_FILE,
+                SCORER_LATE_TOLERANCE, SCORER_DRIFT_WINDOW, SCORER_STATE_DIR, SCORER_COMMIT_INTERVAL,
+                GATE_MIN_AUC, GATE_MAX_FAR, GATE_TOLERANCE, GATE_VALIDATION, METRICS_PUSHGATEWAY)) {
             register(k);
         }
     }

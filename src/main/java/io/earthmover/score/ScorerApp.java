@@ -55,7 +55,7 @@ public final class ScorerApp implements AutoCloseable {
         this.config = config;
         this.registry = registry;
         this.metrics = new ScorerMetrics(registry);
-        this.holder = new ModelHolder(config.get(ConfigKeys.SCORER_MODEL_NAME), metrics);
+        this.holder = new ModelHolder(config.get(ConfigKeys.MODEL_NAME), metrics);
         this.drift = new DriftTracker(Clock.systemUTC(), config.get(ConfigKeys.SCORER_DRIFT_WINDOW));
         holder.onSwap(b -> drift.reset(b.holdoutCriticMean()));
         metrics.driftGauge(drift::drift);

@@ -10,6 +10,6 @@ public record ScorerSettings(String inputTopic, String scoresTopic, String dlqTo
     public static ScorerSettings from(EarthmoverConfig c) {
         return new ScorerSettings(c.get(ConfigKeys.TOPIC_INPUT), c.get(ConfigKeys.TOPIC_SCORES), c.get(ConfigKeys.TOPIC_DLQ),
                 c.get(ConfigKeys.RECORD_MAX_BYTES), c.get(ConfigKeys.ATTRIBUTION_TOP_K), c.get(ConfigKeys.SCORER_LATE_TOLERANCE),
-                c.get(ConfigKeys.SCORER_MODEL_NAME));
+                c.get(ConfigKeys.MODEL_NAME));
     }
 }

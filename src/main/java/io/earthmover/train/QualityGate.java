@@ -1,0 +1,164 @@
+package io.earthmover.train;
+
+import io.earthmover.model.FastScorer;
+import io.earthmover.model.ModelBundle;
+import io.earthmover.model.ScoreResult;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+/**
+ * Decides whether a newly trained model may be published. On a validation sample the trainer never
+ * saw it measures (a) the false-alarm rate at the model's threshold and (b) the critic's ROC-AUC
+ * between the validation windows and synthetic anomalies made from them (the newest record of each
+ * window with a few features pushed 5 scale units away, in raw units of the new model's
+ * normaliser). A model that learned nothing has AUC near 0.5 and is refused. If a current model
+ * exists it is measured on the same sample and the new one may be worse by at most the tolerance.
+ */
+public final class QualityGate {
+    public static final double SHIFT_SCALE_UNITS = 5.0;
+
+    /** Limits from configuration. */
+    public record Limits(double minAuc, double maxFar, double tolerance) {
+    }
+
+    /** Measurements of one model on the validation sample. */
+    public record Measures(double auc, double falseAlarmRate) {
+    }
+
+    /** The decision, with its reasons for the log. */
+    public record Decision(boolean accepted, String reason, Measures candidate, Measures current) {
+    }
+
+    private final Limits limits;
+
+    public QualityGate(Limits limits) {
+        this.limits = limits;
+    }
+
+    public Decision decide(ModelBundle candidate, ModelBundle current, List<double[][]> validation, long seed) {
+        double w = candidate.wasserstein();
+        double sep = candidate.manifest().metrics().separation();
+        if (!Double.isFinite(w) || !Double.isFinite(sep)) {
+            return new Decision(false, "Wasserstein estimate " + w + " or separation " + sep + " is not finite", null, null);
+        }
+        if (validation.isEmpty()) {
+            return new Decision(false, "no validation windows", null, null);
+        }
+        List<double[][]> anomalies = synthesise(candidate, validation, seed);
+        Measures c = measure(candidate, validation, anomalies);
+        if (c.auc() < limits.minAuc()) {
+            return new Decision(false, String.format("AUC %.3f against synthetic anomalies is below train.gate.min.auc %.3f",
+                    c.auc(), limits.minAuc()), c, null);
+        }
+        if (c.falseAlarmRate() > limits.maxFar()) {
+            return new Decision(false, String.format("false-alarm rate %.4f is above train.gate.max.far %.4f",
+                    c.falseAlarmRate(), limits.maxFar()), c, null);
+        }
+        if (current == null) {
+            return new Decision(true, String.format("AUC %.3f, false-alarm rate %.4f; no current model", c.auc(), c.falseAlarmRate()), c, null);
+        }
+        if (!current.schema().equals(candidate.schema())
+                || current.featuriser().historyLength() != candidate.featuriser().historyLength()) {
+            return new Decision(true, "current model has other features or window: not comparable, the new one stands alone", c, null);
+        }
+        Measures old = measure(current, validation, anomalies);
+        if (c.auc() < old.auc() - limits.tolerance()) {
+            return new Decision(false, String.format("AUC %.3f is worse than the current model's %.3f by more than %.3f",
+                    c.auc(), old.auc(), limits.tolerance()), c, old);
+        }
+        if (c.falseAlarmRate() > old.falseAlarmRate() + limits.tolerance()) {
+            return new Decision(false, String.format("false-alarm rate %.4f is worse than the current model's %.4f by more than %.3f",
+                    c.falseAlarmRate(), old.falseAlarmRate(), limits.tolerance()), c, old);
+        }
+        return new Decision(true, String.format("AUC %.3f (current %.3f), false-alarm rate %.4f (current %.4f)",
+                c.auc(), old.auc(), c.falseAlarmRate(), old.falseAlarmRate()), c, old);
+    }
+
+    static List<double[][]> synthesise(ModelBundle candidate, List<double[][]> validation, long seed) {
+        Random r = new Random(seed);
+        double[] scale = candidate.manifest().normaliser().scale();
+        List<double[][]> out = new ArrayList<>(validation.size());
+        for (double[][] w : validation) {
+            double[][] a = new double[w.length][];
+            for (int i = 0; i < w.length; i++) {
+                a[i] = w[i].clone();
+            }
+            double[] last = a[a.length - 1];
+            int k = 1 + r.nextInt(Math.min(3, last.length));
+            for (int j = 0; j < k; j++) {
+                int f = r.nextInt(last.length);
+                last[f] += (r.nextBoolean() ? 1 : -1) * SHIFT_SCALE_UNITS * scale[f];
+            }
+            out.add(a);
+        }
+        return out;
+    }
+
+    static Measures measure(ModelBundle b, List<double[][]> normal, List<double[][]> anomalies) {
+        FastScorer s = b.newScorer(0);
+        ScoreResult r = new ScoreResult(0);
+        float[] in = new float[b.featuriser().inputSize()];
+        int h = b.featuriser().historyLength();
+        double[] cn = new double[normal.size()];
+        int alarms = 0;
+        for (int i = 0; i < normal.size(); i++) {
+            b.featuriser().featurise(tail(normal.get(i), h), in);
+            s.score(in, r);
+            cn[i] = r.critic;
+            alarms += r.anomaly ? 1 : 0;
+        }
+        double[] ca = new double[anomalies.size()];
+        for (int i = 0; i < anomalies.size(); i++) {
+            b.featuriser().featurise(tail(anomalies.get(i), h), in);
+            s.score(in, r);
+            ca[i] = r.critic;
+        }
+        return new Measures(auc(cn, ca), alarms / (double) normal.size());
+    }
+
+    private static double[][] tail(double[][] w, int h) {
+        return w.length == h ? w : java.util.Arrays.copyOfRange(w, w.length - h, w.length);
+    }
+
+    /** P(critic of a normal window > critic of an anomaly), ties half: the Mann-Whitney form of ROC-AUC. */
+    static double auc(double[] normal, double[] anomalous) {
+        double[] a = anomalous.clone();
+        java.util.Arrays.sort(a);
+        double sum = 0;
+        for (double v : normal) {
+            int lo = lowerBound(a, v);
+            int hi = upperBound(a, v);
+            sum += lo + 0.5 * (hi - lo);
+        }
+        return sum / ((double) normal.length * a.length);
+    }
+
+    private static int lowerBound(double[] a, double v) {
+        int lo = 0;
+        int hi = a.length;
+        while (lo < hi) {
+            int m = (lo + hi) >>> 1;
+            if (a[m] < v) {
+                lo = m + 1;
+            } else {
+                hi = m;
+            }
+        }
+        return lo;
+    }
+
+    private static int upperBound(double[] a, double v) {
+        int lo = 0;
+        int hi = a.length;
+        while (lo < hi) {
+            int m = (lo + hi) >>> 1;
+            if (a[m] <= v) {
+                lo = m + 1;
+            } else {
+                hi = m;
+            }
+        }
+        return lo;
+    }
+}

@@ -1,0 +1,115 @@
+package io.earthmover.train;
+
+import io.earthmover.features.FeatureSchema;
+import io.earthmover.features.VectorResult;
+import io.earthmover.record.ErrorCode;
+import io.earthmover.record.ParseResult;
+import io.earthmover.record.ParsedRecord;
+import io.earthmover.record.RecordParser;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * Turns a stream of raw records into a bounded, uniform sample of training windows. Records go
+ * through the scorer's parser and the model's feature schema, so training never sees what the
+ * scorer would refuse; refusals are counted by code. Each key keeps its last {@code history}
+ * vectors (in arrival order, which is event order within a partition); every complete window is
+ * offered to a reservoir (Vitter's algorithm R) of at most {@code maxRows} windows, so memory is
+ * bounded by maxRows × history × features whatever the topic's size.
+ */
+public final class WindowSampler {
+    private final RecordParser parser;
+    private final int history;
+    private final int maxRows;
+    private final Random random;
+    private final Map<String, ArrayDeque<double[]>> perKey = new HashMap<>();
+    private final List<double[][]> reservoir = new ArrayList<>();
+    private final Map<ErrorCode, Long> rejected = new EnumMap<>(ErrorCode.class);
+    private FeatureSchema schema;
+    private long accepted;
+    private long windows;
+
+    public WindowSampler(RecordParser parser, FeatureSchema schemaOrNull, int history, int maxRows, long seed) {
+        this.parser = parser;
+        this.schema = schemaOrNull;
+        this.history = history;
+        this.maxRows = maxRows;
+        this.random = new Random(seed);
+    }
+
+    /** Offers one record; returns the error code when it is refused, else null. */
+    public ErrorCode offer(String key, byte[] value, long kafkaTs) {
+        ParseResult pr = parser.parse(value, kafkaTs);
+        if (pr instanceof ParseResult.Rejected r) {
+            return reject(r.code());
+        }
+        ParsedRecord p = ((ParseResult.Accepted) pr).record();
+        if (schema == null) {
+            schema = FeatureSchema.inferFrom(p);
+        }
+        VectorResult vr = schema.vectorise(p);
+        if (vr instanceof VectorResult.Bad b) {
+            return reject(b.code());
+        }
+        accepted++;
+        ArrayDeque<double[]> h = perKey.computeIfAbsent(key == null ? "" : key, k -> new ArrayDeque<>(history));
+        if (h.size() == history) {
+            h.removeFirst();
+        }
+        h.addLast(((VectorResult.Ok) vr).values());
+        if (h.size() == history) {
+            sample(h.toArray(new double[0][]));
+        }
+        return null;
+    }
+
+    private void sample(double[][] window) {
+        windows++;
+        if (reservoir.size() < maxRows) {
+            reservoir.add(window);
+        } else {
+            long j = (long) (random.nextDouble() * windows);
+            if (j < maxRows) {
+                reservoir.set((int) j, window);
+            }
+        }
+    }
+
+    private ErrorCode reject(ErrorCode c) {
+        rejected.merge(c, 1L, Long::sum);
+        return c;
+    }
+
+    public FeatureSchema schema() {
+        return schema;
+    }
+
+    public long accepted() {
+        return accepted;
+    }
+
+    public long windowsSeen() {
+        return windows;
+    }
+
+    public Map<ErrorCode, Long> rejected() {
+        return Collections.unmodifiableMap(rejected);
+    }
+
+    public long rejectedTotal() {
+        return rejected.values().stream().mapToLong(Long::longValue).sum();
+    }
+
+    /** The sampled windows, shuffled with the sampler's seed. */
+    public List<double[][]> windows() {
+        List<double[][]> out = new ArrayList<>(reservoir);
+        Collections.shuffle(out, random);
+        return out;
+    }
+}
