@@ -9,7 +9,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -23,8 +25,10 @@ import org.junit.jupiter.params.provider.ValueSource;
 class ManifestsTest {
     private static final long MODEL_BUNDLE_BYTES = 16L << 20;
 
+    // rendering takes seconds: once per overlay for the whole class
     @TempDir
-    Path tmp;
+    static Path tmp;
+    private static final Map<String, Path> RENDERED = new ConcurrentHashMap<>();
 
     @ParameterizedTest
     @ValueSource(strings = {"dev", "prod"})
@@ -149,12 +153,18 @@ class ManifestsTest {
         assertThat(container.path("args").toString()).contains("/etc/earthmover/earthmover.properties");
     }
 
-    private Path render(String overlay) throws IOException {
+    private static Path render(String overlay) throws IOException {
+        Path cached = RENDERED.get(overlay);
+        if (cached != null) {
+            return cached;
+        }
         List<String> cmd = new ArrayList<>(OpsTools.requireKustomize());
         cmd.add("k8s/overlays/" + overlay);
         OpsTools.Result r = OpsTools.run(cmd);
         assertThat(r.ok()).as(r.toString()).isTrue();
-        return Files.writeString(tmp.resolve(overlay + ".yaml"), r.output());
+        Path file = Files.writeString(tmp.resolve(overlay + ".yaml"), r.output());
+        RENDERED.put(overlay, file);
+        return file;
     }
 
     static List<JsonNode> documents(Path file) throws IOException {
