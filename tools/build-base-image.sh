@@ -16,7 +16,7 @@ MIRROR=${MIRROR:-http://deb.debian.org/debian}
 command -v debootstrap >/dev/null || { echo "build-base-image: apt-get install debootstrap" >&2; exit 1; }
 
 WORK=$(mktemp -d)
-trap 'umount "$WORK/rootfs/proc" 2>/dev/null; rm -rf "$WORK"' EXIT
+trap 'umount "$WORK/rootfs/proc" 2>/dev/null || true; rm -rf "$WORK"' EXIT
 ROOT=$WORK/rootfs
 
 debootstrap --variant=minbase --include=openjdk-17-jre-headless,ca-certificates \
