@@ -54,8 +54,8 @@ class PrometheusQueriesTest {
                         unparsed.add(e.source() + ": " + r.error());
                     }
                 }
-                assertThat(unparsed).isEmpty();
-                assertThat(empty).isEmpty();
+                assertThat(unparsed).as("expressions Prometheus cannot parse").isEmpty();
+                assertThat(empty).as("panel queries without data").isEmpty();
             }
         }
     }
