@@ -10,6 +10,8 @@ import picocli.CommandLine.Command;
         subcommands = {
                 BrokerCommand.class,
                 ScoreCommand.class,
+                TrainCommand.class,
+                ProduceCommand.class,
         })
 public final class Main implements Runnable {
     @CommandLine.Spec

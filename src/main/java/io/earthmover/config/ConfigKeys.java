@@ -69,6 +69,8 @@ public final class ConfigKeys {
     public static final ConfigKey<Integer> TRAIN_PATIENCE = integer("train.early.stop.patience", 200, 0, 10_000_000, "Stop after this many iterations without improvement of the smoothed Wasserstein estimate (0 = never)");
     public static final ConfigKey<Double> TRAIN_HOLDOUT = decimal("train.holdout.fraction", 0.2, 0.01, 0.9, "Share of normal rows held out for calibration");
     public static final ConfigKey<Integer> TRAIN_MAX_ROWS = integer("train.max.rows", 200_000, 100, 100_000_000, "Reservoir size: most rows kept in memory for training");
+    public static final ConfigKey<Double> TRAIN_AUX_FRACTION = decimal("train.aux.fraction", 0.5, 0.0, 0.95, "Share of the critic's fake batch replaced by auxiliary negatives (noisy copies of real rows and far uniform points) so the critic falls away from the data; 0 = plain WGAN-GP");
+    public static final ConfigKey<Double> TRAIN_AUX_NOISE = decimal("train.aux.noise", 1.0, 0.01, 100.0, "Noise std (normalised units) of the near-data auxiliary negatives");
     public static final ConfigKey<Double> CALIBRATION_QUANTILE = decimal("calibration.threshold.quantile", 0.995, 0.5, 0.999999, "Holdout quantile of the anomaly threshold");
     public static final ConfigKey<Integer> ATTRIBUTION_TOP_K = integer("attribution.top.k", 3, 0, 64, "Features listed in topFeatures of each score");
 
@@ -99,7 +101,7 @@ public final class ConfigKeys {
                 METRICS_HOST, METRICS_PORT, FEATURES_WINDOW, FEATURES_DIFFERENCES, FEATURES_NORMALISER,
                 TRAIN_ITERATIONS, TRAIN_BATCH, TRAIN_CRITIC_STEPS, TRAIN_LAMBDA, TRAIN_LR, TRAIN_BETA1, TRAIN_BETA2,
                 TRAIN_SEED, TRAIN_LATENT, TRAIN_GEN_HIDDEN, TRAIN_CRITIC_HIDDEN, TRAIN_LAYER_NORM, TRAIN_PATIENCE,
-                TRAIN_HOLDOUT, TRAIN_MAX_ROWS, CALIBRATION_QUANTILE, ATTRIBUTION_TOP_K,
+                TRAIN_HOLDOUT, TRAIN_MAX_ROWS, TRAIN_AUX_FRACTION, TRAIN_AUX_NOISE, CALIBRATION_QUANTILE, ATTRIBUTION_TOP_K,
                 SCORER_APP_ID, SCORER_THREADS, SCORER_GUARANTEE, MODEL_NAME, SCORER_MODEL_SOURCE, SCORER_MODEL_FILE,
                 SCORER_LATE_TOLERANCE, SCORER_DRIFT_WINDOW, SCORER_STATE_DIR, SCORER_COMMIT_INTERVAL,
                 GATE_MIN_AUC, GATE_MAX_FAR, GATE_TOLERANCE, GATE_VALIDATION, METRICS_PUSHGATEWAY)) {

@@ -174,6 +174,8 @@ public final class ModelTrainer {
         float[] realBuf = new float[batch * d];
         float[] zBuf = new float[batch * s.latentSize()];
         float[] epsBuf = new float[batch];
+        int auxRows = (int) Math.round(s.auxFraction() * batch);
+        float[] auxBuf = new float[Math.max(auxRows, 1) * d];
         List<IterationStats> history = new ArrayList<>();
         double ema = Double.NaN;
         double peak = Double.NEGATIVE_INFINITY;
@@ -190,11 +192,13 @@ public final class ModelTrainer {
                 sampler.next(realBuf, batch);
                 gaussian(zBuf, rng);
                 uniform(epsBuf, rng);
+                auxiliary(auxBuf, auxRows, realBuf, batch, d, s.auxNoise(), rng);
                 try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().getAndActivateWorkspace(STEP_WORKSPACE, WORKSPACE_ID)) {
                     INDArray real = Nd4j.create(realBuf, new long[] {batch, d}, 'c');
                     INDArray z = Nd4j.create(zBuf, new long[] {batch, s.latentSize()}, 'c');
                     INDArray eps = Nd4j.create(epsBuf, new long[] {batch, 1}, 'c');
-                    WganGp.CriticValues v = gan.critic(real, z, eps, s.lambda(), true, cgrads);
+                    INDArray aux = auxRows == 0 ? null : Nd4j.create(auxBuf, new long[] {auxRows, d}, 'c');
+                    WganGp.CriticValues v = gan.critic(real, z, aux, eps, s.lambda(), true, cgrads);
                     criticAdam.step(cgrads);
                     wSum += v.wasserstein();
                     gpSum += v.penalty();
@@ -351,6 +355,28 @@ public final class ModelTrainer {
     }
 
     /** Cycles through the training inputs in seeded random order, reshuffling after each pass. */
+    /** Half of the box auxiliary negatives are drawn from, in normalised units: beyond almost all normal data. */
+    static final float AUX_BOX = 8f;
+
+    /**
+     * Auxiliary negatives: alternately a real row of this batch plus Gaussian noise (near the data)
+     * and a uniform point in [-AUX_BOX, AUX_BOX]^d (far from it).
+     */
+    static void auxiliary(float[] out, int rows, float[] real, int batch, int d, double noise, Random rng) {
+        for (int i = 0; i < rows; i++) {
+            if (i % 2 == 0) {
+                int src = rng.nextInt(batch) * d;
+                for (int j = 0; j < d; j++) {
+                    out[i * d + j] = real[src + j] + (float) (noise * rng.nextGaussian());
+                }
+            } else {
+                for (int j = 0; j < d; j++) {
+                    out[i * d + j] = (float) ((2 * rng.nextDouble() - 1) * AUX_BOX);
+                }
+            }
+        }
+    }
+
     private static final class BatchSampler {
         private final float[][] data;
         private final int d;

@@ -31,7 +31,8 @@ import java.util.Map;
 public record TrainingSettings(int window, boolean differences, String normaliser, int iterations, int batchSize,
                                int criticSteps, double lambda, double learningRate, double beta1, double beta2,
                                long seed, int latentSize, int[] generatorHidden, int[] criticHidden, boolean layerNorm,
-                               int earlyStopPatience, double holdoutFraction, double thresholdQuantile) {
+                               int earlyStopPatience, double holdoutFraction, double thresholdQuantile,
+                               double auxFraction, double auxNoise) {
     public static final int DEFAULT_WINDOW = 1;
     public static final boolean DEFAULT_DIFFERENCES = false;
     public static final String DEFAULT_NORMALISER = "standard";
@@ -50,6 +51,20 @@ public record TrainingSettings(int window, boolean differences, String normalise
     public static final int DEFAULT_EARLY_STOP_PATIENCE = 200;
     public static final double DEFAULT_HOLDOUT_FRACTION = 0.2;
     public static final double DEFAULT_THRESHOLD_QUANTILE = 0.995;
+    /** Share of each critic step's fake batch replaced by auxiliary negatives (0 = plain WGAN-GP). */
+    public static final double DEFAULT_AUX_FRACTION = 0.5;
+    /** Std of the noise added to real rows to make near-manifold negatives, in normalised units. */
+    public static final double DEFAULT_AUX_NOISE = 1.0;
+
+    /** The settings without auxiliary negatives' knobs: they take their defaults. */
+    public TrainingSettings(int window, boolean differences, String normaliser, int iterations, int batchSize,
+                            int criticSteps, double lambda, double learningRate, double beta1, double beta2,
+                            long seed, int latentSize, int[] generatorHidden, int[] criticHidden, boolean layerNorm,
+                            int earlyStopPatience, double holdoutFraction, double thresholdQuantile) {
+        this(window, differences, normaliser, iterations, batchSize, criticSteps, lambda, learningRate, beta1, beta2, seed,
+                latentSize, generatorHidden, criticHidden, layerNorm, earlyStopPatience, holdoutFraction, thresholdQuantile,
+                DEFAULT_AUX_FRACTION, DEFAULT_AUX_NOISE);
+    }
 
     public TrainingSettings {
         require(window >= 1, "window must be at least 1");
@@ -68,6 +83,8 @@ public record TrainingSettings(int window, boolean differences, String normalise
         require(earlyStopPatience >= 0, "early-stop patience must not be negative");
         require(holdoutFraction > 0 && holdoutFraction < 1, "holdout fraction must be in (0,1)");
         require(thresholdQuantile > 0 && thresholdQuantile < 1, "threshold quantile must be in (0,1)");
+        require(auxFraction >= 0 && auxFraction < 1, "auxiliary fraction must be in [0,1)");
+        require(auxNoise > 0 && Double.isFinite(auxNoise), "auxiliary noise must be positive");
         generatorHidden = generatorHidden.clone();
         criticHidden = criticHidden.clone();
     }
@@ -92,7 +109,7 @@ public record TrainingSettings(int window, boolean differences, String normalise
                 c.get(ConfigKeys.TRAIN_BETA1), c.get(ConfigKeys.TRAIN_BETA2), c.get(ConfigKeys.TRAIN_SEED),
                 c.get(ConfigKeys.TRAIN_LATENT), c.get(ConfigKeys.TRAIN_GEN_HIDDEN), c.get(ConfigKeys.TRAIN_CRITIC_HIDDEN),
                 c.get(ConfigKeys.TRAIN_LAYER_NORM), c.get(ConfigKeys.TRAIN_PATIENCE), c.get(ConfigKeys.TRAIN_HOLDOUT),
-                c.get(ConfigKeys.CALIBRATION_QUANTILE));
+                c.get(ConfigKeys.CALIBRATION_QUANTILE), c.get(ConfigKeys.TRAIN_AUX_FRACTION), c.get(ConfigKeys.TRAIN_AUX_NOISE));
     }
 
     @Override
@@ -105,58 +122,64 @@ public record TrainingSettings(int window, boolean differences, String normalise
         return criticHidden.clone();
     }
 
+    public TrainingSettings withAux(double fraction, double noise) {
+        return new TrainingSettings(window, differences, normaliser, iterations, batchSize, criticSteps, lambda, learningRate,
+                beta1, beta2, seed, latentSize, generatorHidden, criticHidden, layerNorm, earlyStopPatience,
+                holdoutFraction, thresholdQuantile, fraction, noise);
+    }
+
     public TrainingSettings withIterations(int n) {
         return new TrainingSettings(window, differences, normaliser, n, batchSize, criticSteps, lambda, learningRate,
                 beta1, beta2, seed, latentSize, generatorHidden, criticHidden, layerNorm, earlyStopPatience,
-                holdoutFraction, thresholdQuantile);
+                holdoutFraction, thresholdQuantile, auxFraction, auxNoise);
     }
 
     public TrainingSettings withSeed(long s) {
         return new TrainingSettings(window, differences, normaliser, iterations, batchSize, criticSteps, lambda,
                 learningRate, beta1, beta2, s, latentSize, generatorHidden, criticHidden, layerNorm, earlyStopPatience,
-                holdoutFraction, thresholdQuantile);
+                holdoutFraction, thresholdQuantile, auxFraction, auxNoise);
     }
 
     public TrainingSettings withBatchSize(int b) {
         return new TrainingSettings(window, differences, normaliser, iterations, b, criticSteps, lambda, learningRate,
                 beta1, beta2, seed, latentSize, generatorHidden, criticHidden, layerNorm, earlyStopPatience,
-                holdoutFraction, thresholdQuantile);
+                holdoutFraction, thresholdQuantile, auxFraction, auxNoise);
     }
 
     public TrainingSettings withLearningRate(double lr) {
         return new TrainingSettings(window, differences, normaliser, iterations, batchSize, criticSteps, lambda, lr,
                 beta1, beta2, seed, latentSize, generatorHidden, criticHidden, layerNorm, earlyStopPatience,
-                holdoutFraction, thresholdQuantile);
+                holdoutFraction, thresholdQuantile, auxFraction, auxNoise);
     }
 
     public TrainingSettings withNetworks(int latent, int[] generator, int[] critic) {
         return new TrainingSettings(window, differences, normaliser, iterations, batchSize, criticSteps, lambda,
                 learningRate, beta1, beta2, seed, latent, generator, critic, layerNorm, earlyStopPatience,
-                holdoutFraction, thresholdQuantile);
+                holdoutFraction, thresholdQuantile, auxFraction, auxNoise);
     }
 
     public TrainingSettings withWindow(int w, boolean diff) {
         return new TrainingSettings(w, diff, normaliser, iterations, batchSize, criticSteps, lambda, learningRate,
                 beta1, beta2, seed, latentSize, generatorHidden, criticHidden, layerNorm, earlyStopPatience,
-                holdoutFraction, thresholdQuantile);
+                holdoutFraction, thresholdQuantile, auxFraction, auxNoise);
     }
 
     public TrainingSettings withNormaliser(String kind) {
         return new TrainingSettings(window, differences, kind, iterations, batchSize, criticSteps, lambda, learningRate,
                 beta1, beta2, seed, latentSize, generatorHidden, criticHidden, layerNorm, earlyStopPatience,
-                holdoutFraction, thresholdQuantile);
+                holdoutFraction, thresholdQuantile, auxFraction, auxNoise);
     }
 
     public TrainingSettings withEarlyStopPatience(int p) {
         return new TrainingSettings(window, differences, normaliser, iterations, batchSize, criticSteps, lambda,
                 learningRate, beta1, beta2, seed, latentSize, generatorHidden, criticHidden, layerNorm, p,
-                holdoutFraction, thresholdQuantile);
+                holdoutFraction, thresholdQuantile, auxFraction, auxNoise);
     }
 
     public TrainingSettings withLayerNorm(boolean ln) {
         return new TrainingSettings(window, differences, normaliser, iterations, batchSize, criticSteps, lambda,
                 learningRate, beta1, beta2, seed, latentSize, generatorHidden, criticHidden, ln, earlyStopPatience,
-                holdoutFraction, thresholdQuantile);
+                holdoutFraction, thresholdQuantile, auxFraction, auxNoise);
     }
 
     /** The settings as a map for the model manifest (configuration key names). */
@@ -180,6 +203,8 @@ public record TrainingSettings(int window, boolean differences, String normalise
         m.put(ConfigKeys.TRAIN_PATIENCE.name(), earlyStopPatience);
         m.put(ConfigKeys.TRAIN_HOLDOUT.name(), holdoutFraction);
         m.put(ConfigKeys.CALIBRATION_QUANTILE.name(), thresholdQuantile);
+        m.put(ConfigKeys.TRAIN_AUX_FRACTION.name(), auxFraction);
+        m.put(ConfigKeys.TRAIN_AUX_NOISE.name(), auxNoise);
         return m;
     }
 

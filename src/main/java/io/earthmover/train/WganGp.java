@@ -51,6 +51,17 @@ final class WganGp {
      *                        though its value is still reported)
      */
     CriticValues critic(INDArray real, INDArray z, INDArray eps, double lambda, boolean withWasserstein, INDArray[] grads) {
+        return critic(real, z, null, eps, lambda, withWasserstein, grads);
+    }
+
+    /**
+     * As above, with the first {@code aux.rows()} fake rows replaced by auxiliary negatives: the
+     * critic then measures the distance from the data to a mixture of the generator and the
+     * auxiliary distribution, which makes it fall away from the data (the generator gets no gradient
+     * here, so replacing rows of its output changes nothing else).
+     */
+    CriticValues critic(INDArray real, INDArray z, INDArray aux, INDArray eps, double lambda, boolean withWasserstein,
+            INDArray[] grads) {
         if (grads != null) {
             for (INDArray g : grads) {
                 g.assign(0);
@@ -58,6 +69,10 @@ final class WganGp {
         }
         long n = real.rows();
         INDArray fake = generator.output(z);
+        if (aux != null && aux.rows() > 0) {
+            fake.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, aux.rows()), org.nd4j.linalg.indexing.NDArrayIndex.all())
+                    .assign(aux);
+        }
 
         // Wasserstein term on real and fake rows in one pass.
         INDArray both = Nd4j.vstack(real, fake);
@@ -68,6 +83,10 @@ final class WganGp {
         double sumAll = fb.out().sumNumber().doubleValue();
         double meanReal = fb.out().get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, n)).sumNumber().doubleValue() / n;
         double meanFake = (sumAll - meanReal * n) / n;
+        // the reported estimate is W(data, generator): auxiliary rows are optimised against, not measured
+        long k = aux == null ? 0 : aux.rows();
+        double meanGenerated = k == 0 || k >= n ? meanFake
+                : fb.out().get(org.nd4j.linalg.indexing.NDArrayIndex.interval(n + k, 2 * n)).sumNumber().doubleValue() / (n - k);
         if (withWasserstein && grads != null) {
             critic.backward(fb, dOut, grads, 1.0);
         }
@@ -87,7 +106,7 @@ final class WganGp {
             critic.inputGradientBackward(fh, ig, gBar, grads, lambda);
         }
         double loss = (withWasserstein ? meanFake - meanReal : 0) + lambda * penalty;
-        return new CriticValues(meanReal, meanFake, penalty, loss);
+        return new CriticValues(meanReal, meanGenerated, penalty, loss);
     }
 
     /** Generator loss {@code -mean D(G(z))}; gradient into {@code grads} (overwritten) when not null. */

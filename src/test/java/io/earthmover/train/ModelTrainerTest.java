@@ -31,12 +31,12 @@ class ModelTrainerTest {
         double[][] rows = TrainingData.mixture2d(3000, r);
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         TrainingOutcome out = new ModelTrainer().fit(TrainingData.oneSeries(rows), FeatureSchema.positional(2),
-                fast(300), Map.of("file", "mixture"), null, registry);
+                fast(600), Map.of("file", "mixture"), null, registry);
         ModelBundle b = out.bundle();
         double auc = TrainingData.auc(out.report().holdoutCritic(), critic(b, TrainingData.mixture2dOutliers(500, r)));
         assertThat(auc).isGreaterThanOrEqualTo(0.95);
         assertWassersteinFalls(out.report());
-        assertThat(registry.get(MetricNames.TRAIN_ITERATION).gauge().value()).isEqualTo(300);
+        assertThat(registry.get(MetricNames.TRAIN_ITERATION).gauge().value()).isEqualTo(600);
         assertThat(registry.get(MetricNames.TRAIN_DURATION).timer().count()).isEqualTo(1);
     }
 
