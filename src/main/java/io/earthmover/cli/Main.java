@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
                 ScoreCommand.class,
                 TrainCommand.class,
                 ProduceCommand.class,
+                DemoCommand.class,
         })
 public final class Main implements Runnable {
     @CommandLine.Spec

@@ -49,7 +49,7 @@ public final class ScorerApp implements AutoCloseable {
     private final List<AutoCloseable> closeables = new ArrayList<>();
     private volatile KafkaStreams streams;
     private volatile boolean closed;
-    private MetricsServer server;
+    private volatile MetricsServer server;
 
     public ScorerApp(EarthmoverConfig config, PrometheusMeterRegistry registry) {
         this.config = config;
