@@ -9,6 +9,7 @@ import picocli.CommandLine.Command;
         description = "Online anomaly detection for Kafka with a WGAN-GP critic.",
         subcommands = {
                 BrokerCommand.class,
+                EvaluateCommand.class,
         })
 public final class Main implements Runnable {
     @CommandLine.Spec
