@@ -22,6 +22,9 @@ public final class Plots {
     public static final int WIDTH = 1400;
     public static final int PANEL_HEIGHT = 380;
     private static final Color WINDOW_FILL = new Color(255, 140, 0, 70);
+    private static final Color VALUE = new Color(30, 30, 30);
+    private static final Color[] PALETTE = {new Color(31, 119, 180), new Color(44, 160, 44), new Color(148, 103, 189),
+        new Color(214, 39, 40), new Color(140, 86, 75), new Color(23, 190, 207)};
 
     static {
         System.setProperty("java.awt.headless", "true");
@@ -48,22 +51,26 @@ public final class Plots {
             min = Math.min(min, values[i]);
             max = Math.max(max, values[i]);
         }
-        XYChart top = chart(title, "row", "value");
-        double[] band = new double[n];
+        // values min-max scaled so the label band (0/1) shades the whole panel height
+        XYChart top = chart(title, "row", String.format("value, scaled (%.4g .. %.4g)", min, max));
+        double[] scaled = new double[n];
         double[] unit = new double[n];
+        double range = max > min ? max - min : 1.0;
         for (int i = 0; i < n; i++) {
-            band[i] = labelled.test(i) ? max : min;
+            scaled[i] = (values[i] - min) / range;
             unit[i] = labelled.test(i) ? 1.0 : 0.0;
         }
-        top.getStyler().setYAxisMin(min).setYAxisMax(max);
-        area(top.addSeries("anomaly label", x, band));
-        line(top.addSeries("value", x, values));
+        top.getStyler().setYAxisMin(0.0).setYAxisMax(1.0);
+        area(top.addSeries("anomaly label", x, unit));
+        line(top.addSeries("value", x, scaled)).setLineColor(VALUE);
 
         XYChart bottom = chart("anomaly scores and detections", "row", "score");
         bottom.getStyler().setYAxisMin(0.0).setYAxisMax(1.0);
         area(bottom.addSeries("anomaly label", x, unit));
-        for (ScoreTrace t : traces) {
-            line(bottom.addSeries(t.detector() + " score", x, t.scores()));
+        for (int k = 0; k < traces.size(); k++) {
+            ScoreTrace t = traces.get(k);
+            Color color = PALETTE[k % PALETTE.length];
+            line(bottom.addSeries(t.detector() + " score", x, t.scores())).setLineColor(color);
             List<Double> dx = new ArrayList<>();
             List<Double> dy = new ArrayList<>();
             for (int i = t.firstScoredRow(); i < n; i++) {
@@ -76,6 +83,8 @@ public final class Plots {
                 XYSeries s = bottom.addSeries(t.detector() + " detections (score \u2265 " + fmt(t.threshold()) + ")",
                         dx, dy);
                 s.setXYSeriesRenderStyle(XYSeriesRenderStyle.Scatter);
+                s.setMarker(SeriesMarkers.CIRCLE);
+                s.setMarkerColor(color.darker());
             }
         }
         save(png, List.of(top, bottom), 2);
@@ -92,10 +101,10 @@ public final class Plots {
                 r.add(pt.recall());
                 p.add(pt.precision());
             }
-            line(c.addSeries(names.get(k), r, p));
+            line(c.addSeries(names.get(k), r, p)).setLineColor(PALETTE[k % PALETTE.length]);
         }
         line(c.addSeries("chance (prevalence " + fmt(prevalence) + ")", new double[] {0, 1},
-                new double[] {prevalence, prevalence}));
+                new double[] {prevalence, prevalence})).setLineColor(Color.GRAY);
         save(png, List.of(c), 1);
     }
 
@@ -106,10 +115,11 @@ public final class Plots {
         return c;
     }
 
-    private static void line(XYSeries s) {
+    private static XYSeries line(XYSeries s) {
         s.setXYSeriesRenderStyle(XYSeriesRenderStyle.Line);
         s.setMarker(SeriesMarkers.NONE);
         s.setLineWidth(1.0f);
+        return s;
     }
 
     private static void area(XYSeries s) {
