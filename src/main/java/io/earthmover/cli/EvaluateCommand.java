@@ -3,6 +3,7 @@ package io.earthmover.cli;
 import io.earthmover.eval.BenchmarkReport;
 import io.earthmover.eval.DetectorFactory;
 import io.earthmover.eval.Detectors;
+import io.earthmover.eval.RcfDetectorFactory;
 import io.earthmover.eval.nab.NabBenchmark;
 import io.earthmover.eval.skab.SkabBenchmark;
 import io.earthmover.eval.skab.SkabEvaluator;
@@ -42,9 +43,13 @@ public final class EvaluateCommand implements Runnable {
                 description = "Comma-separated detectors, all run on the same data (default: ${DEFAULT-VALUE})")
         String detectors;
 
+        @Option(names = "--rcf-shingle-size", paramLabel = "N", defaultValue = "" + RcfDetectorFactory.DEFAULT_SHINGLE_SIZE,
+                description = "Shingle size of rcf on time series (default: ${DEFAULT-VALUE})")
+        int rcfShingleSize;
+
         List<DetectorFactory> factories() {
             try {
-                return Detectors.builtIn().resolve(detectors);
+                return Detectors.builtIn(rcfShingleSize).resolve(detectors);
             } catch (IllegalArgumentException e) {
                 throw new UserException(e.getMessage());
             }

@@ -19,7 +19,12 @@ public final class Detectors {
 
     /** The detectors this build ships. */
     public static Detectors builtIn() {
-        return new Detectors(List.of(new RcfDetectorFactory(), new ZScoreDetectorFactory()));
+        return builtIn(RcfDetectorFactory.DEFAULT_SHINGLE_SIZE);
+    }
+
+    /** The shipped detectors with rcf's shingle size overridden (for sensitivity runs). */
+    public static Detectors builtIn(int rcfShingleSize) {
+        return new Detectors(List.of(new RcfDetectorFactory(rcfShingleSize), new ZScoreDetectorFactory()));
     }
 
     public List<String> names() {

@@ -19,6 +19,9 @@ public final class RcfDetectorFactory implements DetectorFactory {
     }
 
     public RcfDetectorFactory(int shingleSize) {
+        if (shingleSize < 1) {
+            throw new IllegalArgumentException("shingle size must be >= 1");
+        }
         this.shingleSize = shingleSize;
     }
 
