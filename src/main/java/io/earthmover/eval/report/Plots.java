@@ -21,6 +21,7 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
 public final class Plots {
     public static final int WIDTH = 1400;
     public static final int PANEL_HEIGHT = 380;
+    public static final int PR_HEIGHT = 700;
     private static final Color WINDOW_FILL = new Color(255, 140, 0, 70);
     private static final Color VALUE = new Color(30, 30, 30);
     private static final Color[] PALETTE = {new Color(31, 119, 180), new Color(44, 160, 44), new Color(148, 103, 189),
@@ -92,7 +93,7 @@ public final class Plots {
 
     /** Precision-recall curves, one per detector, with the prevalence as the chance line. */
     public static void prCurves(Path png, String title, List<String> names, List<List<PrPoint>> curves, double prevalence) {
-        XYChart c = chart(title, "recall", "precision");
+        XYChart c = chart(title, "recall", "precision", PR_HEIGHT);
         c.getStyler().setXAxisMin(0.0).setXAxisMax(1.0).setYAxisMin(0.0).setYAxisMax(1.0);
         for (int k = 0; k < names.size(); k++) {
             List<Double> r = new ArrayList<>();
@@ -109,7 +110,11 @@ public final class Plots {
     }
 
     private static XYChart chart(String title, String xTitle, String yTitle) {
-        XYChart c = new XYChartBuilder().width(WIDTH).height(PANEL_HEIGHT).title(title).xAxisTitle(xTitle)
+        return chart(title, xTitle, yTitle, PANEL_HEIGHT);
+    }
+
+    private static XYChart chart(String title, String xTitle, String yTitle, int height) {
+        XYChart c = new XYChartBuilder().width(WIDTH).height(height).title(title).xAxisTitle(xTitle)
                 .yAxisTitle(yTitle).build();
         c.getStyler().setLegendPosition(LegendPosition.OutsideS);
         return c;
