@@ -25,7 +25,7 @@ public final class RcfDetector implements Detector {
         int warmUp = rows.size() / 2;
         double[] calib = new double[streaming ? rows.size() - warmUp : 0];
         for (int i = 0; i < rows.size(); i++) {
-            double[] r = rows.get(i);
+            float[] r = toFloat(rows.get(i));
             if (streaming && i >= warmUp) {
                 // prequential: scored before it is learned, so out-of-sample
                 calib[i - warmUp] = map(forest.getAnomalyScore(r));
@@ -37,11 +37,21 @@ public final class RcfDetector implements Detector {
 
     @Override
     public double score(long timestampMillis, double[] row) {
-        double s = map(forest.getAnomalyScore(row));
+        float[] p = toFloat(row);
+        double s = map(forest.getAnomalyScore(p));
         if (streaming) {
-            forest.update(row);
+            forest.update(p);
         }
         return s;
+    }
+
+    /** The forest stores float32 points; the float[] API is the non-deprecated one. */
+    private static float[] toFloat(double[] row) {
+        float[] f = new float[row.length];
+        for (int j = 0; j < row.length; j++) {
+            f[j] = (float) row[j];
+        }
+        return f;
     }
 
     private double map(double raw) {

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import com.amazon.randomcutforest.RandomCutForest;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -21,8 +23,9 @@ class RcfDetectorTest {
         double scale = Math.log(RandomCutForest.DEFAULT_SAMPLE_SIZE) / Math.log(2);
         for (int i = 0; i < 400; i++) {
             double[] p = {rnd.nextGaussian() + (i == 390 ? 30 : 0)};
-            double raw = reference.getAnomalyScore(p);
-            reference.update(p);
+            float[] f = {(float) p[0]};
+            double raw = reference.getAnomalyScore(f);
+            reference.update(f);
             assertThat(detector.score(i, p)).isCloseTo(Math.min(1.0, raw / scale), within(1e-12));
         }
     }
@@ -32,7 +35,7 @@ class RcfDetectorTest {
         RcfDetector d = new RcfDetector(RandomCutForest.builder().dimensions(1).randomSeed(3).build(), false,
                 RandomCutForest.DEFAULT_SAMPLE_SIZE);
         Random rnd = new Random(4);
-        java.util.List<double[]> train = new java.util.ArrayList<>();
+        List<double[]> train = new ArrayList<>();
         for (int i = 0; i < 300; i++) {
             train.add(new double[] {rnd.nextGaussian()});
         }

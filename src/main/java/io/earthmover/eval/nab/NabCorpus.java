@@ -13,7 +13,6 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import org.apache.commons.csv.CSVFormat;
@@ -65,8 +64,7 @@ public record NabCorpus(List<NabSeries> series, List<NabProfile> profiles, int w
     static List<NabProfile> readProfiles(Path file) throws IOException {
         JsonNode root = JSON.readTree(file.toFile());
         List<NabProfile> out = new ArrayList<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext();) {
-            Map.Entry<String, JsonNode> e = it.next();
+        for (Map.Entry<String, JsonNode> e : root.properties()) {
             JsonNode cm = e.getValue().get("CostMatrix");
             out.add(new NabProfile(e.getKey(), cm.get("tpWeight").asDouble(), cm.get("fpWeight").asDouble(),
                     cm.get("fnWeight").asDouble()));

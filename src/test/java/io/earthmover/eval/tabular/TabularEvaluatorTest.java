@@ -2,11 +2,13 @@ package io.earthmover.eval.tabular;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.earthmover.eval.DetectorFactory;
 import io.earthmover.eval.RcfDetectorFactory;
 import io.earthmover.eval.ZScoreDetectorFactory;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -45,7 +47,7 @@ class TabularEvaluatorTest {
     @Test
     void separatesObviousAnomaliesOverEverySeed() throws IOException {
         TabularData d = separable();
-        for (var f : new io.earthmover.eval.DetectorFactory[] {new ZScoreDetectorFactory(), new RcfDetectorFactory()}) {
+        for (DetectorFactory f : List.of(new ZScoreDetectorFactory(), new RcfDetectorFactory())) {
             TabularEvaluator.Result r = new TabularEvaluator(3, 0.5).evaluate(f, d);
             assertThat(r.rocAuc()).hasSize(3);
             assertThat(r.rocMean()).as(f.name()).isGreaterThan(0.95);
