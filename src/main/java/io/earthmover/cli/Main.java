@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
                 TrainCommand.class,
                 ProduceCommand.class,
                 DemoCommand.class,
+                EvaluateCommand.class,
         })
 public final class Main implements Runnable {
     @CommandLine.Spec

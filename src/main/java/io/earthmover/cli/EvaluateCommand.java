@@ -1,0 +1,158 @@
+package io.earthmover.cli;
+
+import io.earthmover.eval.BenchmarkReport;
+import io.earthmover.eval.DetectorFactory;
+import io.earthmover.eval.Detectors;
+import io.earthmover.eval.RcfDetectorFactory;
+import io.earthmover.eval.nab.NabBenchmark;
+import io.earthmover.eval.skab.SkabBenchmark;
+import io.earthmover.eval.skab.SkabEvaluator;
+import io.earthmover.eval.tabular.TabularBenchmark;
+import io.earthmover.eval.tabular.TabularEvaluator;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code earthmover evaluate nab|skab|tabular}: labelled benchmarks, all detectors side by side. */
+@Command(name = "evaluate", mixinStandardHelpOptions = true,
+        description = {"Evaluate detectors on labelled benchmarks (NAB, SKAB, ADBench-style CSV): prints a table",
+                "and writes a Markdown report with PNG plots under --out."},
+        subcommands = {EvaluateCommand.Nab.class, EvaluateCommand.Skab.class, EvaluateCommand.Tabular.class})
+public final class EvaluateCommand implements Runnable {
+    static final String DEFAULT_DETECTORS = "rcf,zscore";
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+
+    /** Options every benchmark shares. */
+    static class Common {
+        @Option(names = "--detectors", paramLabel = "NAMES", defaultValue = DEFAULT_DETECTORS,
+                description = "Comma-separated detectors, all run on the same data (default: ${DEFAULT-VALUE})")
+        String detectors;
+
+        @Option(names = "--rcf-shingle-size", paramLabel = "N", defaultValue = "" + RcfDetectorFactory.DEFAULT_SHINGLE_SIZE,
+                description = "Shingle size of rcf on time series (default: ${DEFAULT-VALUE})")
+        int rcfShingleSize;
+
+        List<DetectorFactory> factories() {
+            try {
+                return Detectors.builtIn(rcfShingleSize).resolve(detectors);
+            } catch (IllegalArgumentException e) {
+                throw new UserException(e.getMessage());
+            }
+        }
+
+        static int finish(String name, Supplier<BenchmarkReport> run) {
+            BenchmarkReport r;
+            try {
+                r = run.get();
+            } catch (IllegalArgumentException | UncheckedIOException e) {
+                throw new UserException(e.getMessage(), e);
+            }
+            System.out.println();
+            System.out.print(r.consoleTable());
+            System.out.printf("%n%s: %.1f s wall time; report %s%n", name, r.seconds(), r.reportFile().toAbsolutePath());
+            return ExitCodes.OK;
+        }
+    }
+
+    @Command(name = "nab", mixinStandardHelpOptions = true,
+            description = "NAB: 58 univariate series, online protocol, NAB scorer (3 profiles, normalised).")
+    static final class Nab extends Common implements Callable<Integer> {
+        @Option(names = "--data", required = true, paramLabel = "DIR",
+                description = "NAB directory (with data/, labels/, config/) or a directory containing nab/")
+        Path data;
+
+        @Option(names = "--out", paramLabel = "DIR", defaultValue = "eval-out/nab",
+                description = "Output directory (default: ${DEFAULT-VALUE})")
+        Path out;
+
+        @Option(names = "--plot-series", paramLabel = "CATEGORY/NAME.csv", defaultValue = NabBenchmark.DEFAULT_PLOT_SERIES,
+                description = "Series to plot (default: ${DEFAULT-VALUE})")
+        String plotSeries;
+
+        @Override
+        public Integer call() {
+            Path dir = Files.isDirectory(data.resolve("nab/labels")) ? data.resolve("nab") : data;
+            List<DetectorFactory> f = factories();
+            return finish("nab", () -> NabBenchmark.run(dir, f, out, plotSeries));
+        }
+    }
+
+    @Command(name = "skab", mixinStandardHelpOptions = true,
+            description = "SKAB: outlier protocol (first 400 rows train) and a track also training on anomaly-free.csv.")
+    static final class Skab extends Common implements Callable<Integer> {
+        @Option(names = "--data", required = true, paramLabel = "DIR",
+                description = "SKAB directory (skab/ or skab/data/) or a directory containing skab/")
+        Path data;
+
+        @Option(names = "--out", paramLabel = "DIR", defaultValue = "eval-out/skab",
+                description = "Output directory (default: ${DEFAULT-VALUE})")
+        Path out;
+
+        @Option(names = "--quantile", paramLabel = "Q", defaultValue = "" + SkabEvaluator.DEFAULT_QUANTILE,
+                description = "Threshold = this quantile of out-of-sample training-row scores (default: ${DEFAULT-VALUE})")
+        double quantile;
+
+        @Override
+        public Integer call() {
+            Path dir = Files.isDirectory(data.resolve("skab")) ? data.resolve("skab") : data;
+            List<DetectorFactory> f = factories();
+            return finish("skab", () -> SkabBenchmark.run(dir, f, out, quantile));
+        }
+    }
+
+    @Command(name = "tabular", mixinStandardHelpOptions = true,
+            description = "ADBench-style CSV (f0..fN,label): semi-supervised, ROC-AUC and PR-AUC over seeds.")
+    static final class Tabular extends Common implements Callable<Integer> {
+        @Option(names = "--data", required = true, paramLabel = "FILE_OR_DIR",
+                description = "CSV file(s) (repeatable) or a directory of them")
+        List<Path> data;
+
+        @Option(names = "--out", paramLabel = "DIR", defaultValue = "eval-out/tabular",
+                description = "Output directory (default: ${DEFAULT-VALUE})")
+        Path out;
+
+        @Option(names = "--seeds", paramLabel = "N", defaultValue = "" + TabularEvaluator.DEFAULT_SEEDS,
+                description = "Number of seeds (default: ${DEFAULT-VALUE})")
+        int seeds;
+
+        @Option(names = "--train-share", paramLabel = "F", defaultValue = "" + TabularEvaluator.DEFAULT_TRAIN_SHARE,
+                description = "Share of the normal rows used for training (default: ${DEFAULT-VALUE})")
+        double trainShare;
+
+        @Override
+        public Integer call() {
+            List<Path> files = new ArrayList<>();
+            for (Path p : data) {
+                if (Files.isDirectory(p)) {
+                    try (Stream<Path> s = Files.list(p)) {
+                        s.filter(x -> x.toString().endsWith(".csv")).sorted().forEach(files::add);
+                    } catch (IOException e) {
+                        throw new UserException("cannot list " + p, e);
+                    }
+                } else {
+                    files.add(p);
+                }
+            }
+            if (files.isEmpty()) {
+                throw new UserException("no CSV files in " + data);
+            }
+            List<DetectorFactory> f = factories();
+            return finish("tabular", () -> TabularBenchmark.run(files, f, out, seeds, trainShare));
+        }
+    }
+}
