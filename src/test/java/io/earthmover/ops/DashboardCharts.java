@@ -47,8 +47,9 @@ final class DashboardCharts {
     }
 
     /** Renders the charts for [start, end] into {@code dir}; returns the files written. */
-    List<Path> render(Path dir, Instant start, Instant end) throws IOException {
+    List<Path> render(Path dir, Instant from, Instant end) throws IOException {
         Files.createDirectories(dir);
+        Instant start = Instant.ofEpochSecond(from.getEpochSecond()); // whole seconds on the x axis
         List<Path> out = new ArrayList<>();
         XYChart throughput = lines("Throughput", "records / s", start, end, 1, "Records per second", "Rejected per second, by code");
         out.add(save(throughput, dir.resolve("throughput.png")));
@@ -160,11 +161,12 @@ final class DashboardCharts {
 
     private static XYChart xyChart(String title, String yTitle) {
         XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT).title(title)
-                .xAxisTitle("time since traffic start (s)").yAxisTitle(yTitle).build();
+                .xAxisTitle("time (s)").yAxisTitle(yTitle).build();
         chart.getStyler().setPlotGridLinesColor(new Color(0xdddddd));
         chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
         chart.getStyler().setChartBackgroundColor(Color.WHITE);
         chart.getStyler().setYAxisDecimalPattern("#,##0.##");
+        chart.getStyler().setXAxisDecimalPattern("0");
         return chart;
     }
 
