@@ -30,6 +30,7 @@ import java.util.Random;
 import java.util.Set;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -236,8 +237,10 @@ class DashboardsAgainstRealScorerIT {
                 unparsed.add(e.source() + ": " + r.error());
             }
         }
-        assertThat(unparsed).as("expressions Prometheus cannot parse").isEmpty();
-        assertThat(noData).as("panel queries without a finite value").isEmpty();
+        SoftAssertions.assertSoftly(soft -> {
+            soft.assertThat(unparsed).as("expressions Prometheus cannot parse").isEmpty();
+            soft.assertThat(noData).as("panel queries without a finite value").isEmpty();
+        });
     }
 
     private static boolean hasFiniteSample(PrometheusServer.QueryResult r) {
