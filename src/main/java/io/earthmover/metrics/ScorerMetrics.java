@@ -85,12 +85,14 @@ public final class ScorerMetrics {
      * Micrometer's DistributionSummary rounds each value up to an integer before bucketing
      * (micrometer#3680), which would put every score in (0, 1] into the le="1.0" bucket. On a
      * Prometheus registry the scores therefore go to a native Prometheus histogram with the same
-     * name and buckets, exposed on the same /metrics (without exemplars: their sampler needs a tracer library we do not ship).
+     * name and buckets, exposed on the same /metrics (without exemplars: their sampler needs a
+     * tracer library we do not ship).
      */
     private static DoubleConsumer scoreHistogram(MeterRegistry registry) {
         if (registry instanceof PrometheusMeterRegistry prometheus) {
-            Histogram h = Histogram.builder().withoutExemplars().name(MetricNames.SCORE.replace('.', '_')).help(MetricNames.SCORE_DESC)
-                    .classicOnly().classicUpperBounds(SCORE_BUCKETS).register(prometheus.getPrometheusRegistry());
+            Histogram h = Histogram.builder().withoutExemplars().name(MetricNames.SCORE.replace('.', '_'))
+                    .help(MetricNames.SCORE_DESC).classicOnly().classicUpperBounds(SCORE_BUCKETS)
+                    .register(prometheus.getPrometheusRegistry());
             return h::observe;
         }
         return DistributionSummary.builder(MetricNames.SCORE).description(MetricNames.SCORE_DESC)
