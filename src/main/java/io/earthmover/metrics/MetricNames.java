@@ -36,12 +36,14 @@ public final class MetricNames {
     public static final String SCORING_TIME_DESC = "Time to featurise, score and attribute one record";
 
     // scorer: model and state
-    // not ".info" nor ".created": Prometheus client 1.x reserves those suffixes and would rename the series
-    public static final String MODEL_INFO = "earthmover.model.version";
+    // Prometheus clients reserve the suffixes _info, _created, _total and _bucket: Micrometer strips
+    // them, so "earthmover.model.info" and "earthmover.model.created" both became earthmover_model
+    // and the second one failed to register. Hence these names.
+    public static final String MODEL_INFO = "earthmover.model.serving";
     public static final String MODEL_INFO_DESC = "1 for the model version now serving (tags: model, version)";
     public static final String MODEL_AGE = "earthmover.model.age";
     public static final String MODEL_AGE_DESC = "Seconds since the serving model was created";
-    public static final String MODEL_CREATED = "earthmover.model.creation.timestamp";
+    public static final String MODEL_CREATED = "earthmover.model.created.timestamp.seconds";
     public static final String MODEL_CREATED_DESC = "Creation time of the serving model, epoch seconds";
     public static final String MODEL_LOADED = "earthmover.model.loaded";
     public static final String MODEL_LOADED_DESC = "1 when a model is loaded, 0 otherwise";

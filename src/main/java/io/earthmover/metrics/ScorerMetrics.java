@@ -8,6 +8,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.prometheus.metrics.core.metrics.Histogram;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumMap;
@@ -15,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.DoubleConsumer;
 import java.util.function.DoubleSupplier;
 
 /** The scorer's meters. Every rejection code is registered up front, so dashboards see zeros, not gaps. */
@@ -34,7 +37,8 @@ public final class ScorerMetrics {
     private final Counter swaps;
     private final Map<ErrorCode, Counter> rejected = new EnumMap<>(ErrorCode.class);
     private final Map<String, Counter> modelRejected = new ConcurrentHashMap<>();
-    private final DistributionSummary score;
+    /** Records a calibrated score into the score histogram. */
+    private final DoubleConsumer score;
     private final Timer latency;
     private final Timer scoringTime;
     private final MultiGauge modelInfo;
@@ -56,8 +60,7 @@ public final class ScorerMetrics {
             rejected.put(c, Counter.builder(MetricNames.RECORDS_REJECTED).description(MetricNames.RECORDS_REJECTED_DESC)
                     .tag(MetricNames.TAG_CODE, c.name()).register(registry));
         }
-        score = DistributionSummary.builder(MetricNames.SCORE).description(MetricNames.SCORE_DESC)
-                .serviceLevelObjectives(SCORE_BUCKETS).register(registry);
+        score = scoreHistogram(registry);
         latency = Timer.builder(MetricNames.LATENCY).description(MetricNames.LATENCY_DESC)
                 .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1))
                 .maximumExpectedValue(Duration.ofMinutes(5)).register(registry);
@@ -76,6 +79,24 @@ public final class ScorerMetrics {
         for (String reason : List.of("format", "checksum", "version", "shape", "non_finite", "schema", "empty", "tombstone", "incompatible")) {
             modelRejectedCounter(reason);
         }
+    }
+
+    /**
+     * Micrometer's DistributionSummary rounds each value up to an integer before bucketing
+     * (micrometer#3680), which would put every score in (0, 1] into the le="1.0" bucket. On a
+     * Prometheus registry the scores therefore go to a native Prometheus histogram with the same
+     * name and buckets, exposed on the same /metrics (without exemplars: their sampler needs a
+     * tracer library we do not ship).
+     */
+    private static DoubleConsumer scoreHistogram(MeterRegistry registry) {
+        if (registry instanceof PrometheusMeterRegistry prometheus) {
+            Histogram h = Histogram.builder().withoutExemplars().name(MetricNames.SCORE.replace('.', '_'))
+                    .help(MetricNames.SCORE_DESC).classicOnly().classicUpperBounds(SCORE_BUCKETS)
+                    .register(prometheus.getPrometheusRegistry());
+            return h::observe;
+        }
+        return DistributionSummary.builder(MetricNames.SCORE).description(MetricNames.SCORE_DESC)
+                .serviceLevelObjectives(SCORE_BUCKETS).register(registry)::record;
     }
 
     public MeterRegistry registry() {
@@ -106,7 +127,7 @@ public final class ScorerMetrics {
     /** A scored record: its calibrated score, whether it is an anomaly, and how long scoring took. */
     public void recordScored(double calibratedScore, boolean anomaly, long scoringNanos) {
         scored.increment();
-        score.record(calibratedScore);
+        score.accept(calibratedScore);
         if (anomaly) {
             anomalies.increment();
         }

@@ -25,8 +25,8 @@ final class PromQlExpressions {
             "$__interval", "1m", "${__interval}", "1m",
             "$__range", "1h", "${__range}", "1h");
 
-    /** One expression and where it came from (for failure messages). */
-    record Expression(String source, String promql) {
+    /** One expression, where it came from (for failure messages), and its panel's title and legend (empty for rules). */
+    record Expression(String source, String promql, String panel, String legend) {
     }
 
     private PromQlExpressions() {
@@ -50,8 +50,14 @@ final class PromQlExpressions {
 
     /** Panel targets of a dashboard (including panels nested in collapsed rows), variables substituted. */
     static List<Expression> fromDashboard(Path dashboardFile) {
+        return fromDashboard(dashboardFile, Map.of());
+    }
+
+    /** As {@link #fromDashboard(Path)}, with some variables (e.g. {@code $__rate_interval}) given other values. */
+    static List<Expression> fromDashboard(Path dashboardFile, Map<String, String> overrides) {
         JsonNode dashboard = readJson(dashboardFile);
         Map<String, String> variables = variableValues(dashboard);
+        variables.putAll(overrides);
         List<Expression> out = new ArrayList<>();
         collectPanels(dashboard.path("panels"), variables, out);
         return out;
@@ -63,7 +69,7 @@ final class PromQlExpressions {
         for (JsonNode group : readYaml(ruleFile).path("groups")) {
             for (JsonNode rule : group.path("rules")) {
                 String name = rule.has("alert") ? rule.get("alert").asText() : rule.path("record").asText();
-                out.add(new Expression(ruleFile.getFileName() + " " + name, rule.path("expr").asText()));
+                out.add(new Expression(ruleFile.getFileName() + " " + name, rule.path("expr").asText(), "", ""));
             }
         }
         return out;
@@ -74,8 +80,9 @@ final class PromQlExpressions {
             collectPanels(panel.path("panels"), variables, out);
             for (JsonNode target : panel.path("targets")) {
                 if (target.hasNonNull("expr")) {
-                    out.add(new Expression("panel '" + panel.path("title").asText() + "' " + target.path("refId").asText(),
-                            substitute(target.get("expr").asText(), variables)));
+                    String title = panel.path("title").asText();
+                    out.add(new Expression("panel '" + title + "' " + target.path("refId").asText(),
+                            substitute(target.get("expr").asText(), variables), title, target.path("legendFormat").asText("")));
                 }
             }
         }

@@ -17,6 +17,7 @@ import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Stream;
 
 /**
@@ -57,6 +58,15 @@ final class PrometheusServer implements AutoCloseable {
      * {@code scrapeInterval}, and waits until it is ready.
      */
     static PrometheusServer start(Path prometheusBinary, Map<String, List<String>> targetsByJob, Duration scrapeInterval) {
+        return start(prometheusBinary, targetsByJob, scrapeInterval, Set.of());
+    }
+
+    /**
+     * As {@link #start(Path, Map, Duration)}; the jobs in {@code honorLabels} keep the job and
+     * instance labels of the scraped series (a Pushgateway's, as in production).
+     */
+    static PrometheusServer start(Path prometheusBinary, Map<String, List<String>> targetsByJob, Duration scrapeInterval,
+            Set<String> honorLabels) {
         Path dir = null;
         try {
             dir = Files.createTempDirectory("earthmover-prometheus");
@@ -69,6 +79,7 @@ final class PrometheusServer implements AutoCloseable {
                     .append("scrape_configs:\n");
             targetsByJob.forEach((job, targets) -> {
                 config.append("  - job_name: '").append(job).append("'\n")
+                        .append(honorLabels.contains(job) ? "    honor_labels: true\n" : "")
                         .append("    static_configs:\n      - targets: [");
                 for (int i = 0; i < targets.size(); i++) {
                     config.append(i == 0 ? "" : ", ").append('\'').append(targets.get(i)).append('\'');
@@ -113,8 +124,18 @@ final class PrometheusServer implements AutoCloseable {
 
     /** Runs an instant query through {@code /api/v1/query}. */
     QueryResult query(String promql) {
-        URI uri = URI.create("http://127.0.0.1:" + port + "/api/v1/query?query="
-                + URLEncoder.encode(promql, StandardCharsets.UTF_8));
+        return get("/api/v1/query?query=" + URLEncoder.encode(promql, StandardCharsets.UTF_8));
+    }
+
+    /** Runs a range query through {@code /api/v1/query_range}; each result carries a "values" array. */
+    QueryResult queryRange(String promql, Instant start, Instant end, Duration step) {
+        return get("/api/v1/query_range?query=" + URLEncoder.encode(promql, StandardCharsets.UTF_8)
+                + "&start=" + start.toEpochMilli() / 1000.0 + "&end=" + end.toEpochMilli() / 1000.0
+                + "&step=" + step.toMillis() / 1000.0);
+    }
+
+    private QueryResult get(String pathAndQuery) {
+        URI uri = URI.create("http://127.0.0.1:" + port + pathAndQuery);
         try {
             HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30)).build(),
                     HttpResponse.BodyHandlers.ofString());

@@ -61,7 +61,7 @@ final class SampleMetricsServer implements AutoCloseable {
         histogram(b, "earthmover_score", new double[] {0.1, 0.25, 0.5, 0.75, 0.9, 0.99, 1.0}, 97 * n, 0.3);
         histogram(b, "earthmover_latency_end_to_end_seconds", new double[] {0.005, 0.01, 0.05, 0.1, 0.5, 1}, 97 * n, 0.02);
         histogram(b, "earthmover_scoring_time_seconds", new double[] {1e-5, 5e-5, 1e-4, 5e-4, 1e-3}, 97 * n, 8e-5);
-        b.append("earthmover_model_version{model=\"default\",version=\"3\"} 1\n");
+        b.append("earthmover_model_serving{model=\"default\",version=\"3\"} 1\n");
         b.append("earthmover_model_age_seconds ").append(3600 + n).append('\n');
         b.append("earthmover_model_loaded 1\n");
         b.append("earthmover_model_swaps_total ").append(1 + n / 10).append('\n');

@@ -121,7 +121,7 @@ class ScorerIT {
                 assertThat(metrics.status()).isEqualTo(200);
                 assertThat(metrics.body()).contains("earthmover_records_in_total", "earthmover_records_scored_total",
                         "earthmover_records_rejected_total{code=\"MALFORMED_JSON\"}", "earthmover_score_bucket",
-                        "earthmover_latency_end_to_end_seconds_bucket", "earthmover_model_version", "kafka_consumer");
+                        "earthmover_latency_end_to_end_seconds_bucket", "earthmover_model_serving", "kafka_consumer");
                 assertThat(Http.get(base + "/health/ready").status()).isEqualTo(200);
                 assertThat(Http.get(base + "/health/live").status()).isEqualTo(200);
             }
