@@ -73,16 +73,29 @@ public final class DemoStream {
         Random r = new Random(seed * 31 + 7);
         List<Anomaly> out = new ArrayList<>();
         int n = perKind * Kind.values().length;
-        int slot = steps / (n + 1);
-        int id = 0;
+        int kinds = Kind.values().length;
+        // each host gets its share of events; on one host they are a fixed gap apart, in turn of kind
+        int perHost = (n + hosts - 1) / hosts;
+        int gap = steps / perHost;
         for (int k = 0; k < n; k++) {
-            Kind kind = Kind.values()[k % Kind.values().length];
-            String host = host(k % hosts);
-            int start = from + slot * (k + 1) - kind.length / 2 + r.nextInt(Math.max(1, slot / 4));
+            Kind kind = Kind.values()[k % kinds];
+            int h = (k / kinds + k) % hosts;
+            int slot = k / hosts;
+            String host = host(h);
+            int lo = from + slot * gap + 5;
+            int hi = lo + gap - kind.length - 10;
+            int start = lo + r.nextInt(Math.max(1, hi - lo));
             if (kind == Kind.FROZEN_SENSOR) {
                 // freeze where the daily cycle moves fastest, so the stuck value soon contradicts the others
                 int offset = (int) Math.round(phaseOffset(host) * STEPS_PER_DAY / (2 * Math.PI));
-                start += Math.floorMod(-(start + offset), STEPS_PER_DAY / 2);
+                int best = start;
+                for (int c = lo; c <= hi; c++) {
+                    if (Math.floorMod(c + offset, STEPS_PER_DAY / 2) == 0) {
+                        best = c;
+                        break;
+                    }
+                }
+                start = best;
             }
             String feature = switch (kind) {
                 case SPIKE -> List.of("cpu", "disk_io", "net_in").get(r.nextInt(3));
@@ -90,7 +103,7 @@ public final class DemoStream {
                 case BROKEN_CORRELATION -> "net_out";
                 case FROZEN_SENSOR -> "temp";
             };
-            out.add(new Anomaly(id++, host, kind, start, kind.length, feature));
+            out.add(new Anomaly(out.size(), host, kind, start, kind.length, feature));
         }
         return out;
     }
@@ -120,6 +133,7 @@ public final class DemoStream {
                 double netOut = 0.6 * netIn + 5 * r.nextGaussian();
                 double disk = 50 + 8 * r.nextGaussian();
                 double temp = 45 + 20 * load + 0.5 * r.nextGaussian();
+                double extra = r.nextGaussian(); // drawn for every record, so normal records do not depend on the injections
                 double[] v = {cpu, disk, mem, netIn, netOut, temp};
                 int label = -1;
                 for (Anomaly a : anomalies) {
@@ -131,7 +145,7 @@ public final class DemoStream {
                     switch (a.kind()) {
                         case SPIKE -> v[f] += f == 1 ? 60 : f == 0 ? 60 : 150;
                         case LEVEL_SHIFT -> v[f] += f == 2 ? 25 : f == 1 ? 50 : 40;
-                        case BROKEN_CORRELATION -> v[f] = 0.2 * 0.6 * netIn + 5 * r.nextGaussian(); // egress collapses, ingress normal
+                        case BROKEN_CORRELATION -> v[f] = 0.2 * 0.6 * netIn + 5 * extra; // egress collapses, ingress normal
                         case FROZEN_SENSOR -> {
                             if (t == a.start()) {
                                 frozenValue[a.id()] = v[f];
