@@ -7,6 +7,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.scalar.LeakyReLU;
 import org.nd4j.linalg.api.ops.impl.transforms.gradient.LeakyReLUBp;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * A multilayer perceptron on ND4J: LeakyReLU hidden layers, linear output, no normalisation
@@ -24,14 +25,62 @@ public final class Mlp {
 
     private final int[] sizes;
     private final double slope;
+    /** All parameters in one contiguous vector, so an optimiser step is a handful of ND4J ops. */
+    private final INDArray flat;
     private final INDArray[] w;
     private final INDArray[] b;
 
     private Mlp(int[] sizes, double slope, INDArray[] w, INDArray[] b) {
         this.sizes = sizes;
         this.slope = slope;
-        this.w = w;
-        this.b = b;
+        Params p = allocate(sizes, w[0].dataType());
+        for (int l = 0; l < w.length; l++) {
+            p.views[2 * l].assign(w[l]);
+            p.views[2 * l + 1].assign(b[l]);
+        }
+        this.flat = p.flat;
+        this.w = new INDArray[w.length];
+        this.b = new INDArray[b.length];
+        for (int l = 0; l < w.length; l++) {
+            this.w[l] = p.views[2 * l];
+            this.b[l] = p.views[2 * l + 1];
+        }
+    }
+
+    /**
+     * A flat parameter-shaped buffer and its per-layer views in the order W0, b0, W1, b1, ...
+     * Writing a view writes the flat vector.
+     */
+    public record Params(INDArray flat, INDArray[] views) {
+        public void zero() {
+            flat.assign(0);
+        }
+    }
+
+    private static Params allocate(int[] sizes, DataType dt) {
+        int layers = sizes.length - 1;
+        long total = 0;
+        for (int l = 0; l < layers; l++) {
+            total += (long) sizes[l] * sizes[l + 1] + sizes[l + 1];
+        }
+        try (var ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+            INDArray flat = Nd4j.zeros(dt, total);
+            INDArray[] views = new INDArray[2 * layers];
+            long off = 0;
+            for (int l = 0; l < layers; l++) {
+                long nw = (long) sizes[l] * sizes[l + 1];
+                views[2 * l] = flat.get(NDArrayIndex.interval(off, off + nw)).reshape('c', sizes[l], sizes[l + 1]);
+                off += nw;
+                views[2 * l + 1] = flat.get(NDArrayIndex.interval(off, off + sizes[l + 1])).reshape('c', 1, sizes[l + 1]);
+                off += sizes[l + 1];
+            }
+            for (INDArray v : views) {
+                if (!v.isView()) {
+                    throw new IllegalStateException("ND4J copied a parameter view");
+                }
+            }
+            return new Params(flat, views);
+        }
     }
 
     /** He-style seeded initialisation (gain for LeakyReLU; unit gain for the linear output layer), zero biases. */
@@ -118,37 +167,23 @@ public final class Mlp {
         return p;
     }
 
-    /** Zeroed detached arrays shaped like {@link #params()}, for gradients and optimiser state. */
-    public INDArray[] zerosLikeParams() {
-        INDArray[] p = params();
-        INDArray[] z = new INDArray[p.length];
-        try (var ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
-            for (int i = 0; i < p.length; i++) {
-                z[i] = Nd4j.zeros(p[i].dataType(), p[i].shape());
-            }
-        }
-        return z;
+    /** A zeroed detached buffer shaped like {@link #params()}, for gradients. */
+    public Params zerosLikeParams() {
+        return allocate(sizes, dataType());
+    }
+
+    /** The live flat parameter vector (the views of {@link #params()} point into it). */
+    public INDArray flatParams() {
+        return flat;
     }
 
     public long parameterCount() {
-        long n = 0;
-        for (INDArray p : params()) {
-            n += p.length();
-        }
-        return n;
+        return flat.length();
     }
 
     /** Deep copy (detached), e.g. to compare weights between runs. */
     public Mlp copy() {
-        INDArray[] w2 = new INDArray[w.length];
-        INDArray[] b2 = new INDArray[b.length];
-        try (var ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
-            for (int l = 0; l < w.length; l++) {
-                w2[l] = w[l].dup('c');
-                b2[l] = b[l].dup('c');
-            }
-        }
-        return new Mlp(sizes.clone(), slope, w2, b2);
+        return new Mlp(sizes.clone(), slope, w, b);
     }
 
     /** Weights of layer l as row-major float32 ({@code in x out}). */
@@ -228,15 +263,24 @@ public final class Mlp {
      * Backward pass for upstream gradient {@code dOut}. When {@code grads} is not null, adds
      * {@code scale} times the parameter gradients into it (layout of {@link #params()}).
      */
-    public Backward backward(Forward f, INDArray dOut, INDArray[] grads, double scale) {
+    public Backward backward(Forward f, INDArray dOut, Params grads, double scale) {
+        return backward(f, dOut, grads, scale, true);
+    }
+
+    /** As above; {@code needInput = false} skips the input gradient (null in the result). */
+    public Backward backward(Forward f, INDArray dOut, Params grads, double scale, boolean needInput) {
         int layers = w.length;
         INDArray[] dz = new INDArray[layers];
         dz[layers - 1] = dOut;
         INDArray d = dOut;
+        INDArray ones = grads == null ? null : Nd4j.ones(dataType(), 1, f.rows());
         for (int l = layers - 1; l >= 0; l--) {
             if (grads != null) {
-                Nd4j.gemm(f.h[l], d, grads[2 * l], true, false, scale, 1.0);
-                grads[2 * l + 1].addi(d.sum(true, 0).muli(scale));
+                Nd4j.gemm(f.h[l], d, grads.views()[2 * l], true, false, scale, 1.0);
+                Nd4j.gemm(ones, d, grads.views()[2 * l + 1], false, false, scale, 1.0);
+            }
+            if (l == 0 && !needInput) {
+                return new Backward(dz, null);
             }
             INDArray dh = Nd4j.gemm(d, w[l], false, true);
             if (l > 0) {
@@ -263,7 +307,8 @@ public final class Mlp {
      * {@code g} (from {@link #inputGradient}), adds {@code scale * dP/dW} into {@code grads}.
      * Bias gradients are zero (see the class comment) and left unchanged.
      */
-    public void inputGradientBackward(Forward f, Backward ig, INDArray gBar, INDArray[] grads, double scale) {
+    public void inputGradientBackward(Forward f, Backward ig, INDArray gBar, Params params, double scale) {
+        INDArray[] grads = params.views();
         int layers = w.length;
         // g = dz[0] W0^T
         Nd4j.gemm(gBar, ig.dz[0], grads[0], true, false, scale, 1.0);

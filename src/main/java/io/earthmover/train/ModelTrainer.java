@@ -161,10 +161,10 @@ public final class ModelTrainer {
         Mlp critic = Mlp.init(concat(d, s.criticHidden(), 1), Mlp.DEFAULT_SLOPE, rng, DataType.FLOAT);
         Mlp generator = Mlp.init(concat(s.latentSize(), s.generatorHidden(), d), Mlp.DEFAULT_SLOPE, rng, DataType.FLOAT);
         WganGp gan = new WganGp(critic, generator);
-        Adam criticAdam = new Adam(critic.params(), s.learningRate(), s.beta1(), s.beta2());
-        Adam generatorAdam = new Adam(generator.params(), s.learningRate(), s.beta1(), s.beta2());
-        INDArray[] cgrads = critic.zerosLikeParams();
-        INDArray[] ggrads = generator.zerosLikeParams();
+        Adam criticAdam = new Adam(critic.flatParams(), s.learningRate(), s.beta1(), s.beta2());
+        Adam generatorAdam = new Adam(generator.flatParams(), s.learningRate(), s.beta1(), s.beta2());
+        Mlp.Params cgrads = critic.zerosLikeParams();
+        Mlp.Params ggrads = generator.zerosLikeParams();
 
         Meters meters = Meters.of(registry == null ? new SimpleMeterRegistry() : registry);
         if (listener != null) {
@@ -195,7 +195,7 @@ public final class ModelTrainer {
                     INDArray z = Nd4j.create(zBuf, new long[] {batch, s.latentSize()}, 'c');
                     INDArray eps = Nd4j.create(epsBuf, new long[] {batch, 1}, 'c');
                     WganGp.CriticValues v = gan.critic(real, z, eps, s.lambda(), true, cgrads);
-                    criticAdam.step(cgrads);
+                    criticAdam.step(cgrads.flat());
                     wSum += v.wasserstein();
                     gpSum += v.penalty();
                     lossSum += v.loss();
@@ -206,7 +206,7 @@ public final class ModelTrainer {
             try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().getAndActivateWorkspace(STEP_WORKSPACE, WORKSPACE_ID)) {
                 INDArray z = Nd4j.create(zBuf, new long[] {batch, s.latentSize()}, 'c');
                 gLoss = gan.generator(z, ggrads);
-                generatorAdam.step(ggrads);
+                generatorAdam.step(ggrads.flat());
             }
             double w = wSum / s.criticSteps();
             double gp = gpSum / s.criticSteps();
@@ -411,13 +411,7 @@ public final class ModelTrainer {
     }
 
     private static boolean finite(Mlp net) {
-        for (INDArray p : net.params()) {
-            double sum = p.sumNumber().doubleValue();
-            if (!Double.isFinite(sum)) {
-                return false;
-            }
-        }
-        return true;
+        return Double.isFinite(net.flatParams().sumNumber().doubleValue());
     }
 
     /** Critic values of rows, in ND4J batches. */

@@ -44,17 +44,15 @@ final class WganGp {
 
     /**
      * Critic loss for a batch and, when {@code grads} is not null, its gradient written into
-     * {@code grads} (layout of {@link Mlp#params()}; overwritten).
+     * {@code grads} (overwritten).
      *
      * @param withWasserstein include the {@code mean D(fake) - mean D(real)} term
      * @param lambda          penalty weight (0 leaves the penalty out of loss and gradient,
      *                        though its value is still reported)
      */
-    CriticValues critic(INDArray real, INDArray z, INDArray eps, double lambda, boolean withWasserstein, INDArray[] grads) {
+    CriticValues critic(INDArray real, INDArray z, INDArray eps, double lambda, boolean withWasserstein, Mlp.Params grads) {
         if (grads != null) {
-            for (INDArray g : grads) {
-                g.assign(0);
-            }
+            grads.zero();
         }
         long n = real.rows();
         INDArray fake = generator.output(z);
@@ -69,7 +67,7 @@ final class WganGp {
         double meanReal = fb.out().get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, n)).sumNumber().doubleValue() / n;
         double meanFake = (sumAll - meanReal * n) / n;
         if (withWasserstein && grads != null) {
-            critic.backward(fb, dOut, grads, 1.0);
+            critic.backward(fb, dOut, grads, 1.0, false);
         }
 
         // Gradient penalty at the interpolates.
@@ -91,15 +89,13 @@ final class WganGp {
     }
 
     /** Generator loss {@code -mean D(G(z))}; gradient into {@code grads} (overwritten) when not null. */
-    double generator(INDArray z, INDArray[] grads) {
+    double generator(INDArray z, Mlp.Params grads) {
         long n = z.rows();
         Mlp.Forward fg = generator.forward(z);
         Mlp.Forward fc = critic.forward(fg.out());
         double loss = -fc.out().sumNumber().doubleValue() / n;
         if (grads != null) {
-            for (INDArray gr : grads) {
-                gr.assign(0);
-            }
+            grads.zero();
             INDArray dOut = Nd4j.valueArrayOf(new long[] {n, 1}, -1.0 / n, z.dataType());
             INDArray dx = critic.backward(fc, dOut, null, 1.0).dx();
             generator.backward(fg, dx, grads, 1.0);
