@@ -65,6 +65,17 @@ public final class ModelTrainer {
     private static final String WORKSPACE_ID = "earthmover-train-step";
     private static final Map<MeterRegistry, Meters> METERS = new WeakHashMap<>();
 
+    /** Test seam: sees each iteration's Wasserstein estimate before the finiteness check. */
+    private final java.util.function.DoubleUnaryOperator estimateProbe;
+
+    public ModelTrainer() {
+        this(w -> w);
+    }
+
+    ModelTrainer(java.util.function.DoubleUnaryOperator estimateProbe) {
+        this.estimateProbe = estimateProbe;
+    }
+
     /** The live values behind the training gauges, one set per registry. */
     private static final class Meters {
         final AtomicLong iteration = new AtomicLong();
@@ -133,6 +144,14 @@ public final class ModelTrainer {
         Featuriser featuriser = new Featuriser(schema, s.window(), s.differences(), normaliser);
         int d = featuriser.inputSize();
         float[][] inputs = shingle(series, featuriser);
+        for (float[] x : inputs) {
+            for (float v : x) {
+                if (!Float.isFinite(v)) {
+                    throw new TrainingException("a normalised training value overflows float32: the data has values"
+                            + " too far from the rest (e.g. 1e300); clean the data or use features.normaliser=robust");
+                }
+            }
+        }
         if (inputs.length < MIN_SAMPLES) {
             throw new TrainingException("only " + inputs.length + " critic inputs from " + rows.size() + " rows in "
                     + series.size() + " series (window " + s.window() + (s.differences() ? " + 1 for differences" : "")
@@ -208,7 +227,7 @@ public final class ModelTrainer {
                 gLoss = gan.generator(z, ggrads);
                 generatorAdam.step(ggrads.flat());
             }
-            double w = wSum / s.criticSteps();
+            double w = estimateProbe.applyAsDouble(wSum / s.criticSteps());
             double gp = gpSum / s.criticSteps();
             double cLoss = lossSum / s.criticSteps();
             if (!Double.isFinite(w) || !Double.isFinite(gp) || !Double.isFinite(cLoss) || !Double.isFinite(gLoss)
