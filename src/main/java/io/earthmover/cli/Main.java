@@ -9,6 +9,8 @@ import picocli.CommandLine.Command;
         description = "Online anomaly detection for Kafka with a WGAN-GP critic.",
         subcommands = {
                 BrokerCommand.class,
+                ModelCommand.class,
+                BenchCommand.class,
         })
 public final class Main implements Runnable {
     @CommandLine.Spec
