@@ -4,8 +4,7 @@ import java.util.Arrays;
 import java.util.Random;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.impl.scalar.LeakyReLU;
-import org.nd4j.linalg.api.ops.impl.transforms.gradient.LeakyReLUBp;
+import org.nd4j.linalg.api.ops.impl.transforms.gradient.LeakyReLUDerivative;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
@@ -199,13 +198,13 @@ public final class Mlp {
     public static final class Forward {
         /** h[l] is the input of layer l (h[0] = x). */
         final INDArray[] h;
-        /** a[l] is the pre-activation of hidden layer l (l < layers-1). */
-        final INDArray[] a;
+        /** m[l] is LeakyReLU'(pre-activation) of hidden layer l (1 or slope), shared by all backward passes. */
+        final INDArray[] m;
         final INDArray out;
 
-        Forward(INDArray[] h, INDArray[] a, INDArray out) {
+        Forward(INDArray[] h, INDArray[] m, INDArray out) {
             this.h = h;
-            this.a = a;
+            this.m = m;
             this.out = out;
         }
 
@@ -222,20 +221,30 @@ public final class Mlp {
     public Forward forward(INDArray x) {
         int layers = w.length;
         INDArray[] h = new INDArray[layers];
-        INDArray[] a = new INDArray[layers - 1];
+        INDArray[] m = new INDArray[layers - 1];
         h[0] = x;
         INDArray cur = x;
         for (int l = 0; l < layers; l++) {
-            INDArray z = cur.mmul(w[l]).addiRowVector(b[l]);
+            INDArray z = mm(cur, w[l], false, false).addiRowVector(b[l]);
             if (l < layers - 1) {
-                a[l] = z;
-                cur = Nd4j.exec(new LeakyReLU(z, z.ulike(), slope));
+                // the mask once, then the activation as z * mask: cheaper than ND4J's LeakyReLU ops
+                m[l] = Nd4j.exec(new LeakyReLUDerivative(z, z.ulike(), slope));
+                cur = z.muli(m[l]);
                 h[l + 1] = cur;
             } else {
                 cur = z;
             }
         }
-        return new Forward(h, a, cur);
+        return new Forward(h, m, cur);
+    }
+
+    /** op(a) op(b) into a new c-order array (ND4J's allocating mmul is much slower here). */
+    static INDArray mm(INDArray a, INDArray b, boolean ta, boolean tb) {
+        long rows = ta ? a.columns() : a.rows();
+        long cols = tb ? b.rows() : b.columns();
+        INDArray c = Nd4j.createUninitialized(a.dataType(), rows, cols);
+        Nd4j.gemm(a, b, c, ta, tb, 1.0, 0.0);
+        return c;
     }
 
     /** Output only. */
@@ -282,15 +291,63 @@ public final class Mlp {
             if (l == 0 && !needInput) {
                 return new Backward(dz, null);
             }
-            INDArray dh = Nd4j.gemm(d, w[l], false, true);
+            INDArray dh = mm(d, w[l], false, true);
             if (l > 0) {
-                d = leakyBp(f.a[l - 1], dh);
+                d = dh.muli(f.m[l - 1]);
                 dz[l - 1] = d;
             } else {
                 return new Backward(dz, dh);
             }
         }
         throw new AssertionError();
+    }
+
+    /**
+     * One backward pass over all rows of {@code f} for upstream {@code dOut}, with the weight
+     * gradients taken from rows {@code [0, gradRows)} only and the input gradient computed for rows
+     * {@code [inputFrom, rows)} only. The WGAN-GP critic step uses it to run the Wasserstein
+     * backward (real and fake rows) and the input-gradient pass (interpolate rows, dOut = 1) as
+     * one set of matrix products.
+     */
+    public Backward backwardSplit(Forward f, INDArray dOut, Params grads, double scale, long gradRows, long inputFrom) {
+        int layers = w.length;
+        long rows = f.rows();
+        INDArray[] dz = new INDArray[layers];
+        dz[layers - 1] = dOut;
+        INDArray d = dOut;
+        INDArray ones = Nd4j.ones(dataType(), 1, gradRows);
+        for (int l = layers - 1; l >= 0; l--) {
+            INDArray dRows = d.get(NDArrayIndex.interval(0, gradRows));
+            Nd4j.gemm(f.h[l].get(NDArrayIndex.interval(0, gradRows)), dRows, grads.views()[2 * l], true, false, scale, 1.0);
+            Nd4j.gemm(ones, dRows, grads.views()[2 * l + 1], false, false, scale, 1.0);
+            if (l == 0) {
+                return new Backward(dz, mm(d.get(NDArrayIndex.interval(inputFrom, rows)), w[0], false, true));
+            }
+            d = mm(d, w[l], false, true).muli(f.m[l - 1]);
+            dz[l - 1] = d;
+        }
+        throw new AssertionError();
+    }
+
+    /** The rows {@code [from, to)} of a forward pass and of its backward pass, as views. */
+    public static Forward rows(Forward f, long from, long to) {
+        INDArray[] h = new INDArray[f.h.length];
+        INDArray[] m = new INDArray[f.m.length];
+        for (int l = 0; l < h.length; l++) {
+            h[l] = f.h[l].get(NDArrayIndex.interval(from, to));
+        }
+        for (int l = 0; l < m.length; l++) {
+            m[l] = f.m[l].get(NDArrayIndex.interval(from, to));
+        }
+        return new Forward(h, m, f.out.get(NDArrayIndex.interval(from, to)));
+    }
+
+    public static Backward rows(Backward b, long from, long to, INDArray dx) {
+        INDArray[] dz = new INDArray[b.dz.length];
+        for (int l = 0; l < dz.length; l++) {
+            dz[l] = b.dz[l].get(NDArrayIndex.interval(from, to));
+        }
+        return new Backward(dz, dx);
     }
 
     /** Input gradient of a scalar-output network, one row per sample: d out_i / d x_i. */
@@ -312,21 +369,14 @@ public final class Mlp {
         int layers = w.length;
         // g = dz[0] W0^T
         Nd4j.gemm(gBar, ig.dz[0], grads[0], true, false, scale, 1.0);
-        INDArray dzBar = Nd4j.gemm(gBar, w[0], false, false);
+        INDArray dzBar = mm(gBar, w[0], false, false);
         for (int l = 1; l < layers; l++) {
-            // dz[l-1] = mask(a[l-1]) * dh[l],  dh[l] = dz[l] W[l]^T
-            INDArray dhBar = leakyBp(f.a[l - 1], dzBar);
+            // dz[l-1] = mask[l-1] * dh[l],  dh[l] = dz[l] W[l]^T
+            INDArray dhBar = dzBar.muli(f.m[l - 1]);
             Nd4j.gemm(dhBar, ig.dz[l], grads[2 * l], true, false, scale, 1.0);
             if (l < layers - 1) {
-                dzBar = Nd4j.gemm(dhBar, w[l], false, false);
+                dzBar = mm(dhBar, w[l], false, false);
             }
         }
-    }
-
-    /** {@code u * LeakyReLU'(a)}. */
-    private INDArray leakyBp(INDArray a, INDArray u) {
-        INDArray out = u.ulike();
-        Nd4j.exec(new LeakyReLUBp(a, u, out, slope));
-        return out;
     }
 }

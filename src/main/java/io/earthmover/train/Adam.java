@@ -2,7 +2,7 @@ package io.earthmover.train;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.ops.transforms.Transforms;
+import org.nd4j.linalg.api.ops.impl.updaters.AdamUpdater;
 
 /**
  * Adam (Kingma and Ba) with bias correction, in place on a network's flat parameter vector:
@@ -30,17 +30,15 @@ final class Adam {
         }
     }
 
-    /** One update with the flat gradient {@code g}, which is consumed (used as scratch). */
+    /**
+     * One update with the flat gradient {@code g}, which is consumed: ND4J's fused adam_updater
+     * turns it into the update {@code lr_t * m / (sqrt(v) + eps)} with
+     * {@code lr_t = lr * sqrt(1 - beta2^t) / (1 - beta1^t)} (the paper's efficient form).
+     */
     void step(INDArray g) {
+        Nd4j.exec(new AdamUpdater(g, v, m, lr, beta1, beta2, EPSILON, (int) t));
         t++;
-        double c1 = 1 - Math.pow(beta1, t);
-        double c2 = 1 - Math.pow(beta2, t);
-        double stepSize = lr * Math.sqrt(c2) / c1;
-        m.muli(beta1).addi(g.mul(1 - beta1));
-        v.muli(beta2).addi(g.muli(g).muli(1 - beta2));
-        // the paper's efficient form: lr_t * m / (sqrt(v) + eps_hat)
-        INDArray denom = Transforms.sqrt(v, true).addi(EPSILON * Math.sqrt(c2));
-        params.subi(m.div(denom).muli(stepSize));
+        params.subi(g);
     }
 
     long steps() {

@@ -1,9 +1,10 @@
 package io.earthmover.train;
 
 import io.earthmover.model.Mlp;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.ops.transforms.Transforms;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * WGAN-GP losses and their exact gradients (Gulrajani et al. 2017), written out by hand:
@@ -55,37 +56,67 @@ final class WganGp {
             grads.zero();
         }
         long n = real.rows();
+        DataType dt = real.dataType();
         INDArray fake = generator.output(z);
 
-        // Wasserstein term on real and fake rows in one pass.
-        INDArray both = Nd4j.vstack(real, fake);
-        Mlp.Forward fb = critic.forward(both);
-        INDArray dOut = Nd4j.createUninitialized(real.dataType(), 2 * n, 1);
-        dOut.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, n)).assign(-1.0 / n);
-        dOut.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(n, 2 * n)).assign(1.0 / n);
-        double sumAll = fb.out().sumNumber().doubleValue();
-        double meanReal = fb.out().get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, n)).sumNumber().doubleValue() / n;
-        double meanFake = (sumAll - meanReal * n) / n;
-        if (withWasserstein && grads != null) {
-            critic.backward(fb, dOut, grads, 1.0, false);
+        // rows: [0,n) real, [n,2n) fake, [2n,3n) interpolates xh = fake + eps (real - fake):
+        // one forward pass and one backward pass serve the Wasserstein term and the input gradient
+        INDArray all = Nd4j.createUninitialized(dt, 3 * n, real.columns());
+        all.get(NDArrayIndex.interval(0, n)).assign(real);
+        all.get(NDArrayIndex.interval(n, 2 * n)).assign(fake);
+        all.get(NDArrayIndex.interval(2 * n, 3 * n)).assign(real).subi(fake).muliColumnVector(eps).addi(fake);
+        Mlp.Forward fa = critic.forward(all);
+        double[] d = values(fa.out());
+        double sumReal = 0;
+        double sumFake = 0;
+        for (int i = 0; i < n; i++) {
+            sumReal += d[i];
+            sumFake += d[(int) n + i];
         }
+        double meanReal = sumReal / n;
+        double meanFake = sumFake / n;
+        double[] up = new double[(int) (3 * n)];
+        double wScale = withWasserstein ? 1.0 / n : 0.0;
+        for (int i = 0; i < n; i++) {
+            up[i] = -wScale;
+            up[(int) n + i] = wScale;
+            up[(int) (2 * n) + i] = 1.0; // dD/dD: the input-gradient pass
+        }
+        INDArray dOut = Nd4j.create(up, new long[] {3 * n, 1}, 'c').castTo(dt);
+        Mlp.Params sink = grads != null ? grads : critic.zerosLikeParams();
+        Mlp.Backward back = critic.backwardSplit(fa, dOut, sink, 1.0, 2 * n, 2 * n);
 
-        // Gradient penalty at the interpolates.
-        INDArray xh = real.sub(fake).muliColumnVector(eps).addi(fake);
-        Mlp.Forward fh = critic.forward(xh);
-        Mlp.Backward ig = critic.inputGradient(fh);
-        INDArray g = ig.dx();
-        INDArray norm = g.norm2(1).reshape(n, 1);
-        INDArray dev = norm.sub(1.0);
-        double penalty = dev.mul(dev).sumNumber().doubleValue() / n;
-        if (lambda != 0 && grads != null) {
+        // gradient penalty at the interpolates
+        INDArray g = back.dx();
+        double[] gv = values(g);
+        int cols = (int) g.columns();
+        double[] coef = new double[(int) n];
+        double penalty = 0;
+        for (int i = 0; i < n; i++) {
+            double sq = 0;
+            for (int j = i * cols; j < (i + 1) * cols; j++) {
+                sq += gv[j] * gv[j];
+            }
+            double norm = Math.sqrt(sq);
+            double dev = norm - 1;
+            penalty += dev * dev;
             // dP/dg_i = (2/n) (|g_i| - 1) g_i / |g_i|
-            INDArray coef = dev.div(Transforms.max(norm, NORM_EPS, true)).muli(2.0 / n);
-            INDArray gBar = g.mulColumnVector(coef);
-            critic.inputGradientBackward(fh, ig, gBar, grads, lambda);
+            coef[i] = 2.0 / n * dev / Math.max(norm, NORM_EPS);
+        }
+        penalty /= n;
+        if (lambda != 0 && grads != null) {
+            INDArray gBar = g.mulColumnVector(Nd4j.create(coef, new long[] {n, 1}, 'c').castTo(dt));
+            critic.inputGradientBackward(Mlp.rows(fa, 2 * n, 3 * n), Mlp.rows(back, 2 * n, 3 * n, g), gBar, grads, lambda);
         }
         double loss = (withWasserstein ? meanFake - meanReal : 0) + lambda * penalty;
         return new CriticValues(meanReal, meanFake, penalty, loss);
+    }
+
+    /** The array's values in row-major order (INDArray.toDoubleMatrix reads element by element: far slower). */
+    static double[] values(INDArray a) {
+        INDArray c = a.dup('c');
+        double[] v = c.data().asDouble();
+        return v.length == c.length() ? v : java.util.Arrays.copyOf(v, (int) c.length());
     }
 
     /** Generator loss {@code -mean D(G(z))}; gradient into {@code grads} (overwritten) when not null. */
@@ -98,7 +129,7 @@ final class WganGp {
             grads.zero();
             INDArray dOut = Nd4j.valueArrayOf(new long[] {n, 1}, -1.0 / n, z.dataType());
             INDArray dx = critic.backward(fc, dOut, null, 1.0).dx();
-            generator.backward(fg, dx, grads, 1.0);
+            generator.backward(fg, dx, grads, 1.0, false);
         }
         return loss;
     }

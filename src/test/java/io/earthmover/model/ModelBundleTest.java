@@ -50,6 +50,14 @@ class ModelBundleTest {
     }
 
     @Test
+    void rejectsBundleMissingOnlyItsLastBytes() throws Exception {
+        byte[] z = TestBundles.small().toBytes();
+        InvalidModelException e = refuse(Arrays.copyOf(z, z.length - 10));
+        assertThat(e.reason()).isEqualTo(InvalidModelException.Reason.FORMAT);
+        assertThat(e.getMessage()).contains("truncated");
+    }
+
+    @Test
     void rejectsNonZipAndEmptyInput() {
         assertThat(refuse(new byte[0]).reason()).isEqualTo(InvalidModelException.Reason.FORMAT);
         assertThat(refuse("hello".getBytes(StandardCharsets.UTF_8)).reason()).isEqualTo(InvalidModelException.Reason.FORMAT);
