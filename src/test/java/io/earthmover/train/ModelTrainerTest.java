@@ -21,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ModelTrainerTest {
     /** Small, fast settings: the tests train in seconds. */
     static TrainingSettings fast(int iterations) {
-        return TrainingSettings.defaults().withIterations(iterations).withBatchSize(64).withLearningRate(1e-3)
+        return TrainingSettings.defaults().withIterations(iterations).withBatchSize(64).withLearningRate(3e-4)
                 .withNetworks(4, new int[] {32, 32}, new int[] {32, 32}).withEarlyStopPatience(0);
     }
 
