@@ -46,8 +46,9 @@ public final class BenchScoreCommand implements Callable<Integer> {
         }
         ScoringBenchmark.Result r = ScoringBenchmark.run(b, topK, seconds);
         System.out.printf(Locale.ROOT, "critic %s, top-%d attribution%n", r.architecture(), topK);
-        System.out.printf(Locale.ROOT, "FastScorer, 1 thread, per record:       %,12.0f records/s  (%.2f us/record)%n",
-                r.fastRecordsPerSecond(), 1e6 / r.fastRecordsPerSecond());
+        System.out.printf(Locale.ROOT, "FastScorer, 1 thread, per record:       %,12.0f records/s  (%.2f us/record)"
+                        + "; per CPU-second %,.0f%n", r.fastRecordsPerSecond(), 1e6 / r.fastRecordsPerSecond(),
+                r.fastRecordsPerCpuSecond());
         System.out.printf(Locale.ROOT, "ND4J batch %d, forward only:           %,12.0f records/s%n", ScoringBenchmark.ND4J_BATCH,
                 r.nd4jRecordsPerSecond());
         System.out.printf(Locale.ROOT, "ND4J batch %d, forward + input grad:   %,12.0f records/s%n", ScoringBenchmark.ND4J_BATCH,

@@ -48,14 +48,18 @@ public final class BenchTrainCommand implements Callable<Integer> {
         TrainingBenchmark.Result r = TrainingBenchmark.run(features, latent, criticHidden, generatorHidden, batch,
                 criticSteps, seconds);
         double peak = r.gemmPeakGflops();
-        System.out.printf(Locale.ROOT, "ND4J float gemm peak:  %8.1f GFLOP/s (%dx%d x %dx%d)%n", peak, r.peakSize(),
-                r.peakSize(), r.peakSize(), r.peakSize());
+        System.out.printf(Locale.ROOT, "ND4J float gemm peak:  %8.1f GFLOP/s (%dx%d x %dx%d); per CPU-second %.1f%n", peak,
+                r.peakSize(), r.peakSize(), r.peakSize(), r.peakSize(), r.gemmPeakCpuGflops());
         System.out.printf(Locale.ROOT, "critic step:           %,10.0f samples/s  %7.2f ms  %6.1f GFLOP/s  %5.1f %% of peak  (%.1f MFLOP gemm)%n",
                 r.criticStep().samplesPerSecond(), r.criticStep().secondsPerUnit() * 1e3, r.criticStep().gflops(),
                 100 * r.criticStep().gflops() / peak, r.criticFlopsPerStep() / 1e6);
         System.out.printf(Locale.ROOT, "full iteration:        %,10.0f samples/s  %7.2f ms  %6.1f GFLOP/s  %5.1f %% of peak  (%.1f MFLOP gemm)%n",
                 r.iteration().samplesPerSecond(), r.iteration().secondsPerUnit() * 1e3, r.iteration().gflops(),
                 100 * r.iteration().gflops() / peak, r.iterationFlops() / 1e6);
+        System.out.printf(Locale.ROOT, "per CPU-second (this thread): critic step %.1f GFLOP/s = %.1f %% of the CPU-time peak,"
+                        + " iteration %.1f GFLOP/s = %.1f %%%n", r.criticStep().cpuGflops(),
+                100 * r.criticStep().cpuGflops() / r.gemmPeakCpuGflops(), r.iteration().cpuGflops(),
+                100 * r.iteration().cpuGflops() / r.gemmPeakCpuGflops());
         System.out.println("(samples/s = real samples through critic steps; target: training >= 40 % of the gemm peak)");
         return ExitCodes.OK;
     }

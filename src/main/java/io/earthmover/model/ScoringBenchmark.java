@@ -29,8 +29,8 @@ public final class ScoringBenchmark {
      * @param nd4jWithGradientPerSecond   ND4J forward plus input gradient (what attribution needs), batches of 256
      * @param maxAbsDifference            largest |FastScorer - ND4J| critic difference seen
      */
-    public record Result(double fastRecordsPerSecond, double nd4jRecordsPerSecond, double nd4jWithGradientPerSecond,
-                         double maxAbsDifference, String architecture) {
+    public record Result(double fastRecordsPerSecond, double fastRecordsPerCpuSecond, double nd4jRecordsPerSecond,
+                         double nd4jWithGradientPerSecond, double maxAbsDifference, String architecture) {
     }
 
     /** A bundle with seeded random weights: {@code features} positional inputs, critic {@code features-hidden...-1}. */
@@ -91,6 +91,8 @@ public final class ScoringBenchmark {
             }
         }
         long n = 0;
+        java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+        long c0 = mx.getCurrentThreadCpuTime();
         long t0 = System.nanoTime();
         deadline = t0 + (long) (seconds * 1e9);
         while (System.nanoTime() < deadline) {
@@ -101,6 +103,7 @@ public final class ScoringBenchmark {
             n += pool;
         }
         double fast = n / ((System.nanoTime() - t0) / 1e9);
+        double fastCpu = n / ((mx.getCurrentThreadCpuTime() - c0) / 1e9);
 
         Mlp critic = bundle.nd4jCritic(DataType.FLOAT);
         INDArray all = Nd4j.create(flat, new long[] {pool, d}, 'c');
@@ -114,7 +117,7 @@ public final class ScoringBenchmark {
         if (sink == 42) {
             System.out.print(""); // keeps the scoring loop from being optimised away
         }
-        return new Result(fast, nd, ndGrad, maxDiff, java.util.Arrays.toString(bundle.manifest().architecture().critic()));
+        return new Result(fast, fastCpu, nd, ndGrad, maxDiff, java.util.Arrays.toString(bundle.manifest().architecture().critic()));
     }
 
     private static double nd4jRate(Mlp critic, INDArray all, int pool, int d, boolean gradient, double seconds) {

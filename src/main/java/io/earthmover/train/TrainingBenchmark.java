@@ -24,20 +24,25 @@ public final class TrainingBenchmark {
     private TrainingBenchmark() {
     }
 
-    /** One measured figure: samples/s, seconds per unit, and achieved gemm GFLOP/s. */
-    public record Rate(double samplesPerSecond, double secondsPerUnit, double gflops) {
+    /**
+     * One measured figure: samples/s, seconds per unit, and achieved gemm GFLOP/s by wall time,
+     * and the same per second of this thread's CPU time (meaningful on a shared, loaded machine;
+     * with one ND4J thread all work runs on the calling thread).
+     */
+    public record Rate(double samplesPerSecond, double secondsPerUnit, double gflops, double cpuSecondsPerUnit,
+                       double cpuGflops) {
     }
 
     /**
      * @param gemmPeakGflops best ND4J float gemm rate over square sizes {@link #PEAK_SIZES}
      * @param peakSize       the size that reached it
      */
-    public record Result(double gemmPeakGflops, int peakSize, Rate criticStep, Rate iteration, long criticFlopsPerStep,
-                         long iterationFlops) {
+    public record Result(double gemmPeakGflops, int peakSize, double gemmPeakCpuGflops, Rate criticStep, Rate iteration,
+                         long criticFlopsPerStep, long iterationFlops) {
     }
 
-    /** ND4J float gemm GFLOP/s for square n x n matrices. */
-    public static double gemmGflops(int n, double seconds) {
+    /** ND4J float gemm GFLOP/s for square n x n matrices: by wall time and by thread CPU time. */
+    public static double[] gemmGflops(int n, double seconds) {
         INDArray a = Nd4j.rand(DataType.FLOAT, n, n);
         INDArray b = Nd4j.rand(DataType.FLOAT, n, n);
         INDArray c = Nd4j.zeros(DataType.FLOAT, n, n);
@@ -45,6 +50,8 @@ public final class TrainingBenchmark {
             Nd4j.gemm(a, b, c, false, false, 1.0, 0.0);
         }
         long reps = 0;
+        java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+        long c0 = mx.getCurrentThreadCpuTime();
         long t0 = System.nanoTime();
         long deadline = t0 + (long) (seconds * 1e9);
         while (System.nanoTime() < deadline) {
@@ -53,19 +60,23 @@ public final class TrainingBenchmark {
         }
         c.getFloat(0);
         double el = (System.nanoTime() - t0) / 1e9;
-        return 2.0 * n * n * (double) n * reps / el / 1e9;
+        double cpu = (mx.getCurrentThreadCpuTime() - c0) / 1e9;
+        double flops = 2.0 * n * n * (double) n * reps;
+        return new double[] {flops / el / 1e9, flops / Math.max(cpu, 1e-9) / 1e9};
     }
 
     public static Result run(int features, int latent, int[] criticHidden, int[] generatorHidden, int batch,
                              int criticSteps, double seconds) {
         double peak = 0;
+        double peakCpu = 0;
         int peakSize = 0;
         for (int n : PEAK_SIZES) {
-            double g = gemmGflops(n, seconds / PEAK_SIZES.length);
-            if (g > peak) {
-                peak = g;
+            double[] g = gemmGflops(n, seconds / PEAK_SIZES.length);
+            if (g[0] > peak) {
+                peak = g[0];
                 peakSize = n;
             }
+            peakCpu = Math.max(peakCpu, g[1]);
         }
         Random rng = new Random(1);
         int[] cs = concat(features, criticHidden, 1);
@@ -99,32 +110,37 @@ public final class TrainingBenchmark {
         };
         long cFlops = criticStepFlops(cs, gs, batch);
         long iFlops = criticSteps * cFlops + generatorStepFlops(cs, gs, batch);
-        double stepSec = time(criticStep, seconds);
-        double iterSec = time(() -> {
+        double[] stepSec = time(criticStep, seconds);
+        double[] iterSec = time(() -> {
             for (int c = 0; c < criticSteps; c++) {
                 criticStep.run();
             }
             generatorStep.run();
         }, seconds);
-        Rate step = new Rate(batch / stepSec, stepSec, cFlops / stepSec / 1e9);
-        Rate iter = new Rate((double) batch * criticSteps / iterSec, iterSec, iFlops / iterSec / 1e9);
-        return new Result(peak, peakSize, step, iter, cFlops, iFlops);
+        Rate step = new Rate(batch / stepSec[0], stepSec[0], cFlops / stepSec[0] / 1e9, stepSec[1], cFlops / stepSec[1] / 1e9);
+        Rate iter = new Rate((double) batch * criticSteps / iterSec[0], iterSec[0], iFlops / iterSec[0] / 1e9, iterSec[1],
+                iFlops / iterSec[1] / 1e9);
+        return new Result(peak, peakSize, peakCpu, step, iter, cFlops, iFlops);
     }
 
-    /** Mean seconds per run after a warm-up of about a third of the time. */
-    private static double time(Runnable r, double seconds) {
+    /** Mean wall and thread-CPU seconds per run after a warm-up of about a third of the time. */
+    private static double[] time(Runnable r, double seconds) {
         long warm = System.nanoTime() + (long) (seconds * 0.3e9);
         while (System.nanoTime() < warm) {
             r.run();
         }
+        java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
         long n = 0;
+        long c0 = mx.getCurrentThreadCpuTime();
         long t0 = System.nanoTime();
         long deadline = t0 + (long) (seconds * 1e9);
         while (System.nanoTime() < deadline || n < 3) {
             r.run();
             n++;
         }
-        return (System.nanoTime() - t0) / 1e9 / n;
+        double wall = (System.nanoTime() - t0) / 1e9 / n;
+        double cpu = (mx.getCurrentThreadCpuTime() - c0) / 1e9 / n;
+        return new double[] {wall, cpu};
     }
 
     /** Sum of in*out over layers from..to-1. */
