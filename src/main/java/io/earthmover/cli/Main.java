@@ -14,6 +14,8 @@ import picocli.CommandLine.Command;
                 ProduceCommand.class,
                 DemoCommand.class,
                 EvaluateCommand.class,
+                ModelCommand.class,
+                BenchCommand.class,
         })
 public final class Main implements Runnable {
     @CommandLine.Spec

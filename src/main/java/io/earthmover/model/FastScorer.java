@@ -104,7 +104,7 @@ public final class FastScorer {
                 out[0] = s;
             } else {
                 System.arraycopy(net.b[l], 0, out, 0, nOut);
-                axpyRows(in, nIn, w, nOut, out);
+                axpyRows(in, nIn, net.rows[l], nOut, out);
             }
             if (l < layers - 1) {
                 float[] act = h[l + 1];
@@ -118,27 +118,27 @@ public final class FastScorer {
         return z[layers - 1][0];
     }
 
-    /** out[0..n) += sum_i coef[i] * m[i*n .. i*n+n), four rows at a time to cut loads and stores of out. */
-    private static void axpyRows(float[] coef, int rows, float[] m, int n, float[] out) {
+    /** out[0..n) += sum_i coef[i] * rows[i][0..n), four rows at a time to cut loads and stores of out. */
+    private static void axpyRows(float[] coef, int count, float[][] rows, int n, float[] out) {
         int i = 0;
-        for (; i + 3 < rows; i += 4) {
+        for (; i + 3 < count; i += 4) {
             float c0 = coef[i];
             float c1 = coef[i + 1];
             float c2 = coef[i + 2];
             float c3 = coef[i + 3];
-            int o0 = i * n;
-            int o1 = o0 + n;
-            int o2 = o1 + n;
-            int o3 = o2 + n;
+            float[] r0 = rows[i];
+            float[] r1 = rows[i + 1];
+            float[] r2 = rows[i + 2];
+            float[] r3 = rows[i + 3];
             for (int j = 0; j < n; j++) {
-                out[j] += c0 * m[o0 + j] + c1 * m[o1 + j] + c2 * m[o2 + j] + c3 * m[o3 + j];
+                out[j] += c0 * r0[j] + c1 * r1[j] + c2 * r2[j] + c3 * r3[j];
             }
         }
-        for (; i < rows; i++) {
+        for (; i < count; i++) {
             float c = coef[i];
-            int o = i * n;
+            float[] r = rows[i];
             for (int j = 0; j < n; j++) {
-                out[j] += c * m[o + j];
+                out[j] += c * r[j];
             }
         }
     }
@@ -166,7 +166,7 @@ public final class FastScorer {
             int nOut = net.sizes[l + 1];
             float[] u = l == 0 ? gradIn : other;
             Arrays.fill(u, 0, nIn, 0f);
-            axpyRows(d, nOut, net.wt[l], nIn, u);
+            axpyRows(d, nOut, net.rowsT[l], nIn, u);
             if (l > 0) {
                 float[] za = z[l - 1];
                 for (int i = 0; i < nIn; i++) {

@@ -4,9 +4,9 @@ import java.util.Arrays;
 import java.util.Random;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.impl.scalar.LeakyReLU;
-import org.nd4j.linalg.api.ops.impl.transforms.gradient.LeakyReLUBp;
+import org.nd4j.linalg.api.ops.impl.transforms.gradient.LeakyReLUDerivative;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * A multilayer perceptron on ND4J: LeakyReLU hidden layers, linear output, no normalisation
@@ -24,14 +24,62 @@ public final class Mlp {
 
     private final int[] sizes;
     private final double slope;
+    /** All parameters in one contiguous vector, so an optimiser step is a handful of ND4J ops. */
+    private final INDArray flat;
     private final INDArray[] w;
     private final INDArray[] b;
 
     private Mlp(int[] sizes, double slope, INDArray[] w, INDArray[] b) {
         this.sizes = sizes;
         this.slope = slope;
-        this.w = w;
-        this.b = b;
+        Params p = allocate(sizes, w[0].dataType());
+        for (int l = 0; l < w.length; l++) {
+            p.views[2 * l].assign(w[l]);
+            p.views[2 * l + 1].assign(b[l]);
+        }
+        this.flat = p.flat;
+        this.w = new INDArray[w.length];
+        this.b = new INDArray[b.length];
+        for (int l = 0; l < w.length; l++) {
+            this.w[l] = p.views[2 * l];
+            this.b[l] = p.views[2 * l + 1];
+        }
+    }
+
+    /**
+     * A flat parameter-shaped buffer and its per-layer views in the order W0, b0, W1, b1, ...
+     * Writing a view writes the flat vector.
+     */
+    public record Params(INDArray flat, INDArray[] views) {
+        public void zero() {
+            flat.assign(0);
+        }
+    }
+
+    private static Params allocate(int[] sizes, DataType dt) {
+        int layers = sizes.length - 1;
+        long total = 0;
+        for (int l = 0; l < layers; l++) {
+            total += (long) sizes[l] * sizes[l + 1] + sizes[l + 1];
+        }
+        try (var ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+            INDArray flat = Nd4j.zeros(dt, total);
+            INDArray[] views = new INDArray[2 * layers];
+            long off = 0;
+            for (int l = 0; l < layers; l++) {
+                long nw = (long) sizes[l] * sizes[l + 1];
+                views[2 * l] = flat.get(NDArrayIndex.interval(off, off + nw)).reshape('c', sizes[l], sizes[l + 1]);
+                off += nw;
+                views[2 * l + 1] = flat.get(NDArrayIndex.interval(off, off + sizes[l + 1])).reshape('c', 1, sizes[l + 1]);
+                off += sizes[l + 1];
+            }
+            for (INDArray v : views) {
+                if (!v.isView()) {
+                    throw new IllegalStateException("ND4J copied a parameter view");
+                }
+            }
+            return new Params(flat, views);
+        }
     }
 
     /** He-style seeded initialisation (gain for LeakyReLU; unit gain for the linear output layer), zero biases. */
@@ -118,37 +166,23 @@ public final class Mlp {
         return p;
     }
 
-    /** Zeroed detached arrays shaped like {@link #params()}, for gradients and optimiser state. */
-    public INDArray[] zerosLikeParams() {
-        INDArray[] p = params();
-        INDArray[] z = new INDArray[p.length];
-        try (var ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
-            for (int i = 0; i < p.length; i++) {
-                z[i] = Nd4j.zeros(p[i].dataType(), p[i].shape());
-            }
-        }
-        return z;
+    /** A zeroed detached buffer shaped like {@link #params()}, for gradients. */
+    public Params zerosLikeParams() {
+        return allocate(sizes, dataType());
+    }
+
+    /** The live flat parameter vector (the views of {@link #params()} point into it). */
+    public INDArray flatParams() {
+        return flat;
     }
 
     public long parameterCount() {
-        long n = 0;
-        for (INDArray p : params()) {
-            n += p.length();
-        }
-        return n;
+        return flat.length();
     }
 
     /** Deep copy (detached), e.g. to compare weights between runs. */
     public Mlp copy() {
-        INDArray[] w2 = new INDArray[w.length];
-        INDArray[] b2 = new INDArray[b.length];
-        try (var ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
-            for (int l = 0; l < w.length; l++) {
-                w2[l] = w[l].dup('c');
-                b2[l] = b[l].dup('c');
-            }
-        }
-        return new Mlp(sizes.clone(), slope, w2, b2);
+        return new Mlp(sizes.clone(), slope, w, b);
     }
 
     /** Weights of layer l as row-major float32 ({@code in x out}). */
@@ -164,13 +198,13 @@ public final class Mlp {
     public static final class Forward {
         /** h[l] is the input of layer l (h[0] = x). */
         final INDArray[] h;
-        /** a[l] is the pre-activation of hidden layer l (l < layers-1). */
-        final INDArray[] a;
+        /** m[l] is LeakyReLU'(pre-activation) of hidden layer l (1 or slope), shared by all backward passes. */
+        final INDArray[] m;
         final INDArray out;
 
-        Forward(INDArray[] h, INDArray[] a, INDArray out) {
+        Forward(INDArray[] h, INDArray[] m, INDArray out) {
             this.h = h;
-            this.a = a;
+            this.m = m;
             this.out = out;
         }
 
@@ -187,20 +221,30 @@ public final class Mlp {
     public Forward forward(INDArray x) {
         int layers = w.length;
         INDArray[] h = new INDArray[layers];
-        INDArray[] a = new INDArray[layers - 1];
+        INDArray[] m = new INDArray[layers - 1];
         h[0] = x;
         INDArray cur = x;
         for (int l = 0; l < layers; l++) {
-            INDArray z = cur.mmul(w[l]).addiRowVector(b[l]);
+            INDArray z = mm(cur, w[l], false, false).addiRowVector(b[l]);
             if (l < layers - 1) {
-                a[l] = z;
-                cur = Nd4j.exec(new LeakyReLU(z, z.ulike(), slope));
+                // the mask once, then the activation as z * mask: cheaper than ND4J's LeakyReLU ops
+                m[l] = Nd4j.exec(new LeakyReLUDerivative(z, z.ulike(), slope));
+                cur = z.muli(m[l]);
                 h[l + 1] = cur;
             } else {
                 cur = z;
             }
         }
-        return new Forward(h, a, cur);
+        return new Forward(h, m, cur);
+    }
+
+    /** op(a) op(b) into a new c-order array (ND4J's allocating mmul is much slower here). */
+    static INDArray mm(INDArray a, INDArray b, boolean ta, boolean tb) {
+        long rows = ta ? a.columns() : a.rows();
+        long cols = tb ? b.rows() : b.columns();
+        INDArray c = Nd4j.createUninitialized(a.dataType(), rows, cols);
+        Nd4j.gemm(a, b, c, ta, tb, 1.0, 0.0);
+        return c;
     }
 
     /** Output only. */
@@ -228,25 +272,82 @@ public final class Mlp {
      * Backward pass for upstream gradient {@code dOut}. When {@code grads} is not null, adds
      * {@code scale} times the parameter gradients into it (layout of {@link #params()}).
      */
-    public Backward backward(Forward f, INDArray dOut, INDArray[] grads, double scale) {
+    public Backward backward(Forward f, INDArray dOut, Params grads, double scale) {
+        return backward(f, dOut, grads, scale, true);
+    }
+
+    /** As above; {@code needInput = false} skips the input gradient (null in the result). */
+    public Backward backward(Forward f, INDArray dOut, Params grads, double scale, boolean needInput) {
         int layers = w.length;
         INDArray[] dz = new INDArray[layers];
         dz[layers - 1] = dOut;
         INDArray d = dOut;
+        INDArray ones = grads == null ? null : Nd4j.ones(dataType(), 1, f.rows());
         for (int l = layers - 1; l >= 0; l--) {
             if (grads != null) {
-                Nd4j.gemm(f.h[l], d, grads[2 * l], true, false, scale, 1.0);
-                grads[2 * l + 1].addi(d.sum(true, 0).muli(scale));
+                Nd4j.gemm(f.h[l], d, grads.views()[2 * l], true, false, scale, 1.0);
+                Nd4j.gemm(ones, d, grads.views()[2 * l + 1], false, false, scale, 1.0);
             }
-            INDArray dh = Nd4j.gemm(d, w[l], false, true);
+            if (l == 0 && !needInput) {
+                return new Backward(dz, null);
+            }
+            INDArray dh = mm(d, w[l], false, true);
             if (l > 0) {
-                d = leakyBp(f.a[l - 1], dh);
+                d = dh.muli(f.m[l - 1]);
                 dz[l - 1] = d;
             } else {
                 return new Backward(dz, dh);
             }
         }
         throw new AssertionError();
+    }
+
+    /**
+     * One backward pass over all rows of {@code f} for upstream {@code dOut}, with the weight
+     * gradients taken from rows {@code [0, gradRows)} only and the input gradient computed for rows
+     * {@code [inputFrom, rows)} only. The WGAN-GP critic step uses it to run the Wasserstein
+     * backward (real and fake rows) and the input-gradient pass (interpolate rows, dOut = 1) as
+     * one set of matrix products.
+     */
+    public Backward backwardSplit(Forward f, INDArray dOut, Params grads, double scale, long gradRows, long inputFrom) {
+        int layers = w.length;
+        long rows = f.rows();
+        INDArray[] dz = new INDArray[layers];
+        dz[layers - 1] = dOut;
+        INDArray d = dOut;
+        INDArray ones = Nd4j.ones(dataType(), 1, gradRows);
+        for (int l = layers - 1; l >= 0; l--) {
+            INDArray dRows = d.get(NDArrayIndex.interval(0, gradRows));
+            Nd4j.gemm(f.h[l].get(NDArrayIndex.interval(0, gradRows)), dRows, grads.views()[2 * l], true, false, scale, 1.0);
+            Nd4j.gemm(ones, dRows, grads.views()[2 * l + 1], false, false, scale, 1.0);
+            if (l == 0) {
+                return new Backward(dz, mm(d.get(NDArrayIndex.interval(inputFrom, rows)), w[0], false, true));
+            }
+            d = mm(d, w[l], false, true).muli(f.m[l - 1]);
+            dz[l - 1] = d;
+        }
+        throw new AssertionError();
+    }
+
+    /** The rows {@code [from, to)} of a forward pass and of its backward pass, as views. */
+    public static Forward rows(Forward f, long from, long to) {
+        INDArray[] h = new INDArray[f.h.length];
+        INDArray[] m = new INDArray[f.m.length];
+        for (int l = 0; l < h.length; l++) {
+            h[l] = f.h[l].get(NDArrayIndex.interval(from, to));
+        }
+        for (int l = 0; l < m.length; l++) {
+            m[l] = f.m[l].get(NDArrayIndex.interval(from, to));
+        }
+        return new Forward(h, m, f.out.get(NDArrayIndex.interval(from, to)));
+    }
+
+    public static Backward rows(Backward b, long from, long to, INDArray dx) {
+        INDArray[] dz = new INDArray[b.dz.length];
+        for (int l = 0; l < dz.length; l++) {
+            dz[l] = b.dz[l].get(NDArrayIndex.interval(from, to));
+        }
+        return new Backward(dz, dx);
     }
 
     /** Input gradient of a scalar-output network, one row per sample: d out_i / d x_i. */
@@ -263,25 +364,19 @@ public final class Mlp {
      * {@code g} (from {@link #inputGradient}), adds {@code scale * dP/dW} into {@code grads}.
      * Bias gradients are zero (see the class comment) and left unchanged.
      */
-    public void inputGradientBackward(Forward f, Backward ig, INDArray gBar, INDArray[] grads, double scale) {
+    public void inputGradientBackward(Forward f, Backward ig, INDArray gBar, Params params, double scale) {
+        INDArray[] grads = params.views();
         int layers = w.length;
         // g = dz[0] W0^T
         Nd4j.gemm(gBar, ig.dz[0], grads[0], true, false, scale, 1.0);
-        INDArray dzBar = Nd4j.gemm(gBar, w[0], false, false);
+        INDArray dzBar = mm(gBar, w[0], false, false);
         for (int l = 1; l < layers; l++) {
-            // dz[l-1] = mask(a[l-1]) * dh[l],  dh[l] = dz[l] W[l]^T
-            INDArray dhBar = leakyBp(f.a[l - 1], dzBar);
+            // dz[l-1] = mask[l-1] * dh[l],  dh[l] = dz[l] W[l]^T
+            INDArray dhBar = dzBar.muli(f.m[l - 1]);
             Nd4j.gemm(dhBar, ig.dz[l], grads[2 * l], true, false, scale, 1.0);
             if (l < layers - 1) {
-                dzBar = Nd4j.gemm(dhBar, w[l], false, false);
+                dzBar = mm(dhBar, w[l], false, false);
             }
         }
-    }
-
-    /** {@code u * LeakyReLU'(a)}. */
-    private INDArray leakyBp(INDArray a, INDArray u) {
-        INDArray out = u.ulike();
-        Nd4j.exec(new LeakyReLUBp(a, u, out, slope));
-        return out;
     }
 }

@@ -136,6 +136,10 @@ public final class ModelBundle {
         if (zip == null || zip.length == 0) {
             throw new InvalidModelException(Reason.FORMAT, "the bundle is empty");
         }
+        if (!hasEndRecord(zip)) {
+            throw new InvalidModelException(Reason.FORMAT, "not a complete zip: no end-of-central-directory record"
+                    + " (truncated or corrupted?)");
+        }
         byte[] mbytes = null;
         byte[] wbytes = null;
         try (ZipInputStream in = new ZipInputStream(new ByteArrayInputStream(zip))) {
@@ -189,6 +193,18 @@ public final class ModelBundle {
             throw new InvalidModelException(Reason.FORMAT, MANIFEST_ENTRY + " does not match the manifest format: " + e.getOriginalMessage(), e);
         }
         return validate(m, wbytes, zip);
+    }
+
+    /** A complete zip ends with its end-of-central-directory record (22 bytes plus a comment). */
+    private static boolean hasEndRecord(byte[] z) {
+        int min = Math.max(0, z.length - 22 - 0xFFFF);
+        for (int i = z.length - 22; i >= min; i--) {
+            if (z[i] == 0x50 && z[i + 1] == 0x4b && z[i + 2] == 0x05 && z[i + 3] == 0x06) {
+                int commentLength = (z[i + 20] & 0xff) | (z[i + 21] & 0xff) << 8;
+                return i + 22 + commentLength == z.length;
+            }
+        }
+        return false;
     }
 
     private static byte[] readEntry(InputStream in, String name) throws IOException, InvalidModelException {

@@ -2,6 +2,7 @@ package io.earthmover.model;
 
 import java.util.Properties;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ops.executioner.OpExecutioner;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.nativeblas.NativeOpsHolder;
 
@@ -12,7 +13,7 @@ public final class Nd4jRuntime {
 
     /**
      * Sets ND4J's OpenMP and master threads (environment variables cannot be changed from Java)
-     * and float32 as the default data type; returns e.g.
+     * float32 as the default data type and no per-op profiling; returns e.g.
      * {@code ND4J backend CpuBackend, device cpu (2 cores, blas openblas), 1 thread(s)}.
      * For these small networks one thread is fastest; more help only for much wider layers.
      */
@@ -24,6 +25,8 @@ public final class Nd4jRuntime {
         Nd4j.getEnvironment().setMaxMasterThreads(threads);
         Nd4j.getEnvironment().setMaxThreads(threads);
         NativeOpsHolder.getInstance().getDeviceNativeOps().setOmpNumThreads(threads);
+        // the default SCOPE_PANIC checks every op's workspace scope: a debugging aid, not for production
+        Nd4j.getExecutioner().setProfilingMode(OpExecutioner.ProfilingMode.DISABLED);
         return describe();
     }
 

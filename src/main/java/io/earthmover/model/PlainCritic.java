@@ -2,35 +2,44 @@ package io.earthmover.model;
 
 /**
  * The critic's weights as plain float arrays, laid out for {@link FastScorer}'s loops: the
- * forward pass reads {@code w[l]} row-major {@code in x out} and the input-gradient pass reads
- * the transpose {@code wt[l]} ({@code out x in}), so both inner loops are contiguous
- * multiply-adds the JIT vectorises. Immutable after construction and shared by all scorers.
+ * forward pass reads the rows of {@code w[l]} ({@code in} rows of {@code out}) and the
+ * input-gradient pass the rows of the transpose {@code wt[l]} ({@code out} rows of {@code in}),
+ * so both inner loops are contiguous multiply-adds. Each row is its own array: with one flat
+ * array per layer and row offsets, HotSpot's C2 cannot rule out that the store to the output
+ * overlaps a later weight load and does not vectorise the loop (4x slower).
+ * Immutable after construction and shared by all scorers.
  */
 final class PlainCritic {
     final int[] sizes;
     final float slope;
+    /** w[l] flat row-major (in x out): the source of truth and the single-output layer's vector. */
     final float[][] w;
-    final float[][] wt;
+    final float[][][] rows;
+    final float[][][] rowsT;
     final float[][] b;
 
     PlainCritic(int[] sizes, double slope, float[][] w, float[][] b) {
         this.sizes = sizes.clone();
         this.slope = (float) slope;
         this.w = new float[w.length][];
-        this.wt = new float[w.length][];
+        this.rows = new float[w.length][][];
+        this.rowsT = new float[w.length][][];
         this.b = new float[b.length][];
         for (int l = 0; l < w.length; l++) {
             int in = sizes[l];
             int out = sizes[l + 1];
             this.w[l] = w[l].clone();
             this.b[l] = b[l].clone();
-            float[] t = new float[in * out];
+            float[][] r = new float[in][out];
+            float[][] t = new float[out][in];
             for (int i = 0; i < in; i++) {
                 for (int j = 0; j < out; j++) {
-                    t[j * in + i] = w[l][i * out + j];
+                    r[i][j] = w[l][i * out + j];
+                    t[j][i] = w[l][i * out + j];
                 }
             }
-            this.wt[l] = t;
+            this.rows[l] = r;
+            this.rowsT[l] = t;
         }
     }
 

@@ -210,12 +210,12 @@ public record TrainingSettings(int window, boolean differences, String normalise
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof TrainingSettings t && toMap().toString().equals(t.toMap().toString());
+        return o instanceof TrainingSettings t && toString().equals(t.toString());
     }
 
     @Override
     public int hashCode() {
-        return toMap().toString().hashCode();
+        return toString().hashCode();
     }
 
     @Override

@@ -1,9 +1,10 @@
 package io.earthmover.train;
 
 import io.earthmover.model.Mlp;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.ops.transforms.Transforms;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * WGAN-GP losses and their exact gradients (Gulrajani et al. 2017), written out by hand:
@@ -44,13 +45,13 @@ final class WganGp {
 
     /**
      * Critic loss for a batch and, when {@code grads} is not null, its gradient written into
-     * {@code grads} (layout of {@link Mlp#params()}; overwritten).
+     * {@code grads} (overwritten).
      *
      * @param withWasserstein include the {@code mean D(fake) - mean D(real)} term
      * @param lambda          penalty weight (0 leaves the penalty out of loss and gradient,
      *                        though its value is still reported)
      */
-    CriticValues critic(INDArray real, INDArray z, INDArray eps, double lambda, boolean withWasserstein, INDArray[] grads) {
+    CriticValues critic(INDArray real, INDArray z, INDArray eps, double lambda, boolean withWasserstein, Mlp.Params grads) {
         return critic(real, z, null, eps, lambda, withWasserstein, grads);
     }
 
@@ -61,67 +62,98 @@ final class WganGp {
      * here, so replacing rows of its output changes nothing else).
      */
     CriticValues critic(INDArray real, INDArray z, INDArray aux, INDArray eps, double lambda, boolean withWasserstein,
-            INDArray[] grads) {
+            Mlp.Params grads) {
         if (grads != null) {
-            for (INDArray g : grads) {
-                g.assign(0);
-            }
+            grads.zero();
         }
         long n = real.rows();
+        DataType dt = real.dataType();
         INDArray fake = generator.output(z);
         if (aux != null && aux.rows() > 0) {
-            fake.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, aux.rows()), org.nd4j.linalg.indexing.NDArrayIndex.all())
-                    .assign(aux);
+            fake.get(NDArrayIndex.interval(0, aux.rows()), NDArrayIndex.all()).assign(aux);
         }
 
-        // Wasserstein term on real and fake rows in one pass.
-        INDArray both = Nd4j.vstack(real, fake);
-        Mlp.Forward fb = critic.forward(both);
-        INDArray dOut = Nd4j.createUninitialized(real.dataType(), 2 * n, 1);
-        dOut.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, n)).assign(-1.0 / n);
-        dOut.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(n, 2 * n)).assign(1.0 / n);
-        double sumAll = fb.out().sumNumber().doubleValue();
-        double meanReal = fb.out().get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, n)).sumNumber().doubleValue() / n;
-        double meanFake = (sumAll - meanReal * n) / n;
+        // rows: [0,n) real, [n,2n) fake, [2n,3n) interpolates xh = fake + eps (real - fake):
+        // one forward pass and one backward pass serve the Wasserstein term and the input gradient
+        INDArray all = Nd4j.createUninitialized(dt, 3 * n, real.columns());
+        all.get(NDArrayIndex.interval(0, n)).assign(real);
+        all.get(NDArrayIndex.interval(n, 2 * n)).assign(fake);
+        all.get(NDArrayIndex.interval(2 * n, 3 * n)).assign(real).subi(fake).muliColumnVector(eps).addi(fake);
+        Mlp.Forward fa = critic.forward(all);
+        double[] d = values(fa.out());
+        double sumReal = 0;
+        double sumFake = 0;
+        for (int i = 0; i < n; i++) {
+            sumReal += d[i];
+            sumFake += d[(int) n + i];
+        }
+        double meanReal = sumReal / n;
+        double meanFake = sumFake / n;
         // the reported estimate is W(data, generator): auxiliary rows are optimised against, not measured
-        long k = aux == null ? 0 : aux.rows();
-        double meanGenerated = k == 0 || k >= n ? meanFake
-                : fb.out().get(org.nd4j.linalg.indexing.NDArrayIndex.interval(n + k, 2 * n)).sumNumber().doubleValue() / (n - k);
-        if (withWasserstein && grads != null) {
-            critic.backward(fb, dOut, grads, 1.0);
+        int k = aux == null ? 0 : (int) aux.rows();
+        double meanGenerated = meanFake;
+        if (k > 0 && k < n) {
+            double sumGen = 0;
+            for (int i = k; i < n; i++) {
+                sumGen += d[(int) n + i];
+            }
+            meanGenerated = sumGen / (n - k);
         }
+        double[] up = new double[(int) (3 * n)];
+        double wScale = withWasserstein ? 1.0 / n : 0.0;
+        for (int i = 0; i < n; i++) {
+            up[i] = -wScale;
+            up[(int) n + i] = wScale;
+            up[(int) (2 * n) + i] = 1.0; // dD/dD: the input-gradient pass
+        }
+        INDArray dOut = Nd4j.create(up, new long[] {3 * n, 1}, 'c').castTo(dt);
+        Mlp.Params sink = grads != null ? grads : critic.zerosLikeParams();
+        Mlp.Backward back = critic.backwardSplit(fa, dOut, sink, 1.0, 2 * n, 2 * n);
 
-        // Gradient penalty at the interpolates.
-        INDArray xh = real.sub(fake).muliColumnVector(eps).addi(fake);
-        Mlp.Forward fh = critic.forward(xh);
-        Mlp.Backward ig = critic.inputGradient(fh);
-        INDArray g = ig.dx();
-        INDArray norm = g.norm2(1).reshape(n, 1);
-        INDArray dev = norm.sub(1.0);
-        double penalty = dev.mul(dev).sumNumber().doubleValue() / n;
-        if (lambda != 0 && grads != null) {
+        // gradient penalty at the interpolates
+        INDArray g = back.dx();
+        double[] gv = values(g);
+        int cols = (int) g.columns();
+        double[] coef = new double[(int) n];
+        double penalty = 0;
+        for (int i = 0; i < n; i++) {
+            double sq = 0;
+            for (int j = i * cols; j < (i + 1) * cols; j++) {
+                sq += gv[j] * gv[j];
+            }
+            double norm = Math.sqrt(sq);
+            double dev = norm - 1;
+            penalty += dev * dev;
             // dP/dg_i = (2/n) (|g_i| - 1) g_i / |g_i|
-            INDArray coef = dev.div(Transforms.max(norm, NORM_EPS, true)).muli(2.0 / n);
-            INDArray gBar = g.mulColumnVector(coef);
-            critic.inputGradientBackward(fh, ig, gBar, grads, lambda);
+            coef[i] = 2.0 / n * dev / Math.max(norm, NORM_EPS);
+        }
+        penalty /= n;
+        if (lambda != 0 && grads != null) {
+            INDArray gBar = g.mulColumnVector(Nd4j.create(coef, new long[] {n, 1}, 'c').castTo(dt));
+            critic.inputGradientBackward(Mlp.rows(fa, 2 * n, 3 * n), Mlp.rows(back, 2 * n, 3 * n, g), gBar, grads, lambda);
         }
         double loss = (withWasserstein ? meanFake - meanReal : 0) + lambda * penalty;
         return new CriticValues(meanReal, meanGenerated, penalty, loss);
     }
 
+    /** The array's values in row-major order (INDArray.toDoubleMatrix reads element by element: far slower). */
+    static double[] values(INDArray a) {
+        INDArray c = a.dup('c');
+        double[] v = c.data().asDouble();
+        return v.length == c.length() ? v : java.util.Arrays.copyOf(v, (int) c.length());
+    }
+
     /** Generator loss {@code -mean D(G(z))}; gradient into {@code grads} (overwritten) when not null. */
-    double generator(INDArray z, INDArray[] grads) {
+    double generator(INDArray z, Mlp.Params grads) {
         long n = z.rows();
         Mlp.Forward fg = generator.forward(z);
         Mlp.Forward fc = critic.forward(fg.out());
         double loss = -fc.out().sumNumber().doubleValue() / n;
         if (grads != null) {
-            for (INDArray gr : grads) {
-                gr.assign(0);
-            }
+            grads.zero();
             INDArray dOut = Nd4j.valueArrayOf(new long[] {n, 1}, -1.0 / n, z.dataType());
             INDArray dx = critic.backward(fc, dOut, null, 1.0).dx();
-            generator.backward(fg, dx, grads, 1.0);
+            generator.backward(fg, dx, grads, 1.0, false);
         }
         return loss;
     }

@@ -34,7 +34,7 @@ class WganGpGradientTest {
 
     @Test
     void criticLossGradientMatchesFiniteDifferencesForEveryParameter() {
-        INDArray[] grads = critic.zerosLikeParams();
+        Mlp.Params grads = critic.zerosLikeParams();
         gan.critic(real, z, eps, 10.0, true, grads);
         int checked = check(critic, grads, () -> gan.critic(real, z, eps, 10.0, true, null).loss());
         assertThat(checked).isEqualTo(critic.parameterCount());
@@ -42,23 +42,23 @@ class WganGpGradientTest {
 
     @Test
     void penaltyAloneGradientMatchesFiniteDifferencesForEveryParameter() {
-        INDArray[] grads = critic.zerosLikeParams();
+        Mlp.Params grads = critic.zerosLikeParams();
         gan.critic(real, z, eps, 1.0, false, grads);
         // the penalty must actually depend on the weights, or the check proves nothing
-        assertThat(maxAbs(grads)).isGreaterThan(1e-3);
+        assertThat(maxAbs(grads.views())).isGreaterThan(1e-3);
         check(critic, grads, () -> gan.critic(real, z, eps, 1.0, false, null).loss());
     }
 
     @Test
     void wassersteinTermAloneGradientMatchesFiniteDifferences() {
-        INDArray[] grads = critic.zerosLikeParams();
+        Mlp.Params grads = critic.zerosLikeParams();
         gan.critic(real, z, eps, 0.0, true, grads);
         check(critic, grads, () -> gan.critic(real, z, eps, 0.0, true, null).loss());
     }
 
     @Test
     void generatorLossGradientMatchesFiniteDifferencesForEveryParameter() {
-        INDArray[] grads = generator.zerosLikeParams();
+        Mlp.Params grads = generator.zerosLikeParams();
         gan.generator(z, grads);
         int checked = check(generator, grads, () -> gan.generator(z, null));
         assertThat(checked).isEqualTo(generator.parameterCount());
@@ -86,11 +86,11 @@ class WganGpGradientTest {
         INDArray[] before = copies(critic.params());
         double p0 = gan.critic(real, z, eps, 1.0, false, null).penalty();
         assertThat(p0).isGreaterThan(1e-3);
-        Adam adam = new Adam(critic.params(), 1e-3, 0.0, 0.9);
-        INDArray[] grads = critic.zerosLikeParams();
+        Adam adam = new Adam(critic.flatParams(), 1e-3, 0.0, 0.9);
+        Mlp.Params grads = critic.zerosLikeParams();
         for (int step = 0; step < 5; step++) {
             gan.critic(real, z, eps, 1.0, false, grads);
-            adam.step(grads);
+            adam.step(grads.flat());
         }
         double p1 = gan.critic(real, z, eps, 1.0, false, null).penalty();
         double moved = 0;
@@ -103,7 +103,8 @@ class WganGpGradientTest {
     }
 
     /** Compares every element of grads with a central difference of loss; returns how many were checked. */
-    private static int check(Mlp net, INDArray[] grads, DoubleSupplier loss) {
+    private static int check(Mlp net, Mlp.Params g, DoubleSupplier loss) {
+        INDArray[] grads = g.views();
         INDArray[] params = net.params();
         int checked = 0;
         for (int k = 0; k < params.length; k++) {

@@ -1,0 +1,164 @@
+package io.earthmover.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
+import java.util.zip.ZipOutputStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ModelBundleTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void roundTripsThroughFileWithIdenticalManifestAndScores() throws Exception {
+        ModelBundle b = TestBundles.small();
+        Path f = dir.resolve("m.zip");
+        b.write(f);
+        ModelBundle c = ModelBundle.read(f);
+        assertThat(c.version()).isEqualTo("20250101-000000-0000abcd");
+        assertThat(c.sha256()).isEqualTo(b.sha256()).hasSize(64);
+        assertThat(c.manifestJson()).isEqualTo(b.manifestJson());
+        assertThat(c.featuriser().inputName(0)).isEqualTo("cpu@t-1");
+        float[] x = new float[12];
+        Arrays.fill(x, 0.3f);
+        ScoreResult r1 = new ScoreResult(3);
+        ScoreResult r2 = new ScoreResult(3);
+        b.newScorer(3).score(x, r1);
+        c.newScorer(3).score(x, r2);
+        assertThat(r2.critic).isEqualTo(r1.critic);
+        assertThat(r2.score).isEqualTo(r1.score);
+        assertThat(r2.topInput).containsExactly(r1.topInput);
+    }
+
+    @Test
+    void rejectsTruncatedBundle() throws Exception {
+        byte[] z = TestBundles.small().toBytes();
+        InvalidModelException e = refuse(Arrays.copyOf(z, z.length / 2));
+        assertThat(e.reason()).isEqualTo(InvalidModelException.Reason.FORMAT);
+        assertThat(e.getMessage()).containsAnyOf("truncated", "corrupted");
+    }
+
+    @Test
+    void rejectsBundleMissingOnlyItsLastBytes() throws Exception {
+        byte[] z = TestBundles.small().toBytes();
+        InvalidModelException e = refuse(Arrays.copyOf(z, z.length - 10));
+        assertThat(e.reason()).isEqualTo(InvalidModelException.Reason.FORMAT);
+        assertThat(e.getMessage()).contains("truncated");
+    }
+
+    @Test
+    void rejectsNonZipAndEmptyInput() {
+        assertThat(refuse(new byte[0]).reason()).isEqualTo(InvalidModelException.Reason.FORMAT);
+        assertThat(refuse("hello".getBytes(StandardCharsets.UTF_8)).reason()).isEqualTo(InvalidModelException.Reason.FORMAT);
+    }
+
+    @Test
+    void rejectsCorruptedWeightsByChecksum() throws Exception {
+        byte[] z = TestBundles.small().toBytes();
+        byte[] w = entry(z, ModelBundle.WEIGHTS_ENTRY);
+        w[17] ^= 0x40;
+        InvalidModelException e = refuse(rezip(entry(z, ModelBundle.MANIFEST_ENTRY), w));
+        assertThat(e.reason()).isEqualTo(InvalidModelException.Reason.CHECKSUM);
+        assertThat(e.getMessage()).contains("SHA-256 mismatch");
+    }
+
+    @Test
+    void rejectsEditedManifestByChecksum() throws Exception {
+        byte[] z = TestBundles.small().toBytes();
+        String m = new String(entry(z, ModelBundle.MANIFEST_ENTRY), StandardCharsets.UTF_8)
+                .replace("\"threshold\" : 0.99", "\"threshold\" : 0.5");
+        assertThat(refuse(rezip(m.getBytes(StandardCharsets.UTF_8), entry(z, ModelBundle.WEIGHTS_ENTRY))).reason())
+                .isEqualTo(InvalidModelException.Reason.CHECKSUM);
+    }
+
+    @Test
+    void rejectsShapeMismatchEvenWithValidChecksum() {
+        int[] sizes = {12, 16, 8, 1};
+        float[][][] wb = TestBundles.weights(sizes, 3);
+        // 2 features x window 2 x differences = 8 inputs, but the critic reads 12
+        ModelManifest m = TestBundles.manifest(List.of("cpu", "mem"), 2, true, sizes, TestBundles.holdout(100, 1));
+        assertThatThrownBy(() -> ModelBundle.create(m, wb[0], wb[1]))
+                .isInstanceOfSatisfying(InvalidModelException.class, e -> {
+                    assertThat(e.reason()).isEqualTo(InvalidModelException.Reason.SHAPE);
+                    assertThat(e.getMessage()).contains("does not match 2 features x window 2");
+                });
+        // weights of the wrong length for the declared architecture
+        ModelManifest ok = TestBundles.manifest(List.of("cpu", "mem", "net"), 2, true, sizes, TestBundles.holdout(100, 1));
+        float[][] shortW = {Arrays.copyOf(wb[0][0], 100), wb[0][1], wb[0][2]};
+        assertThatThrownBy(() -> ModelBundle.create(ok, shortW, wb[1]))
+                .isInstanceOfSatisfying(InvalidModelException.class,
+                        e -> assertThat(e.reason()).isEqualTo(InvalidModelException.Reason.SHAPE));
+    }
+
+    @Test
+    void rejectsNonFiniteWeights() {
+        int[] sizes = {12, 16, 8, 1};
+        float[][][] wb = TestBundles.weights(sizes, 3);
+        wb[0][1][5] = Float.NaN;
+        ModelManifest m = TestBundles.manifest(List.of("cpu", "mem", "net"), 2, true, sizes, TestBundles.holdout(100, 1));
+        assertThatThrownBy(() -> ModelBundle.create(m, wb[0], wb[1]))
+                .isInstanceOfSatisfying(InvalidModelException.class,
+                        e -> assertThat(e.reason()).isEqualTo(InvalidModelException.Reason.NON_FINITE));
+    }
+
+    @Test
+    void rejectsUnknownFormatVersion() throws Exception {
+        byte[] z = TestBundles.small().toBytes();
+        String m = new String(entry(z, ModelBundle.MANIFEST_ENTRY), StandardCharsets.UTF_8)
+                .replace("\"formatVersion\" : 1", "\"formatVersion\" : 99");
+        InvalidModelException e = refuse(rezip(m.getBytes(StandardCharsets.UTF_8), entry(z, ModelBundle.WEIGHTS_ENTRY)));
+        assertThat(e.reason()).isEqualTo(InvalidModelException.Reason.VERSION);
+        assertThat(e.getMessage()).contains("99");
+    }
+
+    @Test
+    void writeIsAtomicAndLeavesNoTemporaryFiles() throws Exception {
+        TestBundles.small().write(dir.resolve("a/m.zip"));
+        try (var s = Files.list(dir.resolve("a"))) {
+            assertThat(s.map(p -> p.getFileName().toString()).toList()).containsExactly("m.zip");
+        }
+    }
+
+    private static InvalidModelException refuse(byte[] z) {
+        try {
+            ModelBundle.fromBytes(z);
+        } catch (InvalidModelException e) {
+            return e;
+        }
+        throw new AssertionError("bundle was accepted");
+    }
+
+    static byte[] entry(byte[] zip, String name) throws Exception {
+        try (ZipInputStream in = new ZipInputStream(new ByteArrayInputStream(zip))) {
+            ZipEntry e;
+            while ((e = in.getNextEntry()) != null) {
+                if (e.getName().equals(name)) {
+                    return in.readAllBytes();
+                }
+            }
+        }
+        throw new AssertionError("no entry " + name);
+    }
+
+    static byte[] rezip(byte[] manifest, byte[] weights) throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (ZipOutputStream z = new ZipOutputStream(out)) {
+            z.putNextEntry(new ZipEntry(ModelBundle.MANIFEST_ENTRY));
+            z.write(manifest);
+            z.putNextEntry(new ZipEntry(ModelBundle.WEIGHTS_ENTRY));
+            z.write(weights);
+        }
+        return out.toByteArray();
+    }
+}

@@ -1,0 +1,64 @@
+package io.earthmover.model;
+
+import io.earthmover.features.FeatureSchema;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+/** Bundles with random weights, for tests that need no training. */
+final class TestBundles {
+    private TestBundles() {
+    }
+
+    static ModelManifest manifest(List<String> names, int window, boolean diff, int[] critic, double[] holdoutCritic) {
+        FeatureSchema schema = FeatureSchema.named(names);
+        int n = schema.size();
+        int d = critic[0];
+        double[] centre = new double[n];
+        double[] scale = new double[n];
+        for (int i = 0; i < n; i++) {
+            centre[i] = i;
+            scale[i] = 1 + i;
+        }
+        Calibration cal = Calibration.fit(holdoutCritic);
+        return new ModelManifest(ModelBundle.FORMAT_VERSION, "20250101-000000-0000abcd", "2025-01-01T00:00:00Z",
+                schema.names(), true, window, diff, new ModelManifest.NormaliserSpec("standard", centre, scale),
+                new ModelManifest.Architecture(d, critic, new int[] {4, 8, d}, false, 0.2, ModelBundle.WEIGHTS_FORMAT),
+                new ModelManifest.CalibrationTable(holdoutCritic.length, cal.values(), cal.cdf(), new double[d]),
+                0.99, cal.criticAt(0.01), 0.99, Map.of("train.seed", 1), Map.of("file", "test.csv"),
+                new ModelManifest.Metrics(1, 0.1, 0, 1, -1, 1, 0.01, 10, 1.5, false, 100, 20), null);
+    }
+
+    static float[][][] weights(int[] sizes, long seed) {
+        Random r = new Random(seed);
+        float[][] w = new float[sizes.length - 1][];
+        float[][] b = new float[sizes.length - 1][];
+        for (int l = 0; l + 1 < sizes.length; l++) {
+            w[l] = new float[sizes[l] * sizes[l + 1]];
+            b[l] = new float[sizes[l + 1]];
+            for (int i = 0; i < w[l].length; i++) {
+                w[l][i] = (float) (r.nextGaussian() * Math.sqrt(2.0 / sizes[l]));
+            }
+            for (int i = 0; i < b[l].length; i++) {
+                b[l][i] = (float) (r.nextGaussian() * 0.1);
+            }
+        }
+        return new float[][][] {w, b};
+    }
+
+    static double[] holdout(int n, long seed) {
+        Random r = new Random(seed);
+        double[] v = new double[n];
+        for (int i = 0; i < n; i++) {
+            v[i] = r.nextGaussian();
+        }
+        return v;
+    }
+
+    /** 3 named features, window 2 with differences (12 inputs), critic 12-16-8-1. */
+    static ModelBundle small() throws InvalidModelException {
+        int[] sizes = {12, 16, 8, 1};
+        float[][][] wb = weights(sizes, 3);
+        return ModelBundle.create(manifest(List.of("cpu", "mem", "net"), 2, true, sizes, holdout(500, 4)), wb[0], wb[1]);
+    }
+}
