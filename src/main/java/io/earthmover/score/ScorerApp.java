@@ -84,6 +84,7 @@ public final class ScorerApp implements AutoCloseable {
         p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, ErrorHandlers.Deserialization.class);
         p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, ErrorHandlers.Processing.class);
         p.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, ErrorHandlers.Production.class);
+        p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true); // the default from Kafka 5.0
         p.put(ErrorHandlers.DLQ_TOPIC, c.get(ConfigKeys.TOPIC_DLQ));
         if (metrics != null) {
             p.put(ErrorHandlers.METRICS, metrics);

@@ -101,6 +101,8 @@ public final class TrainJob {
     }
 
     private Result doRun(Request req) throws IOException {
+        // one OpenMP thread: ~3x faster than ND4J's default for these small networks, steadier beside Kafka threads
+        LOG.info("{}", io.earthmover.model.Nd4jRuntime.configure(1));
         TrainingSettings settings = TrainingSettings.from(config);
         ModelBundle current = currentModel(req);
         FeatureSchema schema = current == null ? null : current.schema();
