@@ -12,6 +12,7 @@ import io.earthmover.kafka.ModelTopic;
 import io.earthmover.model.ModelBundle;
 import io.earthmover.testutil.Http;
 import io.earthmover.testutil.KafkaTestClients;
+import io.earthmover.testutil.Wait;
 import io.earthmover.testutil.TestBundles;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -53,7 +54,7 @@ class ScorerIT {
                 Thread starter = new Thread(() -> app.start(Duration.ofSeconds(120)));
                 starter.start();
                 // the scorer waits for a model: publish it once topics exist
-                waitFor(() -> topicExists(broker, "models"), 60);
+                Wait.until(() -> topicExists(broker, "models"), 60);
                 ModelTopic.publish(KafkaProps.producer(cfg), "models", "default", model.toBytes(), Duration.ofSeconds(30));
                 starter.join(120_000);
                 assertThat(app.holder().current().version()).isEqualTo(model.version());
@@ -141,13 +142,4 @@ class ScorerIT {
         }
     }
 
-    private static void waitFor(java.util.function.BooleanSupplier cond, int seconds) throws InterruptedException {
-        long end = System.nanoTime() + seconds * 1_000_000_000L;
-        while (!cond.getAsBoolean()) {
-            if (System.nanoTime() > end) {
-                throw new AssertionError("condition not met in " + seconds + " s");
-            }
-            Thread.sleep(100);
-        }
-    }
 }

@@ -14,6 +14,7 @@ import io.earthmover.model.ModelBundle;
 import io.earthmover.record.FileRecords;
 import io.earthmover.score.ScorerApp;
 import io.earthmover.testutil.KafkaTestClients;
+import io.earthmover.testutil.Wait;
 import io.earthmover.testutil.NormalData;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -70,7 +71,7 @@ class TrainJobIT {
                 TrainJob.Result second = train(seed2, TopicRange.last(2000));
                 assertThat(second.status()).as(second.message()).isEqualTo(TrainJob.Status.PUBLISHED);
                 assertThat(second.decision().current()).as("gated against the first model").isNotNull();
-                waitFor(() -> app.holder().current().version().equals(second.bundle().version()), 60);
+                Wait.until(() -> app.holder().current().version().equals(second.bundle().version()), 60);
                 try (KafkaProducer<byte[], byte[]> p = KafkaTestClients.producer(broker.bootstrapServers())) {
                     p.send(new ProducerRecord<>("events-in", "k0".getBytes(UTF_8),
                             NormalData.record(new Random(5), "after-swap", 1_700_000_100_000L).getBytes(UTF_8))).get();
@@ -109,13 +110,4 @@ class TrainJobIT {
         assertThat(r.message()).contains("127.0.0.1:" + closedPort);
     }
 
-    private static void waitFor(java.util.function.BooleanSupplier cond, int seconds) throws InterruptedException {
-        long end = System.nanoTime() + seconds * 1_000_000_000L;
-        while (!cond.getAsBoolean()) {
-            if (System.nanoTime() > end) {
-                throw new AssertionError("condition not met in " + seconds + " s");
-            }
-            Thread.sleep(100);
-        }
-    }
 }
