@@ -42,7 +42,33 @@ public final class TopicAdmin {
         return topics;
     }
 
-    /** Creates whichever product topics are missing; returns the names it created. */
+    /**
+     * Waits until every partition of the new topics has a leader: a producer that writes before
+     * that gets NOT_LEADER_OR_FOLLOWER and, being idempotent, may then fail batches with
+     * out-of-order sequence numbers.
+     */
+    private static void awaitLeaders(Admin admin, Set<String> names) throws InterruptedException, ExecutionException,
+            TimeoutException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (true) {
+            try {
+                var d = admin.describeTopics(names).allTopicNames().get(10, TimeUnit.SECONDS);
+                if (d.values().stream().allMatch(t -> t.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty()))) {
+                    return;
+                }
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof org.apache.kafka.common.errors.UnknownTopicOrPartitionException)) {
+                    throw e;
+                }
+            }
+            if (System.nanoTime() > deadline) {
+                throw new TimeoutException("partitions of " + names + " have no leader after 30 s");
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    /** Creates whichever product topics are missing and waits for their leaders; returns the names it created. */
     public Set<String> ensureTopics() {
         Map<String, Object> props = KafkaProps.admin(config);
         try (Admin admin = Admin.create(props)) {
@@ -60,6 +86,7 @@ public final class TopicAdmin {
             }
             Set<String> names = new java.util.TreeSet<>();
             missing.forEach(t -> names.add(t.name()));
+            awaitLeaders(admin, names);
             LOG.info("created topics {}", names);
             return names;
         } catch (ExecutionException | TimeoutException e) {
