@@ -28,6 +28,8 @@ public final class Mlp {
     private final INDArray flat;
     private final INDArray[] w;
     private final INDArray[] b;
+    /** A cached row of ones for the bias gradients (one gemm), detached from workspaces. */
+    private INDArray ones;
 
     private Mlp(int[] sizes, double slope, INDArray[] w, INDArray[] b) {
         this.sizes = sizes;
@@ -282,7 +284,7 @@ public final class Mlp {
         INDArray[] dz = new INDArray[layers];
         dz[layers - 1] = dOut;
         INDArray d = dOut;
-        INDArray ones = grads == null ? null : Nd4j.ones(dataType(), 1, f.rows());
+        INDArray ones = grads == null ? null : onesRow(f.rows());
         for (int l = layers - 1; l >= 0; l--) {
             if (grads != null) {
                 Nd4j.gemm(f.h[l], d, grads.views()[2 * l], true, false, scale, 1.0);
@@ -315,7 +317,7 @@ public final class Mlp {
         INDArray[] dz = new INDArray[layers];
         dz[layers - 1] = dOut;
         INDArray d = dOut;
-        INDArray ones = Nd4j.ones(dataType(), 1, gradRows);
+        INDArray ones = onesRow(gradRows);
         for (int l = layers - 1; l >= 0; l--) {
             INDArray dRows = d.get(NDArrayIndex.interval(0, gradRows));
             Nd4j.gemm(f.h[l].get(NDArrayIndex.interval(0, gradRows)), dRows, grads.views()[2 * l], true, false, scale, 1.0);
@@ -327,6 +329,16 @@ public final class Mlp {
             dz[l - 1] = d;
         }
         throw new AssertionError();
+    }
+
+    /** {@code 1 x n} ones, a view of a cached array grown as needed (saves an allocation and a fill per step). */
+    private INDArray onesRow(long n) {
+        if (ones == null || ones.columns() < n) {
+            try (var ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+                ones = Nd4j.ones(dataType(), 1, n);
+            }
+        }
+        return ones.columns() == n ? ones : ones.get(NDArrayIndex.interval(0, 1), NDArrayIndex.interval(0, n));
     }
 
     /** The rows {@code [from, to)} of a forward pass and of its backward pass, as views. */

@@ -1,5 +1,6 @@
 package io.earthmover.train;
 
+import io.earthmover.config.ConfigKeys;
 import io.earthmover.model.Mlp;
 import java.util.Random;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -94,11 +95,16 @@ public final class TrainingBenchmark {
         for (int i = 0; i < batch; i++) {
             eps[i] = rng.nextFloat();
         }
+        // auxiliary negatives at the trainer's defaults, so a step here is a step of the trainer
+        int auxRows = (int) Math.round(ConfigKeys.TRAIN_AUX_FRACTION.defaultValue() * batch);
+        float[] aux = new float[auxRows * features];
+        ModelTrainer.auxiliary(aux, auxRows, real, batch, features, ConfigKeys.TRAIN_AUX_NOISE.defaultValue(), rng);
         Runnable criticStep = () -> {
             try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().getAndActivateWorkspace(WS, "earthmover-bench-train")) {
                 gan.critic(Nd4j.create(real, new long[] {batch, features}, 'c'),
-                        Nd4j.create(z, new long[] {batch, latent}, 'c'), Nd4j.create(eps, new long[] {batch, 1}, 'c'),
-                        10.0, true, cg);
+                        Nd4j.create(z, new long[] {batch, latent}, 'c'),
+                        auxRows == 0 ? null : Nd4j.create(aux, new long[] {auxRows, features}, 'c'),
+                        Nd4j.create(eps, new long[] {batch, 1}, 'c'), 10.0, true, cg);
                 ca.step(cg.flat());
             }
         };
