@@ -38,7 +38,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * scores are read before the next model goes in, so every row meets the same model in both paths.
  *
  * <p>Rows go out as {@code {"id","ts","features":[..]}} keyed by one key per replay; {@code ts} is
- * the row's position (one second apart), so event-time order is the file's order. The window
+ * the row's position (one second apart), so event-time order is the file's order. The scorer's
+ * {@code score} and {@code critic} are mapped with {@link TailOrder}, as in-process. The window
  * state lives in the topology's state store, as in production. Each replay also counts how many
  * scores are identical to the in-process ones ({@link #equality()}).
  */
@@ -50,6 +51,7 @@ public final class ViaKafka implements AutoCloseable {
     /** Longest wait for one model's scores; a record on the DLQ would otherwise hang the run. */
     static final Duration SEGMENT_TIMEOUT = Duration.ofSeconds(180);
     private static final ObjectMapper JSON = new ObjectMapper();
+    static final String SOURCE = "evaluate";
 
     /** How the Kafka scores compared with the in-process ones. */
     public record Equality(long compared, long identical, double maxAbsDifference) {
@@ -72,6 +74,7 @@ public final class ViaKafka implements AutoCloseable {
     private ScorerApp app;
     private KafkaConsumer<byte[], byte[]> consumer;
     private int replays;
+    private int apps;
     private long compared;
     private long identical;
     private double maxDiff;
@@ -135,7 +138,7 @@ public final class ViaKafka implements AutoCloseable {
             if (sendFailure.get() != null) {
                 throw new IllegalStateException("producing to Kafka failed: " + sendFailure.get(), sendFailure.get());
             }
-            collect(key, expected, out);
+            collect(key, expected, out, TailOrder.of(sw.bundle()));
         }
         double[] local = trace.scores();
         for (int i = trace.firstModelRow(); i < out.length; i++) {
@@ -155,24 +158,32 @@ public final class ViaKafka implements AutoCloseable {
 
     private void load(byte[] bundle, String version) {
         if (app == null) {
-            app = new ScorerApp(config, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
-            offer(bundle, version);
-            app.start(MODEL_WAIT);
+            startApp(bundle, version);
             consumer = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
                     ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false), new ByteArrayDeserializer(), new ByteArrayDeserializer());
             TopicPartition tp = new TopicPartition(config.get(ConfigKeys.TOPIC_SCORES), 0);
             consumer.assign(List.of(tp));
             consumer.seekToBeginning(List.of(tp));
-        } else {
-            offer(bundle, version);
+            return;
+        }
+        ModelHolder.Outcome o = app.offer(bundle, SOURCE);
+        if (o instanceof ModelHolder.Refused r && r.reason().equals("incompatible")) {
+            // other features or window: as in production, that takes a new scorer application
+            app.close();
+            startApp(bundle, version);
+        } else if (o instanceof ModelHolder.Refused r) {
+            throw new IllegalStateException("the scorer refused model " + version + ": " + r.message());
         }
     }
 
-    private void offer(byte[] bundle, String version) {
-        ModelHolder.Outcome o = app.offer(bundle, "evaluate");
+    private void startApp(byte[] bundle, String version) {
+        EarthmoverConfig c = config.with(Map.of("scorer.application.id", "earthmover-eval-" + (apps++)));
+        app = new ScorerApp(c, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+        ModelHolder.Outcome o = app.offer(bundle, SOURCE);
         if (o instanceof ModelHolder.Refused r) {
             throw new IllegalStateException("the scorer refused model " + version + ": " + r.message());
         }
+        app.start(MODEL_WAIT);
     }
 
     private void send(byte[] key, String id, long ts, double[] row) {
@@ -191,7 +202,7 @@ public final class ViaKafka implements AutoCloseable {
     }
 
     /** Reads this key's next {@code expected} scores; history rows ("h…") only warm the window up. */
-    private void collect(byte[] key, int expected, double[] out) {
+    private void collect(byte[] key, int expected, double[] out, TailOrder tail) {
         long deadline = System.nanoTime() + SEGMENT_TIMEOUT.toNanos();
         int got = 0;
         while (got < expected) {
@@ -214,7 +225,8 @@ public final class ViaKafka implements AutoCloseable {
                 String id = j.get("id").asText();
                 if (!id.startsWith("h")) {
                     JsonNode s = j.get("score");
-                    out[Integer.parseInt(id)] = s == null || s.isNull() ? 0.0 : s.asDouble();
+                    out[Integer.parseInt(id)] = s == null || s.isNull() ? 0.0
+                            : tail.apply(s.asDouble(), j.get("critic").asDouble());
                 }
             }
         }

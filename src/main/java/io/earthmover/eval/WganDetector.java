@@ -20,7 +20,8 @@ import java.util.Map;
  * The WGAN-GP detector on the scorer's own path: {@link ModelTrainer} fits the normaliser and the
  * critic on the training rows; each row is then featurised with the bundle's {@link Featuriser}
  * over the newest {@code historyLength()} raw rows and scored by {@link FastScorer}, whose
- * calibrated score (fraction of holdout critic values above the row's) is the detector's score.
+ * calibrated score (fraction of holdout critic values above the row's) is the detector's score,
+ * with its extreme tail kept in order by {@link TailOrder}.
  *
  * <p>On time series it may retrain every {@code retrainEvery} scored rows on the newest
  * {@code maxTrainRows} rows seen so far (never on a row before it was scored), so the critic
@@ -39,6 +40,7 @@ public final class WganDetector implements Detector {
     private final Deque<double[]> recent = new ArrayDeque<>();
     private final ScoreResult result = new ScoreResult(0);
     private ModelBundle bundle;
+    private TailOrder tail;
     private FastScorer scorer;
     private Featuriser featuriser;
     private double[][] window;
@@ -86,7 +88,7 @@ public final class WganDetector implements Detector {
         double[] holdout = o.report().holdoutCritic();
         double[] out = new double[holdout.length];
         for (int i = 0; i < out.length; i++) {
-            out[i] = cal.score(holdout[i]);
+            out[i] = tail.apply(cal.score(holdout[i]), holdout[i]);
         }
         return out;
     }
@@ -124,7 +126,7 @@ public final class WganDetector implements Detector {
             }
             featuriser.featurise(window, input);
             scorer.score(input, result);
-            s = result.score;
+            s = tail.apply(result.score, result.critic);
         }
         if (streaming) {
             seen.add(row.clone());
@@ -181,6 +183,7 @@ public final class WganDetector implements Detector {
 
     private void use(ModelBundle b) {
         bundle = b;
+        tail = TailOrder.of(b);
         featuriser = b.featuriser();
         scorer = b.newScorer(0);
         window = new double[featuriser.historyLength()][];
