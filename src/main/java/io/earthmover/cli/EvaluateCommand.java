@@ -4,6 +4,8 @@ import io.earthmover.eval.BenchmarkReport;
 import io.earthmover.eval.DetectorFactory;
 import io.earthmover.eval.Detectors;
 import io.earthmover.eval.RcfDetectorFactory;
+import io.earthmover.eval.ViaKafka;
+import io.earthmover.eval.WganDetectorFactory;
 import io.earthmover.eval.nab.NabBenchmark;
 import io.earthmover.eval.skab.SkabBenchmark;
 import io.earthmover.eval.skab.SkabEvaluator;
@@ -27,7 +29,7 @@ import picocli.CommandLine.Option;
                 "and writes a Markdown report with PNG plots under --out."},
         subcommands = {EvaluateCommand.Nab.class, EvaluateCommand.Skab.class, EvaluateCommand.Tabular.class})
 public final class EvaluateCommand implements Runnable {
-    static final String DEFAULT_DETECTORS = "rcf,zscore";
+    static final String DEFAULT_DETECTORS = "wgan,rcf,zscore";
 
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -47,12 +49,30 @@ public final class EvaluateCommand implements Runnable {
                 description = "Shingle size of rcf on time series (default: ${DEFAULT-VALUE})")
         int rcfShingleSize;
 
+        @Option(names = "--wgan-retrain-every", paramLabel = "ROWS", defaultValue = "" + WganDetectorFactory.DEFAULT_RETRAIN_EVERY,
+                description = "On time series, retrain wgan every ROWS scored rows on the rows seen so far; 0 = never (default: ${DEFAULT-VALUE})")
+        int wganRetrainEvery;
+
         List<DetectorFactory> factories() {
+            return factories(false);
+        }
+
+        List<DetectorFactory> factories(boolean viaKafka) {
+            List<DetectorFactory> f;
             try {
-                return Detectors.builtIn(rcfShingleSize).resolve(detectors);
+                f = Detectors.builtIn(rcfShingleSize, new WganDetectorFactory(wganRetrainEvery, viaKafka)).resolve(detectors);
             } catch (IllegalArgumentException e) {
                 throw new UserException(e.getMessage());
             }
+            if (viaKafka && f.stream().noneMatch(x -> x.name().equals(WganDetectorFactory.NAME))) {
+                throw new UserException("--via-kafka replays the wgan detector through the scorer: add wgan to --detectors");
+            }
+            return f;
+        }
+
+        /** An embedded broker and scorer for --via-kafka, or null. */
+        static ViaKafka kafka(boolean viaKafka) {
+            return viaKafka ? ViaKafka.start() : null;
         }
 
         static int finish(String name, Supplier<BenchmarkReport> run) {
@@ -84,11 +104,17 @@ public final class EvaluateCommand implements Runnable {
                 description = "Series to plot (default: ${DEFAULT-VALUE})")
         String plotSeries;
 
+        @Option(names = "--via-kafka", description = "Score wgan through the real Kafka path (embedded broker, scorer "
+                + "topology) and check the scores equal the in-process ones; rcf and zscore stay in-process")
+        boolean viaKafka;
+
         @Override
         public Integer call() {
             Path dir = Files.isDirectory(data.resolve("nab/labels")) ? data.resolve("nab") : data;
-            List<DetectorFactory> f = factories();
-            return finish("nab", () -> NabBenchmark.run(dir, f, out, plotSeries));
+            List<DetectorFactory> f = factories(viaKafka);
+            try (ViaKafka k = kafka(viaKafka)) {
+                return finish("nab", () -> NabBenchmark.run(dir, f, out, plotSeries, k));
+            }
         }
     }
 
@@ -107,11 +133,17 @@ public final class EvaluateCommand implements Runnable {
                 description = "Threshold = this quantile of out-of-sample training-row scores (default: ${DEFAULT-VALUE})")
         double quantile;
 
+        @Option(names = "--via-kafka", description = "Score wgan through the real Kafka path (embedded broker, scorer "
+                + "topology) and check the scores equal the in-process ones; rcf and zscore stay in-process")
+        boolean viaKafka;
+
         @Override
         public Integer call() {
             Path dir = Files.isDirectory(data.resolve("skab")) ? data.resolve("skab") : data;
-            List<DetectorFactory> f = factories();
-            return finish("skab", () -> SkabBenchmark.run(dir, f, out, quantile));
+            List<DetectorFactory> f = factories(viaKafka);
+            try (ViaKafka k = kafka(viaKafka)) {
+                return finish("skab", () -> SkabBenchmark.run(dir, f, out, quantile, k));
+            }
         }
     }
 

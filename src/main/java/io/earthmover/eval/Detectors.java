@@ -5,7 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** The registry of detector factories by name. {@code wgan} is added here when its engine lands. */
+/** The registry of detector factories by name. */
 public final class Detectors {
     private final Map<String, DetectorFactory> byName = new LinkedHashMap<>();
 
@@ -24,7 +24,12 @@ public final class Detectors {
 
     /** The shipped detectors with rcf's shingle size overridden (for sensitivity runs). */
     public static Detectors builtIn(int rcfShingleSize) {
-        return new Detectors(List.of(new RcfDetectorFactory(rcfShingleSize), new ZScoreDetectorFactory()));
+        return builtIn(rcfShingleSize, new WganDetectorFactory());
+    }
+
+    /** The shipped detectors with rcf's shingle size and the wgan factory (retraining, tracing) given. */
+    public static Detectors builtIn(int rcfShingleSize, WganDetectorFactory wgan) {
+        return new Detectors(List.of(wgan, new RcfDetectorFactory(rcfShingleSize), new ZScoreDetectorFactory()));
     }
 
     public List<String> names() {

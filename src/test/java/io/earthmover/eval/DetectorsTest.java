@@ -12,8 +12,9 @@ class DetectorsTest {
     @Test
     void resolvesNamesInOrderAndRejectsUnknownOnes() {
         Detectors d = Detectors.builtIn();
-        assertThat(d.resolve("zscore, rcf")).extracting(DetectorFactory::name).containsExactly("zscore", "rcf");
-        assertThatThrownBy(() -> d.resolve("rcf,wgan")).hasMessageContaining("unknown detector 'wgan'");
+        assertThat(d.resolve("zscore, rcf,wgan")).extracting(DetectorFactory::name).containsExactly("zscore", "rcf", "wgan");
+        assertThat(d.names()).containsExactly("wgan", "rcf", "zscore");
+        assertThatThrownBy(() -> d.resolve("rcf,gan")).hasMessageContaining("unknown detector 'gan'");
     }
 
     @Test

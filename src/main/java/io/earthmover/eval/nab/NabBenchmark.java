@@ -7,6 +7,7 @@ import io.earthmover.eval.BenchmarkReport;
 import io.earthmover.eval.DetectorFactory;
 import io.earthmover.eval.Progress;
 import io.earthmover.eval.Stopwatch;
+import io.earthmover.eval.ViaKafka;
 import io.earthmover.eval.nab.NabScorer.ProfileResult;
 import io.earthmover.eval.nab.NabScorer.ScoredSeries;
 import io.earthmover.eval.report.Plots;
@@ -37,6 +38,12 @@ public final class NabBenchmark {
     }
 
     public static BenchmarkReport run(Path nabDir, List<DetectorFactory> detectors, Path out, String plotSeries) {
+        return run(nabDir, detectors, out, plotSeries, null);
+    }
+
+    /** With {@code kafka} non-null, wgan's scores come through the Kafka scorer (the others run in-process). */
+    public static BenchmarkReport run(Path nabDir, List<DetectorFactory> detectors, Path out, String plotSeries,
+            ViaKafka kafka) {
         Stopwatch total = new Stopwatch();
         NabCorpus corpus = NabCorpus.load(nabDir);
         int rows = corpus.series().stream().mapToInt(NabSeries::rows).sum();
@@ -49,7 +56,7 @@ public final class NabBenchmark {
             List<ScoredSeries> list = new ArrayList<>();
             try (ProgressBar pb = Progress.bar("nab " + f.name(), corpus.series().size())) {
                 for (NabSeries s : corpus.series()) {
-                    ScoredSeries ss = NabRunner.run(f, s);
+                    ScoredSeries ss = NabRunner.run(f, s, kafka);
                     NabResultsFiles.write(results, f.name(), ss);
                     list.add(ss);
                     pb.step();
@@ -117,6 +124,11 @@ public final class NabBenchmark {
         for (DetectorFactory f : detectors) {
             md.append("- `").append(f.name()).append("`: ").append(f.describe()).append('\n');
         }
+        if (kafka != null) {
+            md.append("\n`--via-kafka`: wgan's rows were produced to an embedded broker and scored by the scorer's ")
+                    .append("Kafka Streams topology; the table uses the scores read back from `anomaly-scores`: ")
+                    .append(kafka.equality()).append(". rcf and zscore ran in-process.\n");
+        }
         md.append("\nNormalised NAB scores (higher is better; 100 = perfect, 0 = null detector):\n\n");
         md.append(table.markdown());
         md.append(String.format("%nTotal wall time: %.1f s (detect = running the detector over all series; "
@@ -127,7 +139,8 @@ public final class NabBenchmark {
         md.append("Shaded: NAB's labelled anomaly windows. Dots: detections at the detector's standard-profile threshold.\n");
         Path report = out.resolve("report.md");
         ReportFiles.writeString(report, md.toString());
-        return new BenchmarkReport(table.plain(), report, total.seconds());
+        String console = table.plain() + (kafka == null ? "" : "via Kafka (wgan): " + kafka.equality() + "\n");
+        return new BenchmarkReport(console, report, total.seconds());
     }
 
     private static ProfileResult byName(List<ProfileResult> list, String profile) {

@@ -3,6 +3,8 @@ package io.earthmover.eval.nab;
 import io.earthmover.eval.Detector;
 import io.earthmover.eval.DetectorFactory;
 import io.earthmover.eval.DetectorSpec;
+import io.earthmover.eval.ViaKafka;
+import io.earthmover.eval.WganDetector;
 import io.earthmover.eval.nab.NabScorer.ScoredSeries;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,6 +22,14 @@ public final class NabRunner {
     }
 
     public static ScoredSeries run(DetectorFactory factory, NabSeries s) {
+        return run(factory, s, null);
+    }
+
+    /**
+     * As {@link #run(DetectorFactory, NabSeries)}; with {@code kafka} non-null, a {@code wgan}
+     * detector's scores are replaced by the ones its rows and models get from the Kafka scorer.
+     */
+    public static ScoredSeries run(DetectorFactory factory, NabSeries s, ViaKafka kafka) {
         Detector d = factory.create(new DetectorSpec(1, true, SEED));
         int prob = s.probationaryRows();
         List<double[]> train = new ArrayList<>(prob);
@@ -30,6 +40,10 @@ public final class NabRunner {
         double[] scores = new double[s.rows()];
         for (int i = prob; i < s.rows(); i++) {
             scores[i] = d.score(s.epochMillis()[i], new double[] {s.values()[i]});
+        }
+        if (kafka != null && d instanceof WganDetector w && w.trace() != null) {
+            double[] viaKafka = kafka.replay(s.relativePath(), w.trace());
+            System.arraycopy(viaKafka, 0, scores, prob, viaKafka.length);
         }
         return new ScoredSeries(s, scores);
     }

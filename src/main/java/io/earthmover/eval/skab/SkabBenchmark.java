@@ -4,6 +4,7 @@ import io.earthmover.eval.BenchmarkReport;
 import io.earthmover.eval.BinaryMetrics;
 import io.earthmover.eval.DetectorFactory;
 import io.earthmover.eval.Stopwatch;
+import io.earthmover.eval.ViaKafka;
 import io.earthmover.eval.report.Plots;
 import io.earthmover.eval.report.ReportFiles;
 import io.earthmover.eval.report.Table;
@@ -20,9 +21,15 @@ public final class SkabBenchmark {
     }
 
     public static BenchmarkReport run(Path skabDir, List<DetectorFactory> detectors, Path out, double quantile) {
+        return run(skabDir, detectors, out, quantile, null);
+    }
+
+    /** With {@code kafka} non-null, wgan's test scores come through the Kafka scorer (the others run in-process). */
+    public static BenchmarkReport run(Path skabDir, List<DetectorFactory> detectors, Path out, double quantile,
+            ViaKafka kafka) {
         Stopwatch total = new Stopwatch();
         SkabData data = SkabData.load(skabDir);
-        SkabEvaluator evaluator = new SkabEvaluator(quantile);
+        SkabEvaluator evaluator = new SkabEvaluator(quantile, kafka);
         Table table = new Table("detector", "track", "F1", "FAR %", "MAR %", "TP", "FP", "TN", "FN", "seconds");
         List<Plots.ScoreTrace> traces = new ArrayList<>();
         SkabExperiment plotted = data.experiments().stream().filter(e -> e.name().equals(PLOT_EXPERIMENT))
@@ -69,6 +76,11 @@ public final class SkabBenchmark {
         for (DetectorFactory f : detectors) {
             md.append("- `").append(f.name()).append("`: ").append(f.describe()).append('\n');
         }
+        if (kafka != null) {
+            md.append("\n`--via-kafka`: wgan's test rows were produced to an embedded broker and scored by the ")
+                    .append("scorer's Kafka Streams topology; the table uses the scores read back from `anomaly-scores`: ")
+                    .append(kafka.equality()).append(". rcf and zscore ran in-process.\n");
+        }
         md.append('\n').append(table.markdown());
         md.append("\nPublished leaderboard (SKAB README, outlier track): Conv-AE F1 0.78 (FAR 13.55 %, MAR 28.02 %), "
                 + "MSET 0.78, T-squared+Q (PCA) 0.76, LSTM-AE 0.74, T-squared 0.66, LSTM-VAE 0.56, "
@@ -78,6 +90,7 @@ public final class SkabBenchmark {
         md.append("Shaded: labelled anomalous rows. Dots: detections (outlier track).\n");
         Path report = out.resolve("report.md");
         ReportFiles.writeString(report, md.toString());
-        return new BenchmarkReport(table.plain(), report, total.seconds());
+        String console = table.plain() + (kafka == null ? "" : "via Kafka (wgan): " + kafka.equality() + "\n");
+        return new BenchmarkReport(console, report, total.seconds());
     }
 }

@@ -7,6 +7,8 @@ import io.earthmover.eval.DetectorSpec;
 import io.earthmover.eval.Quantiles;
 import io.earthmover.eval.StandardScaler;
 import io.earthmover.eval.Stopwatch;
+import io.earthmover.eval.ViaKafka;
+import io.earthmover.eval.WganDetector;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -26,9 +28,16 @@ public final class SkabEvaluator {
     public static final long SEED = 42L;
 
     private final double quantile;
+    private final ViaKafka kafka;
 
     public SkabEvaluator(double quantile) {
+        this(quantile, null);
+    }
+
+    /** With {@code kafka} non-null, a {@code wgan} detector's test scores come through the Kafka scorer. */
+    public SkabEvaluator(double quantile, ViaKafka kafka) {
         this.quantile = quantile;
+        this.kafka = kafka;
     }
 
     /** Scores and predictions of one file's test rows. */
@@ -81,6 +90,11 @@ public final class SkabEvaluator {
         for (int i = 0; i < n; i++) {
             int row = TRAIN_ROWS + i;
             scores[i] = d.score(e.epochMillis()[row], scaler.transform(e.rows()[row]));
+        }
+        if (kafka != null && d instanceof WganDetector w && w.trace() != null) {
+            scores = kafka.replay(e.name(), w.trace());
+        }
+        for (int i = 0; i < n; i++) {
             pred[i] = scores[i] > threshold;
         }
         return new FileResult(e, threshold, scores, pred);
