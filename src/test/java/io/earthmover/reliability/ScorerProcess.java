@@ -75,6 +75,10 @@ final class ScorerProcess implements AutoCloseable {
         process.waitFor();
     }
 
+    int exitValue() {
+        return process.exitValue();
+    }
+
     boolean isAlive() {
         return process.isAlive();
     }
