@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
                 ProduceCommand.class,
                 DemoCommand.class,
                 EvaluateCommand.class,
+                BenchCommand.class,
         })
 public final class Main implements Runnable {
     @CommandLine.Spec
