@@ -25,12 +25,18 @@ final class SteadyProducer implements AutoCloseable {
     private final String prefix;
     private final int total;
     private final int perSecond;
+    private final int badEvery;
     private final Set<String> acked = ConcurrentHashMap.newKeySet();
     private final AtomicInteger failed = new AtomicInteger();
     private final Thread thread;
     private volatile boolean stop;
 
     SteadyProducer(String bootstrap, String topic, String prefix, int total, int perSecond) {
+        this(bootstrap, topic, prefix, total, perSecond, 0);
+    }
+
+    /** With {@code badEvery} > 0, every such record is malformed (a NaN feature), for the DLQ. */
+    SteadyProducer(String bootstrap, String topic, String prefix, int total, int perSecond, int badEvery) {
         Map<String, Object> p = new HashMap<>();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -44,6 +50,7 @@ final class SteadyProducer implements AutoCloseable {
         this.prefix = prefix;
         this.total = total;
         this.perSecond = perSecond;
+        this.badEvery = badEvery;
         this.thread = new Thread(this::run, "steady-producer");
     }
 
@@ -57,7 +64,7 @@ final class SteadyProducer implements AutoCloseable {
         long t0 = System.nanoTime();
         for (int i = 0; i < total && !stop; i++) {
             String id = prefix + i;
-            String v = String.format("{\"id\":\"%s\",\"ts\":%d,\"features\":{\"cpu\":%.4f,\"disk\":%.4f,\"mem\":%.4f}}", id,
+            String v = badEvery > 0 && i % badEvery == badEvery - 1 ? "{\"id\":\"" + id + "\",\"features\":{\"cpu\":NaN}}" : String.format("{\"id\":\"%s\",\"ts\":%d,\"features\":{\"cpu\":%.4f,\"disk\":%.4f,\"mem\":%.4f}}", id,
                     1_700_000_000_000L + i, rnd.nextGaussian(), rnd.nextGaussian(), rnd.nextGaussian());
             RecordHeaders h = new RecordHeaders();
             h.add(Ledger.ID_HEADER, id.getBytes(UTF_8));
