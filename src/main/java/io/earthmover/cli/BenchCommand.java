@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** {@code earthmover bench}: throughput figures of training and scoring on this machine. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmarks that print figures (not pass/fail tests).",
-        subcommands = {BenchTrainCommand.class, BenchScoreCommand.class, BenchPipelineCommand.class})
+        subcommands = {BenchTrainCommand.class, BenchScoreCommand.class, BenchPipelineCommand.class, BenchSoakCommand.class})
 public final class BenchCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -47,31 +47,53 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     private KafkaRaftServer server;
     private final long startMillis;
 
-    /** How to start a broker. {@code saslUsers} non-empty adds a SASL_PLAINTEXT SCRAM-SHA-512 listener. */
-    public record Options(int port, Path dataDir, Map<String, String> saslUsers, Map<String, String> extraProperties) {
+    /**
+     * How to start a broker. {@code saslUsers} non-empty adds a SASL_PLAINTEXT SCRAM-SHA-512 listener;
+     * {@code tls} adds a TLS listener (SASL_SSL with SCRAM when there are SASL users, else SSL).
+     */
+    public record Options(int port, Path dataDir, Map<String, String> saslUsers, Map<String, String> extraProperties, Tls tls) {
         public Options {
             saslUsers = Map.copyOf(saslUsers);
             extraProperties = Map.copyOf(extraProperties);
         }
 
         public static Options defaults() {
-            return new Options(0, null, Map.of(), Map.of());
+            return new Options(0, null, Map.of(), Map.of(), null);
         }
 
         public Options withPort(int p) {
-            return new Options(p, dataDir, saslUsers, extraProperties);
+            return new Options(p, dataDir, saslUsers, extraProperties, tls);
         }
 
         public Options withDataDir(Path d) {
-            return new Options(port, d, saslUsers, extraProperties);
+            return new Options(port, d, saslUsers, extraProperties, tls);
         }
 
         public Options withSaslUsers(Map<String, String> users) {
-            return new Options(port, dataDir, users, extraProperties);
+            return new Options(port, dataDir, users, extraProperties, tls);
         }
 
         public Options withProperties(Map<String, String> props) {
-            return new Options(port, dataDir, saslUsers, props);
+            return new Options(port, dataDir, saslUsers, props, tls);
+        }
+
+        public Options withTls(Tls t) {
+            return new Options(port, dataDir, saslUsers, extraProperties, t);
+        }
+
+        /** Names the SASL users, never their passwords. */
+        @Override
+        public String toString() {
+            return "Options[port=" + port + ", dataDir=" + dataDir + ", saslUsers=" + new java.util.TreeSet<>(saslUsers.keySet())
+                    + ", extraProperties=" + extraProperties.keySet() + ", tls=" + tls + "]";
+        }
+    }
+
+    /** The broker's key store (PKCS12) for its TLS listener. */
+    public record Tls(Path keyStore, String password) {
+        @Override
+        public String toString() {
+            return "Tls[keyStore=" + keyStore + ", password=******]";
         }
     }
 
@@ -99,8 +121,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         }
         int port = options.port() == 0 ? freePort() : options.port();
         int cport = freePort();
-        if (options.port() != 0 && !options.saslUsers().isEmpty()) {
-            throw new IllegalArgumentException("a SASL broker picks its own ports");
+        if (options.port() != 0 && (!options.saslUsers().isEmpty() || options.tls() != null)) {
+            throw new IllegalArgumentException("a SASL or TLS broker picks its own ports");
         }
         EmbeddedKafkaBroker b = new EmbeddedKafkaBroker(options, dir, owns, port, cport);
         try {
@@ -112,14 +134,21 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         }
     }
 
-    private int saslPort;
+    private int saslPort = -1;
+    private int tlsPort = -1;
 
     private void doStart() {
         long t0 = System.nanoTime();
         Properties p = new Properties();
         String logDir = dataDir.resolve("log").toString();
         boolean sasl = !options.saslUsers().isEmpty();
-        saslPort = sasl ? freePort() : -1;
+        // ports are kept across restart(), so clients can reconnect to the same addresses
+        if (sasl && saslPort < 0) {
+            saslPort = freePort();
+        }
+        if (options.tls() != null && tlsPort < 0) {
+            tlsPort = freePort();
+        }
         p.put("process.roles", "broker,controller");
         p.put("node.id", "1");
         p.put("controller.quorum.voters", "1@" + HOST + ":" + controllerPort);
@@ -134,6 +163,21 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             p.put("sasl.enabled.mechanisms", "SCRAM-SHA-512");
             p.put("listener.name.sasl_plaintext.scram-sha-512.sasl.jaas.config",
                     "org.apache.kafka.common.security.scram.ScramLoginModule required;");
+        }
+        if (options.tls() != null) {
+            String proto = sasl ? "SASL_SSL" : "SSL";
+            String name = proto.toLowerCase(java.util.Locale.ROOT);
+            listeners += "," + proto + "://" + HOST + ":" + tlsPort;
+            advertised += "," + proto + "://" + HOST + ":" + tlsPort;
+            map += "," + proto + ":" + proto;
+            p.put("listener.name." + name + ".ssl.keystore.location", options.tls().keyStore().toString());
+            p.put("listener.name." + name + ".ssl.keystore.password", options.tls().password());
+            p.put("listener.name." + name + ".ssl.key.password", options.tls().password());
+            p.put("listener.name." + name + ".ssl.keystore.type", "PKCS12");
+            if (sasl) {
+                p.put("listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config",
+                        "org.apache.kafka.common.security.scram.ScramLoginModule required;");
+            }
         }
         p.put("listeners", listeners);
         p.put("advertised.listeners", advertised);
@@ -241,6 +285,14 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             throw new IllegalStateException("this broker has no SASL listener");
         }
         return HOST + ":" + saslPort;
+    }
+
+    /** {@code 127.0.0.1:port} of the TLS listener (SASL_SSL or SSL), when the broker has one. */
+    public String tlsBootstrapServers() {
+        if (tlsPort < 0) {
+            throw new IllegalStateException("this broker has no TLS listener");
+        }
+        return HOST + ":" + tlsPort;
     }
 
     public int port() {

@@ -25,7 +25,7 @@ public enum ErrorCode {
     MISSING_FEATURES,
     /** A field has the wrong JSON type (a string where a number belongs, a nested array, ...). */
     WRONG_TYPE,
-    /** A feature value is NaN, Infinity or overflows a double. */
+    /** A feature value is NaN, Infinity, overflows a double, or is too far outside the model's range to be scored. */
     NON_FINITE,
     /** {@code ts} is neither epoch milliseconds nor an ISO-8601 instant. */
     INVALID_TIMESTAMP,

@@ -30,6 +30,12 @@ import org.slf4j.LoggerFactory;
 final class ScoringProcessor implements Processor<byte[], byte[], byte[], byte[]> {
     private static final Logger LOG = LoggerFactory.getLogger(ScoringProcessor.class);
     private static final byte[] NULL_KEY = new byte[0];
+    /**
+     * Largest normalised feature magnitude scored. Far beyond any real outlier (a trillion standard
+     * deviations), and small enough that the float32 critic cannot overflow: a larger value (1e300,
+     * say) would give a NaN score, so it is dead-lettered as NON_FINITE instead.
+     */
+    static final double MAX_NORMALISED = 1e12;
 
     private final ScorerSettings settings;
     private final ModelHolder holder;
@@ -105,6 +111,11 @@ final class ScoringProcessor implements Processor<byte[], byte[], byte[], byte[]
             return;
         }
         double[] v = ((VectorResult.Ok) vr).values();
+        String range = outOfRange(v);
+        if (range != null) {
+            deadLetter(rec, ErrorCode.NON_FINITE, range);
+            return;
+        }
         long t0 = System.nanoTime();
         boolean late = false;
         if (window.length == 1) {
@@ -144,6 +155,11 @@ final class ScoringProcessor implements Processor<byte[], byte[], byte[], byte[]
         }
         featuriser.featurise(window, input);
         scorer.score(input, result);
+        if (!Double.isFinite(result.score) || !Double.isFinite(result.critic)) {
+            // a safety net: the range check above should make this unreachable
+            deadLetter(rec, ErrorCode.NON_FINITE, "the critic's output is not finite for this record");
+            return;
+        }
         long nanos = System.nanoTime() - t0;
         metrics.recordScored(result.score, result.anomaly, nanos);
         drift.add(result.critic);
@@ -151,6 +167,18 @@ final class ScoringProcessor implements Processor<byte[], byte[], byte[], byte[]
         byte[] out = json.scored(p.id(), p.ts(), result, m.bundle().threshold(), m.version(), featuriser, now, late);
         context.forward(rec.withValue(out), ScoringTopology.SCORES_SINK);
         metrics.recordLatency(now - rec.timestamp());
+    }
+
+    /** Why a record's values are too far outside the model's range to be scored, or null. */
+    private String outOfRange(double[] v) {
+        for (int j = 0; j < v.length; j++) {
+            double z = featuriser.normaliser().apply(j, v[j]);
+            if (!(Math.abs(z) <= MAX_NORMALISED)) {
+                return "feature " + cached.bundle().schema().names().get(j) + " = " + v[j]
+                        + " is too far outside the model's range to be scored (normalised " + z + ")";
+            }
+        }
+        return null;
     }
 
     private void use(ModelHolder.Loaded m) {

@@ -1,0 +1,285 @@
+package io.earthmover.cli;
+
+import io.earthmover.config.ConfigKeys;
+import io.earthmover.config.EarthmoverConfig;
+import io.earthmover.features.FeatureSchema;
+import io.earthmover.kafka.EmbeddedKafkaBroker;
+import io.earthmover.kafka.KafkaProps;
+import io.earthmover.metrics.MetricNames;
+import io.earthmover.model.ModelBundle;
+import io.earthmover.score.ScorerApp;
+import io.earthmover.train.ModelTrainer;
+import io.earthmover.train.TrainingException;
+import io.earthmover.train.TrainingSettings;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code earthmover bench soak}: the scorer under a fixed input rate for N minutes, printing every
+ * minute the heap after a full GC, the process RSS, the scorer's consumer lag and its throughput,
+ * then the trend of heap and RSS over the run. Without {@code --bootstrap-servers} it runs on an
+ * embedded broker (whose memory is then in the same process). A benchmark: figures, not a test.
+ */
+@Command(name = "soak", mixinStandardHelpOptions = true,
+        description = {"Run the scorer at a fixed input rate and print every minute: heap after GC, RSS, lag and",
+                "throughput; at the end the growth trend of heap and RSS. Uses an embedded broker unless",
+                "--bootstrap-servers is given, and a small model trained on the spot on a normal cloud."})
+public final class BenchSoakCommand implements Callable<Integer> {
+    static final int DEFAULT_RATE = 2_000;
+    static final int DEFAULT_KEYS = 200;
+    static final int FEATURES = 4;
+    /** A run is called flat when heap and RSS grow by less than this share of their mean over the run. */
+    static final double FLAT_SHARE = 0.10;
+
+    @Mixin
+    ConfigOptions configOptions;
+
+    @Option(names = "--minutes", paramLabel = "N", defaultValue = "10", description = "Duration (default ${DEFAULT-VALUE})")
+    int minutes;
+
+    @Option(names = "--rate", paramLabel = "R", defaultValue = "" + DEFAULT_RATE, description = "Records per second (default ${DEFAULT-VALUE})")
+    int rate;
+
+    @Option(names = "--keys", paramLabel = "K", defaultValue = "" + DEFAULT_KEYS, description = "Distinct record keys (window state entries; default ${DEFAULT-VALUE})")
+    int keys;
+
+    @Option(names = "--window", paramLabel = "W", defaultValue = "4", description = "Model window (records per key; default ${DEFAULT-VALUE})")
+    int window;
+
+    @Option(names = "--interval", paramLabel = "DURATION", defaultValue = "PT1M", hidden = true, description = "Report interval")
+    Duration interval;
+
+    /** One report line's figures. */
+    record Sample(int minute, double heapMb, double rssMb, long lag, double perSecond) {
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        if (minutes < 1 || rate < 1 || keys < 1 || window < 1) {
+            throw new UserException("--minutes, --rate, --keys and --window must be positive");
+        }
+        Map<String, String> o = new LinkedHashMap<>();
+        if (!configOptions.settings.containsKey(ConfigKeys.METRICS_PORT.name())) {
+            o.put(ConfigKeys.METRICS_PORT.name(), "0");
+        }
+        if (!configOptions.settings.containsKey(ConfigKeys.SCORER_APP_ID.name())) {
+            o.put(ConfigKeys.SCORER_APP_ID.name(), "earthmover-soak-" + System.currentTimeMillis());
+        }
+        EmbeddedKafkaBroker broker = null;
+        Path modelFile = Files.createTempFile("earthmover-soak-", ".zip");
+        Path stateDir = Files.createTempDirectory("earthmover-soak-state-");
+        try {
+            if (configOptions.bootstrapServers == null && !configOptions.settings.containsKey("kafka.bootstrap.servers")) {
+                broker = EmbeddedKafkaBroker.start(EmbeddedKafkaBroker.Options.defaults().withPort(0));
+                o.put("kafka.bootstrap.servers", broker.bootstrapServers());
+            }
+            o.put(ConfigKeys.SCORER_MODEL_SOURCE.name(), "file");
+            o.put(ConfigKeys.SCORER_MODEL_FILE.name(), modelFile.toString());
+            o.put(ConfigKeys.SCORER_STATE_DIR.name(), stateDir.toString());
+            EarthmoverConfig cfg = configOptions.load(o);
+            System.out.printf(Locale.ROOT, "training a %d-feature model (window %d)...%n", FEATURES, window);
+            Files.write(modelFile, trainModel(window).toBytes());
+            return soak(cfg);
+        } finally {
+            if (broker != null) {
+                broker.close();
+            }
+            Files.deleteIfExists(modelFile);
+            deleteTree(stateDir);
+        }
+    }
+
+    private int soak(EarthmoverConfig cfg) throws Exception {
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        AtomicBoolean running = new AtomicBoolean(true);
+        AtomicLong produced = new AtomicLong();
+        List<Sample> samples = new ArrayList<>();
+        try (ScorerApp app = new ScorerApp(cfg, registry)) {
+            app.start(Duration.ofMinutes(2));
+            Thread producer = new Thread(() -> produce(cfg, running, produced), "soak-producer");
+            producer.setDaemon(true);
+            producer.start();
+            System.out.printf(Locale.ROOT, "soak: %d records/s over %d keys for %d min on %s; metrics on http://127.0.0.1:%d/metrics%n",
+                    rate, keys, minutes, cfg.bootstrapServers(), app.httpPort());
+            System.out.println("minute  heap-after-GC-MB  RSS-MB  lag-records  scored-per-s  produced");
+            long t0 = System.nanoTime();
+            double lastIn = 0;
+            long lastT = t0;
+            try (Admin admin = Admin.create(KafkaProps.admin(cfg))) {
+                for (int m = 1; m <= minutes; m++) {
+                    long due = t0 + m * interval.toNanos();
+                    long wait = due - System.nanoTime();
+                    if (wait > 0) {
+                        TimeUnit.NANOSECONDS.sleep(wait);
+                    }
+                    double in = registry.get(MetricNames.RECORDS_IN).counter().count();
+                    long now = System.nanoTime();
+                    double perSecond = (in - lastIn) / ((now - lastT) / 1e9);
+                    lastIn = in;
+                    lastT = now;
+                    System.gc(); // "heap after GC": the live set, not whatever garbage happens to be waiting
+                    double heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed() / 1048576.0;
+                    Sample s = new Sample(m, heap, rssMb(), lag(admin, cfg), perSecond);
+                    samples.add(s);
+                    System.out.printf(Locale.ROOT, "%6d  %16.1f  %6.1f  %11d  %12.0f  %,d%n", m, s.heapMb(), s.rssMb(), s.lag(),
+                            s.perSecond(), produced.get());
+                    System.out.flush();
+                }
+            }
+            running.set(false);
+            producer.join(30_000);
+        }
+        report(samples);
+        return ExitCodes.OK;
+    }
+
+    /** Least-squares growth of heap and RSS per minute, leaving out the first (warm-up) minute. */
+    private static void report(List<Sample> samples) {
+        List<Sample> s = samples.size() > 2 ? samples.subList(1, samples.size()) : samples;
+        double heapSlope = slope(s, Sample::heapMb);
+        double rssSlope = slope(s, Sample::rssMb);
+        double heapMean = s.stream().mapToDouble(Sample::heapMb).average().orElse(0);
+        double rssMean = s.stream().mapToDouble(Sample::rssMb).average().orElse(0);
+        double span = Math.max(1, s.size() - 1);
+        double meanRate = s.stream().mapToDouble(Sample::perSecond).average().orElse(0);
+        long maxLag = s.stream().mapToLong(Sample::lag).max().orElse(0);
+        boolean flat = Math.abs(heapSlope * span) < FLAT_SHARE * heapMean && Math.abs(rssSlope * span) < FLAT_SHARE * rssMean;
+        System.out.printf(Locale.ROOT, "trend over minutes %d-%d: heap %+.2f MB/min (mean %.1f MB), RSS %+.2f MB/min (mean %.1f MB);"
+                        + " throughput mean %.0f/s, max lag %d: %s%n", s.get(0).minute(), s.get(s.size() - 1).minute(), heapSlope,
+                heapMean, rssSlope, rssMean, meanRate, maxLag,
+                flat ? "no growth trend" : "GROWTH: heap or RSS grew by more than " + (int) (FLAT_SHARE * 100) + " % of its mean");
+    }
+
+    private static double slope(List<Sample> s, java.util.function.ToDoubleFunction<Sample> f) {
+        int n = s.size();
+        if (n < 2) {
+            return 0;
+        }
+        double mx = s.stream().mapToDouble(Sample::minute).average().orElse(0);
+        double my = s.stream().mapToDouble(f).average().orElse(0);
+        double num = 0;
+        double den = 0;
+        for (Sample x : s) {
+            num += (x.minute() - mx) * (f.applyAsDouble(x) - my);
+            den += (x.minute() - mx) * (x.minute() - mx);
+        }
+        return num / den;
+    }
+
+    private void produce(EarthmoverConfig cfg, AtomicBoolean running, AtomicLong produced) {
+        Map<String, Object> p = KafkaProps.producer(cfg);
+        p.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+        p.put(ProducerConfig.ACKS_CONFIG, "1");
+        Random rnd = new Random(1);
+        String topic = cfg.get(ConfigKeys.TOPIC_INPUT);
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
+            long t0 = System.nanoTime();
+            for (long i = 0; running.get(); i++) {
+                StringBuilder sb = new StringBuilder(96).append("{\"id\":\"s").append(i).append("\",\"ts\":")
+                        .append(System.currentTimeMillis()).append(",\"features\":[");
+                for (int j = 0; j < FEATURES; j++) {
+                    sb.append(j == 0 ? "" : ",").append(String.format(Locale.ROOT, "%.4f", rnd.nextGaussian()));
+                }
+                sb.append("]}");
+                producer.send(new ProducerRecord<>(topic, ("key-" + (i % keys)).getBytes(StandardCharsets.UTF_8),
+                        sb.toString().getBytes(StandardCharsets.UTF_8)));
+                produced.incrementAndGet();
+                long wait = t0 + (long) ((i + 1) * 1e9 / rate) - System.nanoTime();
+                if (wait > 0) {
+                    TimeUnit.NANOSECONDS.sleep(wait);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** The scorer's consumer lag on the input topic, summed over partitions; -1 if unknown. */
+    private static long lag(Admin admin, EarthmoverConfig cfg) {
+        try {
+            Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(cfg.get(ConfigKeys.SCORER_APP_ID))
+                    .partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS);
+            String topic = cfg.get(ConfigKeys.TOPIC_INPUT);
+            Map<TopicPartition, OffsetSpec> want = new LinkedHashMap<>();
+            admin.describeTopics(List.of(topic)).allTopicNames().get(10, TimeUnit.SECONDS).get(topic).partitions()
+                    .forEach(pi -> want.put(new TopicPartition(topic, pi.partition()), OffsetSpec.latest()));
+            long lag = 0;
+            for (var e : admin.listOffsets(want).all().get(10, TimeUnit.SECONDS).entrySet()) {
+                OffsetAndMetadata c = committed.get(e.getKey());
+                lag += e.getValue().offset() - (c == null ? 0 : c.offset());
+            }
+            return lag;
+        } catch (Exception e) {
+            return -1;
+        }
+    }
+
+    /** Resident set size of this process from /proc (Linux); NaN elsewhere. */
+    static double rssMb() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024.0;
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            return Double.NaN;
+        }
+        return Double.NaN;
+    }
+
+    private static ModelBundle trainModel(int window) throws TrainingException {
+        Random rnd = new Random(7);
+        List<double[][]> series = new ArrayList<>();
+        for (int s = 0; s < 4; s++) {
+            double[][] rows = new double[800][FEATURES];
+            for (double[] r : rows) {
+                for (int j = 0; j < FEATURES; j++) {
+                    r[j] = rnd.nextGaussian();
+                }
+            }
+            series.add(rows);
+        }
+        TrainingSettings settings = TrainingSettings.defaults().withWindow(window, false).withSeed(7)
+                .withNetworks(8, new int[] {32, 32}, new int[] {32, 32}).withBatchSize(128).withIterations(150)
+                .withLearningRate(5e-4).withEarlyStopPatience(0);
+        return new ModelTrainer().fit(series, FeatureSchema.positional(FEATURES), settings, Map.of("source", "bench soak"), null, null)
+                .bundle();
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (var s = Files.walk(dir)) {
+            s.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        }
+    }
+}
