@@ -42,8 +42,8 @@ final class SteadyProducer implements AutoCloseable {
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         p.put(ProducerConfig.LINGER_MS_CONFIG, 5);
-        p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 300_000);
-        p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 300_000);
+        p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 120_000);
+        p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 120_000);
         p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
         this.producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
         this.topic = topic;
@@ -54,7 +54,15 @@ final class SteadyProducer implements AutoCloseable {
         this.thread = new Thread(this::run, "steady-producer");
     }
 
-    SteadyProducer start() {
+    /**
+     * Starts sending once every partition of the topic has a leader: sending into a partition created
+     * a moment ago can get NOT_LEADER_OR_FOLLOWER, after which Kafka 4.3's idempotent producer was
+     * seen to retry its first batch with an out-of-order sequence number until the delivery timeout.
+     */
+    SteadyProducer start() throws InterruptedException {
+        Waits.until("leaders for every partition of " + topic, java.time.Duration.ofSeconds(60),
+                () -> producer.partitionsFor(topic).stream().allMatch(i -> i.leader() != null));
+        Thread.sleep(1000);
         thread.start();
         return this;
     }
