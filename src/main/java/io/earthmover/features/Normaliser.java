@@ -112,7 +112,8 @@ public final class Normaliser {
         return c;
     }
 
-    private static double mean(double[] c) {
+    /** Arithmetic mean. */
+    public static double mean(double[] c) {
         double s = 0;
         for (double v : c) {
             s += v;
@@ -120,7 +121,8 @@ public final class Normaliser {
         return s / c.length;
     }
 
-    private static double std(double[] c, double mean) {
+    /** Population standard deviation around {@code mean}. */
+    public static double std(double[] c, double mean) {
         double s = 0;
         for (double v : c) {
             s += (v - mean) * (v - mean);

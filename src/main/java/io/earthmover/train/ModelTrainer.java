@@ -296,9 +296,9 @@ public final class ModelTrainer {
                 flagged++;
             }
         }
-        double hMean = mean(holdoutCritic);
-        double hStd = std(holdoutCritic, hMean);
-        double gMean = mean(generatedCritic);
+        double hMean = Normaliser.mean(holdoutCritic);
+        double hStd = Normaliser.std(holdoutCritic, hMean);
+        double gMean = Normaliser.mean(generatedCritic);
         int tail = Math.min(history.size(), 50);
         double gpTail = 0;
         for (int i = history.size() - tail; i < history.size(); i++) {
@@ -513,19 +513,5 @@ public final class ModelTrainer {
         return true;
     }
 
-    private static double mean(double[] v) {
-        double s = 0;
-        for (double x : v) {
-            s += x;
-        }
-        return s / v.length;
-    }
 
-    private static double std(double[] v, double mean) {
-        double s = 0;
-        for (double x : v) {
-            s += (x - mean) * (x - mean);
-        }
-        return Math.sqrt(s / v.length);
-    }
 }
