@@ -6,6 +6,7 @@ import io.earthmover.config.EarthmoverConfig;
 import io.earthmover.features.FeatureSchema;
 import io.earthmover.kafka.EmbeddedKafkaBroker;
 import io.earthmover.kafka.KafkaProps;
+import io.earthmover.kafka.TempDirectories;
 import io.earthmover.metrics.ScorerMetrics;
 import io.earthmover.model.ModelBundle;
 import io.earthmover.score.DriftTracker;
@@ -24,7 +25,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -211,7 +211,7 @@ public final class BenchPipelineCommand implements Callable<Integer> {
                     holder, metrics, new DriftTracker(Clock.systemUTC(), 10), new WindowKeys(), Clock.systemUTC());
         }
         PASSED.set(0);
-        Path state = Files.createTempDirectory("earthmover-bench-");
+        Path state = TempDirectories.create("earthmover-bench-");
         try (KafkaStreams ks = new KafkaStreams(t, props(cfg, guarantee, metrics, state))) {
             ks.start();
             long first = 0;
@@ -225,7 +225,7 @@ public final class BenchPipelineCommand implements Callable<Integer> {
             double secs = (System.nanoTime() - first) / 1e9;
             return count(passthrough, metrics) / secs;
         } finally {
-            deleteQuietly(state);
+            TempDirectories.delete(state);
         }
     }
 
@@ -240,7 +240,7 @@ public final class BenchPipelineCommand implements Callable<Integer> {
         holder.offer(model.toBytes(), "bench");
         Topology t = ScoringTopology.build(new ScorerSettings("bench-lat-in", "bench-lat-out", "bench-dlq", 1 << 20, 3, 60_000, "bench"),
                 holder, metrics, new DriftTracker(Clock.systemUTC(), 10), new WindowKeys(), Clock.systemUTC());
-        Path state = Files.createTempDirectory("earthmover-bench-");
+        Path state = TempDirectories.create("earthmover-bench-");
         List<Long> lat = new ArrayList<>();
         Map<String, Object> cp = new HashMap<>(KafkaProps.consumer(cfg));
         cp.put(ConsumerConfig.GROUP_ID_CONFIG, "bench-lat-" + UUID.randomUUID());
@@ -270,7 +270,7 @@ public final class BenchPipelineCommand implements Callable<Integer> {
                 }
             }
         } finally {
-            deleteQuietly(state);
+            TempDirectories.delete(state);
         }
         long[] a = lat.stream().mapToLong(Long::longValue).sorted().toArray();
         if (a.length == 0) {
@@ -295,12 +295,5 @@ public final class BenchPipelineCommand implements Callable<Integer> {
         return String.format(Locale.ROOT, "%,.0f", v);
     }
 
-    private static void deleteQuietly(Path dir) {
-        try (var s = Files.walk(dir)) {
-            s.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-        } catch (Exception e) {
-            // temp directory
-        }
-    }
 
 }

@@ -4,6 +4,7 @@ import io.earthmover.config.ConfigKeys;
 import io.earthmover.config.EarthmoverConfig;
 import io.earthmover.features.FeatureSchema;
 import io.earthmover.kafka.EmbeddedKafkaBroker;
+import io.earthmover.kafka.TempDirectories;
 import io.earthmover.kafka.KafkaProps;
 import io.earthmover.metrics.MetricNames;
 import io.earthmover.model.ModelBundle;
@@ -94,7 +95,7 @@ public final class BenchSoakCommand implements Callable<Integer> {
         }
         EmbeddedKafkaBroker broker = null;
         Path modelFile = Files.createTempFile("earthmover-soak-", ".zip");
-        Path stateDir = Files.createTempDirectory("earthmover-soak-state-");
+        Path stateDir = TempDirectories.create("earthmover-soak-state-");
         try {
             if (configOptions.bootstrapServers == null && !configOptions.settings.containsKey("kafka.bootstrap.servers")) {
                 broker = EmbeddedKafkaBroker.start(EmbeddedKafkaBroker.Options.defaults().withPort(0));
@@ -112,7 +113,7 @@ public final class BenchSoakCommand implements Callable<Integer> {
                 broker.close();
             }
             Files.deleteIfExists(modelFile);
-            deleteTree(stateDir);
+            TempDirectories.delete(stateDir);
         }
     }
 
@@ -274,12 +275,4 @@ public final class BenchSoakCommand implements Callable<Integer> {
                 .bundle();
     }
 
-    private static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (var s = Files.walk(dir)) {
-            s.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-        }
-    }
 }

@@ -8,6 +8,7 @@ import io.earthmover.demo.DemoScore;
 import io.earthmover.demo.DemoStream;
 import io.earthmover.kafka.EmbeddedKafkaBroker;
 import io.earthmover.kafka.KafkaProps;
+import io.earthmover.kafka.TempDirectories;
 import io.earthmover.kafka.TopicAdmin;
 import io.earthmover.kafka.TopicRange;
 import io.earthmover.record.FileRecords;
@@ -17,7 +18,6 @@ import io.earthmover.train.TrainJob;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -106,7 +106,7 @@ public final class DemoCommand implements Callable<Integer> {
         long t0 = System.nanoTime();
         say("starting an embedded Kafka broker on 127.0.0.1 ...");
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start()) {
-            Path stateDir = Files.createTempDirectory("earthmover-demo-state-");
+            Path stateDir = TempDirectories.create("earthmover-demo-state-");
             EarthmoverConfig cfg = base.with(Map.of("kafka.bootstrap.servers", broker.bootstrapServers(),
                     ConfigKeys.SCORER_STATE_DIR.name(), stateDir.toString(),
                     ConfigKeys.SCORER_APP_ID.name(), "earthmover-demo-" + UUID.randomUUID().toString().substring(0, 8)));
@@ -120,7 +120,7 @@ public final class DemoCommand implements Callable<Integer> {
                 say("scorer started: waiting for a model; metrics at %s", awaitHttp(scorer));
                 return run(cfg, broker, scorer, registry, t0);
             } finally {
-                deleteQuietly(stateDir);
+                TempDirectories.delete(stateDir);
             }
         }
     }
@@ -234,13 +234,6 @@ public final class DemoCommand implements Callable<Integer> {
         System.out.flush();
     }
 
-    private static void deleteQuietly(Path dir) {
-        try (var s = Files.walk(dir)) {
-            s.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-        } catch (Exception e) {
-            // best effort: a temp directory
-        }
-    }
 
     /** Follows anomaly-scores and prints throughput and each anomaly with its top features, once a second. */
     private static final class LiveView implements AutoCloseable {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.earthmover.config.ConfigKeys;
 import io.earthmover.config.EarthmoverConfig;
 import io.earthmover.kafka.EmbeddedKafkaBroker;
+import io.earthmover.kafka.TempDirectories;
 import io.earthmover.score.ModelHolder;
 import io.earthmover.score.ScorerApp;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -12,14 +13,11 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.stream.Stream;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -94,13 +92,7 @@ public final class ViaKafka implements AutoCloseable {
 
     /** Starts an embedded broker; the scorer starts with the first model replayed. */
     public static ViaKafka start() {
-        Path dir;
-        try {
-            dir = Files.createTempDirectory("earthmover-eval-kafka");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return new ViaKafka(dir, EmbeddedKafkaBroker.start());
+        return new ViaKafka(TempDirectories.create("earthmover-eval-kafka"), EmbeddedKafkaBroker.start());
     }
 
     /**
@@ -242,10 +234,6 @@ public final class ViaKafka implements AutoCloseable {
         }
         producer.close();
         broker.close();
-        try (Stream<Path> s = Files.walk(stateDir)) {
-            s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            // best effort: a temp dir
-        }
+        TempDirectories.delete(stateDir);
     }
 }

@@ -9,13 +9,11 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
 import org.apache.kafka.clients.admin.Admin;
@@ -115,7 +113,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         boolean owns = options.dataDir() == null;
         Path dir;
         try {
-            dir = owns ? Files.createTempDirectory("earthmover-kafka-") : Files.createDirectories(options.dataDir());
+            dir = owns ? TempDirectories.create("earthmover-kafka-") : Files.createDirectories(options.dataDir());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create the broker's data directory", e);
         }
@@ -332,26 +330,10 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     public void close() {
         stop();
         if (ownsDataDir) {
-            deleteRecursively(dataDir);
+            TempDirectories.delete(dataDir);
         }
     }
 
-    static void deleteRecursively(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> s = Files.walk(dir)) {
-            s.sorted(Comparator.reverseOrder()).forEach(f -> {
-                try {
-                    Files.deleteIfExists(f);
-                } catch (IOException e) {
-                    LOG.warn("cannot delete {}: {}", f, e.toString());
-                }
-            });
-        } catch (IOException e) {
-            LOG.warn("cannot delete {}: {}", dir, e.toString());
-        }
-    }
 
     /** A free TCP port on 127.0.0.1 (there is a small race until the broker binds it). */
     public static int freePort() {
