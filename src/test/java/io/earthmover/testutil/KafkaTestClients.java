@@ -22,7 +22,10 @@ public final class KafkaTestClients {
     public static KafkaProducer<byte[], byte[]> producer(String bootstrap) {
         return new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.LINGER_MS_CONFIG, 5,
-                ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 16 << 20),
+                ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 16 << 20,
+                // one request in flight: on a just-created topic the first batch can meet NOT_LEADER_OR_FOLLOWER,
+                // and with later batches already written its retry fails with OUT_OF_ORDER_SEQUENCE until timeout
+                ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1),
                 new ByteArraySerializer(), new ByteArraySerializer());
     }
 
