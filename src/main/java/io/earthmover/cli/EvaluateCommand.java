@@ -54,13 +54,14 @@ public final class EvaluateCommand implements Runnable {
         int wganRetrainEvery;
 
         List<DetectorFactory> factories() {
-            return factories(false);
+            return factories(false, WganDetectorFactory.Output.TAIL);
         }
 
-        List<DetectorFactory> factories(boolean viaKafka) {
+        List<DetectorFactory> factories(boolean viaKafka, WganDetectorFactory.Output wganOutput) {
             List<DetectorFactory> f;
             try {
-                f = Detectors.builtIn(rcfShingleSize, new WganDetectorFactory(wganRetrainEvery, viaKafka)).resolve(detectors);
+                f = Detectors.builtIn(rcfShingleSize, new WganDetectorFactory(wganRetrainEvery, viaKafka, wganOutput))
+                        .resolve(detectors);
             } catch (IllegalArgumentException e) {
                 throw new UserException(e.getMessage());
             }
@@ -108,10 +109,16 @@ public final class EvaluateCommand implements Runnable {
                 + "topology) and check the scores equal the in-process ones; rcf and zscore stay in-process")
         boolean viaKafka;
 
+        @Option(names = "--wgan-output", paramLabel = "KIND", defaultValue = "likelihood",
+                converter = OutputConverter.class,
+                description = "wgan's score: likelihood (Numenta's anomaly likelihood of the critic's surprise) or tail "
+                        + "(the calibrated score) (default: ${DEFAULT-VALUE})")
+        WganDetectorFactory.Output wganOutput;
+
         @Override
         public Integer call() {
             Path dir = Files.isDirectory(data.resolve("nab/labels")) ? data.resolve("nab") : data;
-            List<DetectorFactory> f = factories(viaKafka);
+            List<DetectorFactory> f = factories(viaKafka, wganOutput);
             try (ViaKafka k = kafka(viaKafka)) {
                 return finish("nab", () -> NabBenchmark.run(dir, f, out, plotSeries, k));
             }
@@ -140,7 +147,8 @@ public final class EvaluateCommand implements Runnable {
         @Override
         public Integer call() {
             Path dir = Files.isDirectory(data.resolve("skab")) ? data.resolve("skab") : data;
-            List<DetectorFactory> f = factories(viaKafka);
+            // the threshold rule needs out-of-sample training-row scores, which only the tail mapping has
+            List<DetectorFactory> f = factories(viaKafka, WganDetectorFactory.Output.TAIL);
             try (ViaKafka k = kafka(viaKafka)) {
                 return finish("skab", () -> SkabBenchmark.run(dir, f, out, quantile, k));
             }
@@ -185,6 +193,19 @@ public final class EvaluateCommand implements Runnable {
             }
             List<DetectorFactory> f = factories();
             return finish("tabular", () -> TabularBenchmark.run(files, f, out, seeds, trainShare));
+        }
+    }
+
+    /** {@code likelihood} / {@code tail}, case-insensitive, naming the choices when wrong. */
+    static final class OutputConverter implements picocli.CommandLine.ITypeConverter<WganDetectorFactory.Output> {
+        @Override
+        public WganDetectorFactory.Output convert(String value) {
+            for (WganDetectorFactory.Output o : WganDetectorFactory.Output.values()) {
+                if (o.name().equalsIgnoreCase(value)) {
+                    return o;
+                }
+            }
+            throw new picocli.CommandLine.TypeConversionException("'" + value + "' is not one of: likelihood, tail");
         }
     }
 }

@@ -20,17 +20,18 @@ public final class ScoringTrace {
     private final List<Swap> swaps = new ArrayList<>();
 
     private int firstScored;
+    private WganOutput output;
 
-    void start(List<double[]> historyRows, ModelBundle first) {
-        start(historyRows, first, 0);
-    }
-
-    /** The first model serves from scored row {@code from} on; rows before it had no model and scored 0. */
-    void start(List<double[]> historyRows, ModelBundle first, int from) {
+    /**
+     * The first model serves from scored row {@code from} on; rows before it had no model and
+     * scored 0. {@code output} is the detector's output mapping as it was before that row.
+     */
+    void start(List<double[]> historyRows, ModelBundle first, int from, WganOutput output) {
         history.clear();
         historyRows.forEach(r -> history.add(r.clone()));
         swaps.add(new Swap(from, first));
         firstScored = from;
+        this.output = output.copy();
     }
 
     /** Index of the first scored row a model served (rows before it scored 0 without a model). */
@@ -63,5 +64,27 @@ public final class ScoringTrace {
 
     public List<Swap> swaps() {
         return List.copyOf(swaps);
+    }
+
+    /**
+     * The scores the detector's output mapping gives to the scorer's per-row output from another
+     * path (Kafka): row i's calibrated score and critic value, mapped in order with the model that
+     * served it, starting from the mapping's state before the first model's first row. Rows before
+     * that score 0, as in-process.
+     */
+    public double[] outputs(double[] calibrated, double[] critic) {
+        double[] out = new double[calibrated.length];
+        if (swaps.isEmpty()) {
+            return out;
+        }
+        WganOutput o = output.copy();
+        int k = 0;
+        for (int i = firstScored; i < out.length; i++) {
+            while (k + 1 < swaps.size() && swaps.get(k + 1).fromRow() <= i) {
+                k++;
+            }
+            out[i] = o.next(calibrated[i], critic[i], swaps.get(k).bundle());
+        }
+        return out;
     }
 }

@@ -37,7 +37,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  *
  * <p>Rows go out as {@code {"id","ts","features":[..]}} keyed by one key per replay; {@code ts} is
  * the row's position (one second apart), so event-time order is the file's order. The scorer's
- * {@code score} and {@code critic} are mapped with {@link TailOrder}, as in-process. The window
+ * {@code score} and {@code critic} go through the detector's output mapping ({@link WganOutput},
+ * from its state before the first row: {@link ScoringTrace#outputs}), as in-process. The window
  * state lives in the topology's state store, as in production. Each replay also counts how many
  * scores are identical to the in-process ones ({@link #equality()}).
  */
@@ -103,11 +104,12 @@ public final class ViaKafka implements AutoCloseable {
      */
     public double[] replay(String name, ScoringTrace trace) {
         List<double[]> rows = trace.rows();
-        double[] out = new double[rows.size()];
         List<ScoringTrace.Swap> swaps = trace.swaps();
         if (swaps.isEmpty()) {
-            return out;
+            return new double[rows.size()];
         }
+        double[] calibrated = new double[rows.size()];
+        double[] critic = new double[rows.size()];
         byte[] key = (name + "#" + (replays++)).getBytes(StandardCharsets.UTF_8);
         long seq = 0;
         for (int k = 0; k < swaps.size(); k++) {
@@ -130,8 +132,9 @@ public final class ViaKafka implements AutoCloseable {
             if (sendFailure.get() != null) {
                 throw new IllegalStateException("producing to Kafka failed: " + sendFailure.get(), sendFailure.get());
             }
-            collect(key, expected, out, TailOrder.of(sw.bundle()));
+            collect(key, expected, calibrated, critic);
         }
+        double[] out = trace.outputs(calibrated, critic);
         double[] local = trace.scores();
         for (int i = trace.firstModelRow(); i < out.length; i++) {
             compared++;
@@ -194,7 +197,7 @@ public final class ViaKafka implements AutoCloseable {
     }
 
     /** Reads this key's next {@code expected} scores; history rows ("h…") only warm the window up. */
-    private void collect(byte[] key, int expected, double[] out, TailOrder tail) {
+    private void collect(byte[] key, int expected, double[] calibrated, double[] critic) {
         long deadline = System.nanoTime() + SEGMENT_TIMEOUT.toNanos();
         int got = 0;
         while (got < expected) {
@@ -217,8 +220,12 @@ public final class ViaKafka implements AutoCloseable {
                 String id = j.get("id").asText();
                 if (!id.startsWith("h")) {
                     JsonNode s = j.get("score");
-                    out[Integer.parseInt(id)] = s == null || s.isNull() ? 0.0
-                            : tail.apply(s.asDouble(), j.get("critic").asDouble());
+                    if (s == null || s.isNull()) {
+                        // the history rows sent first fill the window: a warm-up here is a bug
+                        throw new IllegalStateException("the scorer emitted no score for row " + id + ": " + j);
+                    }
+                    calibrated[Integer.parseInt(id)] = s.asDouble();
+                    critic[Integer.parseInt(id)] = j.get("critic").asDouble();
                 }
             }
         }

@@ -20,8 +20,10 @@ import java.util.Map;
  * The WGAN-GP detector on the scorer's own path: {@link ModelTrainer} fits the normaliser and the
  * critic on the training rows; each row is then featurised with the bundle's {@link Featuriser}
  * over the newest {@code historyLength()} raw rows and scored by {@link FastScorer}, whose
- * calibrated score (fraction of holdout critic values above the row's) is the detector's score,
- * with its extreme tail kept in order by {@link TailOrder}.
+ * calibrated score and critic value become the detector's score through a {@link WganOutput}:
+ * the calibrated score with its tail kept in order ({@link TailOrder}), or Numenta's anomaly
+ * likelihood of the critic's surprise, which first learns from the model's scores of the training
+ * rows (in time order, as NAB's numenta detector learns during the probationary period).
  *
  * <p>On time series it may retrain every {@code retrainEvery} scored rows on the newest
  * {@code maxTrainRows} rows seen so far (never on a row before it was scored), so the critic
@@ -36,11 +38,12 @@ public final class WganDetector implements Detector {
     private final int maxTrainRows;
     private final boolean streaming;
     private final ScoringTrace trace;
+    private final WganDetectorFactory.Output outputKind;
+    private WganOutput output;
     private final List<double[]> seen = new ArrayList<>();
     private final Deque<double[]> recent = new ArrayDeque<>();
     private final ScoreResult result = new ScoreResult(0);
     private ModelBundle bundle;
-    private TailOrder tail;
     private FastScorer scorer;
     private Featuriser featuriser;
     private double[][] window;
@@ -49,19 +52,22 @@ public final class WganDetector implements Detector {
     private int trainings;
     private boolean trained;
 
-    WganDetector(DetectorSpec spec, TrainingSettings settings, int retrainEvery, int maxTrainRows, boolean trace) {
+    WganDetector(DetectorSpec spec, TrainingSettings settings, int retrainEvery, int maxTrainRows, boolean trace,
+            WganDetectorFactory.Output outputKind) {
         this.schema = FeatureSchema.positional(spec.dimensions());
         this.settings = settings;
         this.retrainEvery = retrainEvery;
         this.maxTrainRows = maxTrainRows;
         this.streaming = spec.streaming();
         this.trace = trace ? new ScoringTrace() : null;
+        this.outputKind = outputKind;
     }
 
     /**
-     * Calibrated scores of the trainer's holdout: out of sample for the critic. Training rows that
-     * are all equal leave nothing to learn: the detector then has no model and scores 0 (on time
-     * series it tries again at each retraining).
+     * Tail-mapped calibrated scores of the trainer's holdout: out of sample for the critic; none
+     * with the likelihood output (it has no out-of-sample scores of training rows: it learns from
+     * them). Training rows that are all equal leave nothing to learn: the detector then has no
+     * model and scores 0 (on time series it tries again at each retraining).
      */
     @Override
     public double[] train(List<double[]> rows) {
@@ -80,11 +86,12 @@ public final class WganDetector implements Detector {
             return new double[0];
         }
         use(o.bundle());
-        if (trace != null) {
-            trace.start(List.copyOf(recent).subList(Math.max(0, recent.size() - (featuriser.historyLength() - 1)),
-                    recent.size()), bundle);
+        startOutput(rows, 0);
+        if (outputKind == WganDetectorFactory.Output.LIKELIHOOD) {
+            return new double[0];
         }
         Calibration cal = bundle.calibration();
+        TailOrder tail = TailOrder.of(bundle);
         double[] holdout = o.report().holdoutCritic();
         double[] out = new double[holdout.length];
         for (int i = 0; i < out.length; i++) {
@@ -99,17 +106,15 @@ public final class WganDetector implements Detector {
             throw new IllegalStateException("train() first");
         }
         if (retrainEvery > 0 && scored > 0 && scored % retrainEvery == 0) {
-            TrainingOutcome o = fit(seen.subList(Math.max(0, seen.size() - maxTrainRows), seen.size()));
+            List<double[]> rows = seen.subList(Math.max(0, seen.size() - maxTrainRows), seen.size());
+            TrainingOutcome o = fit(rows);
             if (o != null) {
                 boolean first = bundle == null;
                 use(o.bundle());
-                if (trace != null) {
-                    if (first) {
-                        trace.start(List.copyOf(recent).subList(Math.max(0, recent.size()
-                                - (featuriser.historyLength() - 1)), recent.size()), bundle, scored);
-                    } else {
-                        trace.swap(bundle);
-                    }
+                if (first) {
+                    startOutput(rows, scored);
+                } else if (trace != null) {
+                    trace.swap(bundle);
                 }
             }
         }
@@ -126,7 +131,7 @@ public final class WganDetector implements Detector {
             }
             featuriser.featurise(window, input);
             scorer.score(input, result);
-            s = tail.apply(result.score, result.critic);
+            s = output.next(result.score, result.critic, bundle);
         }
         if (streaming) {
             seen.add(row.clone());
@@ -181,9 +186,38 @@ public final class WganDetector implements Detector {
         return true;
     }
 
+    /**
+     * The output mapping once the first model is in, from scored row {@code from} on. The
+     * likelihood first learns from the model's scores of the rows it was trained on, in time order,
+     * all of them estimation samples: nupic skips a learning period because HTM's raw scores are
+     * still settling while it learns (NAB's numenta detector: the first half of the probationary
+     * period); the critic is fully trained before its first score, so nothing is skipped.
+     */
+    private void startOutput(List<double[]> trainingRows, int from) {
+        int h = featuriser.historyLength();
+        if (outputKind == WganDetectorFactory.Output.TAIL) {
+            output = WganOutput.tail();
+        } else {
+            int feeds = Math.max(0, trainingRows.size() - h + 1);
+            output = WganOutput.likelihood(0, Math.max(1, feeds));
+            double[][] w = new double[h][];
+            for (int end = h - 1; end < trainingRows.size(); end++) {
+                for (int k = 0; k < h; k++) {
+                    w[k] = trainingRows.get(end - h + 1 + k);
+                }
+                featuriser.featurise(w, input);
+                scorer.score(input, result);
+                output.next(result.score, result.critic, bundle);
+            }
+        }
+        if (trace != null) {
+            trace.start(List.copyOf(recent).subList(Math.max(0, recent.size() - (h - 1)), recent.size()), bundle,
+                    from, output);
+        }
+    }
+
     private void use(ModelBundle b) {
         bundle = b;
-        tail = TailOrder.of(b);
         featuriser = b.featuriser();
         scorer = b.newScorer(0);
         window = new double[featuriser.historyLength()][];

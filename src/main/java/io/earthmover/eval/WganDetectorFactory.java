@@ -36,23 +36,35 @@ public final class WganDetectorFactory implements DetectorFactory {
     /** ND4J threads: one is fastest for these small networks (see Nd4jRuntime). */
     static final int ND4J_THREADS = 1;
 
+    /** How the scorer's per-row output becomes the benchmark score ({@link WganOutput}). */
+    public enum Output {
+        /** The calibrated score, its extreme tail kept in order: SKAB's threshold rule and tabular ranks. */
+        TAIL,
+        /** Numenta's anomaly likelihood of the critic's surprise, on time series: NAB. */
+        LIKELIHOOD
+    }
+
     private final int retrainEvery;
     private final boolean trace;
+    private final Output output;
 
     public WganDetectorFactory() {
-        this(DEFAULT_RETRAIN_EVERY, false);
+        this(DEFAULT_RETRAIN_EVERY, false, Output.TAIL);
     }
 
     /**
      * @param retrainEvery scored rows between retrainings on time series (0 = never)
      * @param trace        record what every detector scored, so it can be replayed through Kafka
+     * @param output       how scores are mapped; the likelihood only on time series (tabular rows
+     *                     have no order, so they always get the tail mapping)
      */
-    public WganDetectorFactory(int retrainEvery, boolean trace) {
+    public WganDetectorFactory(int retrainEvery, boolean trace, Output output) {
         if (retrainEvery < 0) {
             throw new IllegalArgumentException("retrainEvery must be >= 0");
         }
         this.retrainEvery = retrainEvery;
         this.trace = trace;
+        this.output = java.util.Objects.requireNonNull(output, "output");
         Nd4jRuntime.configure(ND4J_THREADS);
     }
 
@@ -90,11 +102,14 @@ public final class WganDetectorFactory implements DetectorFactory {
                 + s.criticSteps() + " critic steps; window " + SERIES_WINDOW + "+differences (univariate series), "
                 + MULTI_WINDOW + "+differences (multivariate series), 1 (tabular)"
                 + (retrainEvery > 0 ? "; retrains every " + retrainEvery + " rows on the newest " + MAX_TRAIN_ROWS
-                        + " rows seen" : "; trained once");
+                        + " rows seen" : "; trained once")
+                + (output == Output.LIKELIHOOD ? "; score = Numenta anomaly likelihood of the critic's surprise"
+                        : "; score = calibrated score");
     }
 
     @Override
     public Detector create(DetectorSpec spec) {
-        return new WganDetector(spec, settings(spec), spec.streaming() ? retrainEvery : 0, MAX_TRAIN_ROWS, trace);
+        return new WganDetector(spec, settings(spec), spec.streaming() ? retrainEvery : 0, MAX_TRAIN_ROWS, trace,
+                spec.streaming() ? output : Output.TAIL);
     }
 }

@@ -373,7 +373,6 @@ public final class ModelTrainer {
         return true;
     }
 
-    /** Cycles through the training inputs in seeded random order, reshuffling after each pass. */
     /** Half of the box auxiliary negatives are drawn from, in normalised units: beyond almost all normal data. */
     static final float AUX_BOX = 8f;
 
@@ -396,6 +395,7 @@ public final class ModelTrainer {
         }
     }
 
+    /** Cycles through the training inputs in seeded random order, reshuffling after each pass. */
     private static final class BatchSampler {
         private final float[][] data;
         private final int d;

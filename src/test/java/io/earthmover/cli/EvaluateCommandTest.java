@@ -91,4 +91,32 @@ class EvaluateCommandTest {
                 dir.resolve("o").toString());
         assertThat(code).isEqualTo(ExitCodes.USAGE);
     }
+
+    @Test
+    void nabScoresWganWithTheLikelihoodByDefaultAndTheCalibratedScoreOnRequest() throws IOException {
+        Path nab = toyNab();
+        Path lik = dir.resolve("nab-lik");
+        Path tail = dir.resolve("nab-tail");
+        assertThat(Main.run("evaluate", "nab", "--data", nab.toString(), "--out", lik.toString(), "--detectors", "wgan",
+                "--plot-series", "artificialWithAnomaly/spike.csv")).isEqualTo(ExitCodes.OK);
+        assertThat(Main.run("evaluate", "nab", "--data", nab.toString(), "--out", tail.toString(), "--detectors", "wgan",
+                "--plot-series", "artificialWithAnomaly/spike.csv", "--wgan-output", "TAIL")).isEqualTo(ExitCodes.OK);
+        double[] l = scores(lik.resolve("results/wgan/artificialWithAnomaly/wgan_spike.csv"));
+        double[] t = scores(tail.resolve("results/wgan/artificialWithAnomaly/wgan_spike.csv"));
+        assertThat(l).isNotEqualTo(t);
+        // the spike at row 450 reaches the likelihood's red level (0.5) within its averaging window
+        assertThat(java.util.Arrays.stream(l, 450, 460).max().orElse(0)).isGreaterThanOrEqualTo(0.5);
+        assertThat(Files.readString(lik.resolve("report.md"))).contains("likelihood");
+    }
+
+    @Test
+    void unknownWganOutputIsAUsageError() {
+        int code = Main.run("evaluate", "nab", "--data", dir.toString(), "--wgan-output", "sigmoid");
+        assertThat(code).isEqualTo(ExitCodes.USAGE);
+    }
+
+    private static double[] scores(Path nabResult) throws IOException {
+        return Files.readAllLines(nabResult).stream().skip(1).mapToDouble(x -> Double.parseDouble(x.split(",")[2]))
+                .toArray();
+    }
 }

@@ -20,8 +20,8 @@ import org.junit.jupiter.api.Test;
 /**
  * {@code --via-kafka} on small generated slices (never ../shared): wgan's scores read back from
  * the Kafka scorer equal, bit for bit, those of an independent in-process run, for a univariate
- * NAB-style series and for a multivariate SKAB-style file with retraining (several models swapped
- * into the running scorer).
+ * NAB-style series (anomaly likelihood) and a multivariate SKAB-style file (tail-mapped calibrated
+ * score), both with retraining (several models swapped into the running scorer).
  */
 class EvaluateViaKafkaIT {
     private static ViaKafka kafka;
@@ -37,32 +37,38 @@ class EvaluateViaKafkaIT {
     }
 
     @Test
-    void nabSeriesScoresThroughKafkaEqualTheInProcessScores() {
+    void nabSeriesLikelihoodsThroughKafkaEqualTheInProcessOnesAcrossModelSwaps() {
         NabSeries s = nabSlice(1200, 1000);
-        ScoredSeries local = NabRunner.run(new WganDetectorFactory(0, false), s);
+        WganDetectorFactory.Output lik = WganDetectorFactory.Output.LIKELIHOOD;
+        ScoredSeries local = NabRunner.run(new WganDetectorFactory(300, false, lik), s);
         long before = kafka.equality().compared();
-        ScoredSeries viaKafka = NabRunner.run(new WganDetectorFactory(0, true), s, kafka);
+        ScoredSeries viaKafka = NabRunner.run(new WganDetectorFactory(300, true, lik), s, kafka);
 
         int prob = s.probationaryRows();
         assertThat(kafka.equality().compared() - before).isEqualTo(s.rows() - prob);
         assertThat(kafka.equality().allIdentical()).as("%s", kafka.equality()).isTrue();
         assertThat(viaKafka.scores()).containsExactly(local.scores());
-        // the planted level shift scores above every row of the quiet stretch before it
+        // the planted level shift alarms (red level 0.5) within the likelihood's averaging window,
+        // above every row of the quiet stretch before it
         double quietMax = 0;
         for (int i = prob; i < 1000; i++) {
             quietMax = Math.max(quietMax, local.scores()[i]);
         }
-        assertThat(local.scores()[1000]).isGreaterThan(quietMax);
+        double shiftMax = 0;
+        for (int i = 1000; i < 1010; i++) {
+            shiftMax = Math.max(shiftMax, local.scores()[i]);
+        }
+        assertThat(shiftMax).isGreaterThanOrEqualTo(0.5).isGreaterThan(quietMax);
     }
 
     @Test
     void skabFileScoresThroughKafkaEqualTheInProcessScoresAcrossModelSwaps() {
         SkabExperiment e = skabSlice(1000, 3, 800);
         SkabData data = new SkabData(List.of(e), skabSlice(500, 3, -1));
-        SkabEvaluator.Result local = new SkabEvaluator(0.99).evaluate(new WganDetectorFactory(200, false), data,
+        SkabEvaluator.Result local = new SkabEvaluator(0.99).evaluate(new WganDetectorFactory(200, false, WganDetectorFactory.Output.TAIL), data,
                 SkabTrack.OUTLIER);
         long before = kafka.equality().compared();
-        SkabEvaluator.Result viaKafka = new SkabEvaluator(0.99, kafka).evaluate(new WganDetectorFactory(200, true), data,
+        SkabEvaluator.Result viaKafka = new SkabEvaluator(0.99, kafka).evaluate(new WganDetectorFactory(200, true, WganDetectorFactory.Output.TAIL), data,
                 SkabTrack.OUTLIER);
 
         assertThat(kafka.equality().compared() - before).isEqualTo(e.size() - SkabEvaluator.TRAIN_ROWS);

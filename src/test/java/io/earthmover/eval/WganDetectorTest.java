@@ -2,6 +2,10 @@ package io.earthmover.eval;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.earthmover.features.Featuriser;
+import io.earthmover.model.AnomalyLikelihood;
+import io.earthmover.model.FastScorer;
+import io.earthmover.model.ScoreResult;
 import io.earthmover.train.TrainingSettings;
 import java.util.ArrayList;
 import java.util.List;
@@ -52,7 +56,7 @@ class WganDetectorTest {
 
     @Test
     void constantTrainingRowsLeaveNoModelAndScoreZeroUntilARetrainingHasSomethingToLearn() {
-        WganDetector det = (WganDetector) new WganDetectorFactory(100, true).create(new DetectorSpec(1, true, 3));
+        WganDetector det = (WganDetector) new WganDetectorFactory(100, true, WganDetectorFactory.Output.TAIL).create(new DetectorSpec(1, true, 3));
         List<double[]> flat = new ArrayList<>();
         for (int i = 0; i < 200; i++) {
             flat.add(new double[] {5.0});
@@ -73,7 +77,7 @@ class WganDetectorTest {
 
     @Test
     void traceHoldsTheWindowHistoryAndEveryScoredRow() {
-        WganDetector det = (WganDetector) new WganDetectorFactory(0, true).create(new DetectorSpec(1, true, 3));
+        WganDetector det = (WganDetector) new WganDetectorFactory(0, true, WganDetectorFactory.Output.TAIL).create(new DetectorSpec(1, true, 3));
         Random rnd = new Random(4);
         det.train(gaussianRows(300, 1, rnd));
         double[] scores = new double[20];
@@ -87,5 +91,63 @@ class WganDetectorTest {
         assertThat(t.scores()).containsExactly(scores);
         assertThat(t.swaps()).hasSize(1);
         assertThat(det.trainings()).isEqualTo(1);
+    }
+
+    @Test
+    void likelihoodLearnsFromTheTrainingRowsAndAlarmsOnceWhenALevelShiftStarts() {
+        WganDetector det = (WganDetector) new WganDetectorFactory(0, false, WganDetectorFactory.Output.LIKELIHOOD)
+                .create(new DetectorSpec(1, true, 3));
+        Random rnd = new Random(6);
+        assertThat(det.train(gaussianRows(600, 1, rnd))).as("no out-of-sample training scores").isEmpty();
+        double[] quiet = new double[400];
+        for (int i = 0; i < quiet.length; i++) {
+            quiet[i] = det.score(i, new double[] {rnd.nextGaussian()});
+        }
+        // seeded with the training rows: active from the first test row, not in nupic's probation
+        assertThat(quiet[0]).isNotEqualTo(AnomalyLikelihood.PROBATION_SCORE);
+        assertThat(java.util.Arrays.stream(quiet).filter(x -> x >= 0.5).count()).isLessThanOrEqualTo(1);
+        double[] shifted = new double[40];
+        for (int i = 0; i < shifted.length; i++) {
+            shifted[i] = det.score(400 + i, new double[] {6 + rnd.nextGaussian()});
+        }
+        assertThat(java.util.Arrays.stream(shifted, 0, 10).max().orElse(0)).isGreaterThanOrEqualTo(0.5);
+        assertThat(java.util.Arrays.stream(shifted).filter(x -> x >= 0.5).count()).as("one alarm per lasting shift")
+                .isLessThanOrEqualTo(2);
+    }
+
+    @Test
+    void traceOutputsGiveTheInProcessScoresFromTheScorersRawOutputAcrossRetrainings() {
+        for (WganDetectorFactory.Output kind : WganDetectorFactory.Output.values()) {
+            WganDetector det = (WganDetector) new WganDetectorFactory(150, true, kind).create(new DetectorSpec(1, true, 3));
+            Random rnd = new Random(8);
+            det.train(gaussianRows(300, 1, rnd));
+            for (int i = 0; i < 400; i++) {
+                det.score(i, new double[] {(i > 250 ? 2 : 0) + rnd.nextGaussian()});
+            }
+            ScoringTrace t = det.trace();
+            assertThat(t.swaps()).hasSize(3);
+            // what the scorer would emit: each row's calibrated score and critic under its serving model
+            List<double[]> all = new ArrayList<>(t.history());
+            all.addAll(t.rows());
+            double[] calibrated = new double[t.rows().size()];
+            double[] critic = new double[calibrated.length];
+            ScoreResult r = new ScoreResult(0);
+            for (int k = 0; k < t.swaps().size(); k++) {
+                ScoringTrace.Swap sw = t.swaps().get(k);
+                int to = k + 1 < t.swaps().size() ? t.swaps().get(k + 1).fromRow() : calibrated.length;
+                Featuriser f = sw.bundle().featuriser();
+                FastScorer scorer = sw.bundle().newScorer(0);
+                float[] in = new float[f.inputSize()];
+                int h = f.historyLength();
+                for (int i = sw.fromRow(); i < to; i++) {
+                    int end = t.history().size() + i;
+                    f.featurise(all.subList(end - h + 1, end + 1).toArray(new double[0][]), in);
+                    scorer.score(in, r);
+                    calibrated[i] = r.score;
+                    critic[i] = r.critic;
+                }
+            }
+            assertThat(t.outputs(calibrated, critic)).as("%s", kind).containsExactly(t.scores());
+        }
     }
 }
