@@ -96,7 +96,7 @@ public final class WganDetectorFactory implements DetectorFactory {
     @Override
     public String describe() {
         TrainingSettings s = settings(new DetectorSpec(1, true, 0));
-        return "WGAN-GP critic with auxiliary negatives (ModelTrainer + FastScorer, calibrated score): critic and "
+        return "WGAN-GP critic with auxiliary negatives (ModelTrainer + FastScorer): critic and "
                 + "generator " + java.util.Arrays.toString(HIDDEN) + ", latent " + LATENT + ", " + ITERATIONS
                 + " iterations (early stop " + PATIENCE + "), batch " + BATCH + ", lr " + LEARNING_RATE + ", "
                 + s.criticSteps() + " critic steps; window " + SERIES_WINDOW + "+differences (univariate series), "
@@ -104,7 +104,7 @@ public final class WganDetectorFactory implements DetectorFactory {
                 + (retrainEvery > 0 ? "; retrains every " + retrainEvery + " rows on the newest " + MAX_TRAIN_ROWS
                         + " rows seen" : "; trained once")
                 + (output == Output.LIKELIHOOD ? "; score = Numenta anomaly likelihood of the critic's surprise"
-                        : "; score = calibrated score");
+                        : "; score = calibrated score, tail kept in order");
     }
 
     @Override
