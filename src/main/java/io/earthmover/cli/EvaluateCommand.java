@@ -71,11 +71,6 @@ public final class EvaluateCommand implements Runnable {
             return f;
         }
 
-        /** An embedded broker and scorer for --via-kafka, or null. */
-        static ViaKafka kafka(boolean viaKafka) {
-            return viaKafka ? ViaKafka.start() : null;
-        }
-
         static int finish(String name, Supplier<BenchmarkReport> run) {
             BenchmarkReport r;
             try {
@@ -90,9 +85,21 @@ public final class EvaluateCommand implements Runnable {
         }
     }
 
+    /** Options of the time-series benchmarks, which can also go through Kafka. */
+    abstract static class TimeSeries extends Common {
+        @Option(names = "--via-kafka", description = "Score wgan through the real Kafka path (embedded broker, scorer "
+                + "topology) and check the scores equal the in-process ones; rcf and zscore stay in-process")
+        boolean viaKafka;
+
+        /** An embedded broker and scorer for --via-kafka, or null. */
+        ViaKafka kafka() {
+            return viaKafka ? ViaKafka.start() : null;
+        }
+    }
+
     @Command(name = "nab", mixinStandardHelpOptions = true,
             description = "NAB: 58 univariate series, online protocol, NAB scorer (3 profiles, normalised).")
-    static final class Nab extends Common implements Callable<Integer> {
+    static final class Nab extends TimeSeries implements Callable<Integer> {
         @Option(names = "--data", required = true, paramLabel = "DIR",
                 description = "NAB directory (with data/, labels/, config/) or a directory containing nab/")
         Path data;
@@ -105,12 +112,7 @@ public final class EvaluateCommand implements Runnable {
                 description = "Series to plot (default: ${DEFAULT-VALUE})")
         String plotSeries;
 
-        @Option(names = "--via-kafka", description = "Score wgan through the real Kafka path (embedded broker, scorer "
-                + "topology) and check the scores equal the in-process ones; rcf and zscore stay in-process")
-        boolean viaKafka;
-
         @Option(names = "--wgan-output", paramLabel = "KIND", defaultValue = "likelihood",
-                converter = OutputConverter.class,
                 description = "wgan's score: likelihood (Numenta's anomaly likelihood of the critic's surprise) or tail "
                         + "(the calibrated score) (default: ${DEFAULT-VALUE})")
         WganDetectorFactory.Output wganOutput;
@@ -119,7 +121,7 @@ public final class EvaluateCommand implements Runnable {
         public Integer call() {
             Path dir = Files.isDirectory(data.resolve("nab/labels")) ? data.resolve("nab") : data;
             List<DetectorFactory> f = factories(viaKafka, wganOutput);
-            try (ViaKafka k = kafka(viaKafka)) {
+            try (ViaKafka k = kafka()) {
                 return finish("nab", () -> NabBenchmark.run(dir, f, out, plotSeries, k));
             }
         }
@@ -127,7 +129,7 @@ public final class EvaluateCommand implements Runnable {
 
     @Command(name = "skab", mixinStandardHelpOptions = true,
             description = "SKAB: outlier protocol (first 400 rows train) and a track also training on anomaly-free.csv.")
-    static final class Skab extends Common implements Callable<Integer> {
+    static final class Skab extends TimeSeries implements Callable<Integer> {
         @Option(names = "--data", required = true, paramLabel = "DIR",
                 description = "SKAB directory (skab/ or skab/data/) or a directory containing skab/")
         Path data;
@@ -140,16 +142,12 @@ public final class EvaluateCommand implements Runnable {
                 description = "Threshold = this quantile of out-of-sample training-row scores (default: ${DEFAULT-VALUE})")
         double quantile;
 
-        @Option(names = "--via-kafka", description = "Score wgan through the real Kafka path (embedded broker, scorer "
-                + "topology) and check the scores equal the in-process ones; rcf and zscore stay in-process")
-        boolean viaKafka;
-
         @Override
         public Integer call() {
             Path dir = Files.isDirectory(data.resolve("skab")) ? data.resolve("skab") : data;
             // the threshold rule needs out-of-sample training-row scores, which only the tail mapping has
             List<DetectorFactory> f = factories(viaKafka, WganDetectorFactory.Output.TAIL);
-            try (ViaKafka k = kafka(viaKafka)) {
+            try (ViaKafka k = kafka()) {
                 return finish("skab", () -> SkabBenchmark.run(dir, f, out, quantile, k));
             }
         }
@@ -193,19 +191,6 @@ public final class EvaluateCommand implements Runnable {
             }
             List<DetectorFactory> f = factories();
             return finish("tabular", () -> TabularBenchmark.run(files, f, out, seeds, trainShare));
-        }
-    }
-
-    /** {@code likelihood} / {@code tail}, case-insensitive, naming the choices when wrong. */
-    static final class OutputConverter implements picocli.CommandLine.ITypeConverter<WganDetectorFactory.Output> {
-        @Override
-        public WganDetectorFactory.Output convert(String value) {
-            for (WganDetectorFactory.Output o : WganDetectorFactory.Output.values()) {
-                if (o.name().equalsIgnoreCase(value)) {
-                    return o;
-                }
-            }
-            throw new picocli.CommandLine.TypeConversionException("'" + value + "' is not one of: likelihood, tail");
         }
     }
 }

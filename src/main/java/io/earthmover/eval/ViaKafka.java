@@ -224,8 +224,9 @@ public final class ViaKafka implements AutoCloseable {
                         // the history rows sent first fill the window: a warm-up here is a bug
                         throw new IllegalStateException("the scorer emitted no score for row " + id + ": " + j);
                     }
-                    calibrated[Integer.parseInt(id)] = s.asDouble();
-                    critic[Integer.parseInt(id)] = j.get("critic").asDouble();
+                    int row = Integer.parseInt(id);
+                    calibrated[row] = s.asDouble();
+                    critic[row] = j.get("critic").asDouble();
                 }
             }
         }

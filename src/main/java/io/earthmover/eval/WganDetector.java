@@ -129,9 +129,7 @@ public final class WganDetector implements Detector {
                 }
                 k++;
             }
-            featuriser.featurise(window, input);
-            scorer.score(input, result);
-            s = output.next(result.score, result.critic, bundle);
+            s = scoreWindow();
         }
         if (streaming) {
             seen.add(row.clone());
@@ -200,20 +198,24 @@ public final class WganDetector implements Detector {
         } else {
             int feeds = Math.max(0, trainingRows.size() - h + 1);
             output = WganOutput.likelihood(0, Math.max(1, feeds));
-            double[][] w = new double[h][];
             for (int end = h - 1; end < trainingRows.size(); end++) {
                 for (int k = 0; k < h; k++) {
-                    w[k] = trainingRows.get(end - h + 1 + k);
+                    window[k] = trainingRows.get(end - h + 1 + k);
                 }
-                featuriser.featurise(w, input);
-                scorer.score(input, result);
-                output.next(result.score, result.critic, bundle);
+                scoreWindow();
             }
         }
         if (trace != null) {
             trace.start(List.copyOf(recent).subList(Math.max(0, recent.size() - (h - 1)), recent.size()), bundle,
                     from, output);
         }
+    }
+
+    /** The output for the rows now in {@link #window}, scored by the serving model. */
+    private double scoreWindow() {
+        featuriser.featurise(window, input);
+        scorer.score(input, result);
+        return output.next(result.score, result.critic, bundle);
     }
 
     private void use(ModelBundle b) {

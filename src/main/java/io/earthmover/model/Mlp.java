@@ -85,6 +85,15 @@ public final class Mlp {
     }
 
     /** He-style seeded initialisation (gain for LeakyReLU; unit gain for the linear output layer), zero biases. */
+    /** Layer sizes {@code [inputs, hidden..., outputs]}. */
+    public static int[] layerSizes(int inputs, int[] hidden, int outputs) {
+        int[] s = new int[hidden.length + 2];
+        s[0] = inputs;
+        System.arraycopy(hidden, 0, s, 1, hidden.length);
+        s[s.length - 1] = outputs;
+        return s;
+    }
+
     public static Mlp init(int[] sizes, double slope, Random rng, DataType dt) {
         checkSizes(sizes);
         int layers = sizes.length - 1;

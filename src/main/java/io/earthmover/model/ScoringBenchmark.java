@@ -36,10 +36,7 @@ public final class ScoringBenchmark {
     /** A bundle with seeded random weights: {@code features} positional inputs, critic {@code features-hidden...-1}. */
     public static ModelBundle referenceBundle(int features, int[] hidden, long seed) throws InvalidModelException {
         Random r = new Random(seed);
-        int[] sizes = new int[hidden.length + 2];
-        sizes[0] = features;
-        System.arraycopy(hidden, 0, sizes, 1, hidden.length);
-        sizes[sizes.length - 1] = 1;
+        int[] sizes = Mlp.layerSizes(features, hidden, 1);
         float[][] w = new float[sizes.length - 1][];
         float[][] b = new float[sizes.length - 1][];
         for (int l = 0; l + 1 < sizes.length; l++) {

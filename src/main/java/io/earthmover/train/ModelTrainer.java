@@ -177,8 +177,8 @@ public final class ModelTrainer {
         LOG.info("{}", runtime);
         LOG.info("training on {} inputs of size {} ({} held out), {} rows, {}", trainCount, d, holdoutCount, rows.size(), s);
 
-        Mlp critic = Mlp.init(concat(d, s.criticHidden(), 1), Mlp.DEFAULT_SLOPE, rng, DataType.FLOAT);
-        Mlp generator = Mlp.init(concat(s.latentSize(), s.generatorHidden(), d), Mlp.DEFAULT_SLOPE, rng, DataType.FLOAT);
+        Mlp critic = Mlp.init(Mlp.layerSizes(d, s.criticHidden(), 1), Mlp.DEFAULT_SLOPE, rng, DataType.FLOAT);
+        Mlp generator = Mlp.init(Mlp.layerSizes(s.latentSize(), s.generatorHidden(), d), Mlp.DEFAULT_SLOPE, rng, DataType.FLOAT);
         WganGp gan = new WganGp(critic, generator);
         Adam criticAdam = new Adam(critic.flatParams(), s.learningRate(), s.beta1(), s.beta2());
         Adam generatorAdam = new Adam(generator.flatParams(), s.learningRate(), s.beta1(), s.beta2());
@@ -445,14 +445,6 @@ public final class ModelTrainer {
         for (int i = 0; i < buf.length; i++) {
             buf[i] = rng.nextFloat();
         }
-    }
-
-    private static int[] concat(int first, int[] middle, int last) {
-        int[] s = new int[middle.length + 2];
-        s[0] = first;
-        System.arraycopy(middle, 0, s, 1, middle.length);
-        s[s.length - 1] = last;
-        return s;
     }
 
     private static boolean finite(Mlp net) {

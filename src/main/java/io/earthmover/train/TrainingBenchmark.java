@@ -80,8 +80,8 @@ public final class TrainingBenchmark {
             peakCpu = Math.max(peakCpu, g[1]);
         }
         Random rng = new Random(1);
-        int[] cs = concat(features, criticHidden, 1);
-        int[] gs = concat(latent, generatorHidden, features);
+        int[] cs = Mlp.layerSizes(features, criticHidden, 1);
+        int[] gs = Mlp.layerSizes(latent, generatorHidden, features);
         Mlp critic = Mlp.init(cs, Mlp.DEFAULT_SLOPE, rng, DataType.FLOAT);
         Mlp generator = Mlp.init(gs, Mlp.DEFAULT_SLOPE, rng, DataType.FLOAT);
         WganGp gan = new WganGp(critic, generator);
@@ -177,14 +177,6 @@ public final class TrainingBenchmark {
         int lc = c.length - 1;
         int lg = g.length - 1;
         return 2L * b * (macs(g, 0, lg) + macs(c, 0, lc) + macs(c, 0, lc) + macs(g, 0, lg) + macs(g, 0, lg));
-    }
-
-    private static int[] concat(int first, int[] middle, int last) {
-        int[] s = new int[middle.length + 2];
-        s[0] = first;
-        System.arraycopy(middle, 0, s, 1, middle.length);
-        s[s.length - 1] = last;
-        return s;
     }
 
     private static float[] gaussian(int n, Random r) {
