@@ -1,7 +1,7 @@
 package io.earthmover.cli;
 
 import io.earthmover.model.Nd4jRuntime;
-import io.earthmover.train.TrainingBenchmark;
+import io.earthmover.harness.bench.TrainingBenchmark;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.concurrent.Callable;

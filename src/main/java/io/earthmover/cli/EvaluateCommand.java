@@ -1,16 +1,16 @@
 package io.earthmover.cli;
 
-import io.earthmover.eval.BenchmarkReport;
-import io.earthmover.eval.DetectorFactory;
-import io.earthmover.eval.Detectors;
-import io.earthmover.eval.RcfDetectorFactory;
-import io.earthmover.eval.ViaKafka;
-import io.earthmover.eval.WganDetectorFactory;
-import io.earthmover.eval.nab.NabBenchmark;
-import io.earthmover.eval.skab.SkabBenchmark;
-import io.earthmover.eval.skab.SkabEvaluator;
-import io.earthmover.eval.tabular.TabularBenchmark;
-import io.earthmover.eval.tabular.TabularEvaluator;
+import io.earthmover.harness.eval.BenchmarkReport;
+import io.earthmover.harness.eval.DetectorFactory;
+import io.earthmover.harness.eval.Detectors;
+import io.earthmover.harness.eval.RcfDetectorFactory;
+import io.earthmover.harness.eval.ViaKafka;
+import io.earthmover.harness.eval.WganDetectorFactory;
+import io.earthmover.harness.eval.nab.NabBenchmark;
+import io.earthmover.harness.eval.skab.SkabBenchmark;
+import io.earthmover.harness.eval.skab.SkabEvaluator;
+import io.earthmover.harness.eval.tabular.TabularBenchmark;
+import io.earthmover.harness.eval.tabular.TabularEvaluator;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

@@ -8,7 +8,7 @@ import org.nd4j.linalg.api.ops.impl.updaters.AdamUpdater;
  * Adam (Kingma and Ba) with bias correction, in place on a network's flat parameter vector:
  * a few ND4J ops per step whatever the number of layers.
  */
-final class Adam {
+public final class Adam {
     static final double EPSILON = 1e-8;
 
     private final INDArray params;
@@ -19,7 +19,7 @@ final class Adam {
     private final double beta2;
     private long t;
 
-    Adam(INDArray flatParams, double lr, double beta1, double beta2) {
+    public Adam(INDArray flatParams, double lr, double beta1, double beta2) {
         this.params = flatParams;
         this.lr = lr;
         this.beta1 = beta1;
@@ -35,7 +35,7 @@ final class Adam {
      * turns it into the update {@code lr_t * m / (sqrt(v) + eps)} with
      * {@code lr_t = lr * sqrt(1 - beta2^t) / (1 - beta1^t)} (the paper's efficient form).
      */
-    void step(INDArray g) {
+    public void step(INDArray g) {
         Nd4j.exec(new AdamUpdater(g, v, m, lr, beta1, beta2, EPSILON, (int) t));
         t++;
         params.subi(g);

@@ -380,7 +380,7 @@ public final class ModelTrainer {
      * Auxiliary negatives: alternately a real row of this batch plus Gaussian noise (near the data)
      * and a uniform point in [-AUX_BOX, AUX_BOX]^d (far from it).
      */
-    static void auxiliary(float[] out, int rows, float[] real, int batch, int d, double noise, Random rng) {
+    public static void auxiliary(float[] out, int rows, float[] real, int batch, int d, double noise, Random rng) {
         for (int i = 0; i < rows; i++) {
             if (i % 2 == 0) {
                 int src = rng.nextInt(batch) * d;

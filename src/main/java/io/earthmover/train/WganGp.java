@@ -16,14 +16,14 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * The penalty's weight gradient is the backward pass of the input-gradient pass
  * ({@link Mlp#inputGradientBackward}). Package-private: only the trainer and its tests use it.
  */
-final class WganGp {
+public final class WganGp {
     /** Guards the division by the gradient norm when a row's input gradient is exactly zero. */
     static final double NORM_EPS = 1e-12;
 
     private final Mlp critic;
     private final Mlp generator;
 
-    WganGp(Mlp critic, Mlp generator) {
+    public WganGp(Mlp critic, Mlp generator) {
         this.critic = critic;
         this.generator = generator;
     }
@@ -37,7 +37,7 @@ final class WganGp {
     }
 
     /** Scalars of one critic evaluation. {@code wasserstein} = mean D(real) - mean D(fake); {@code penalty} before lambda. */
-    record CriticValues(double meanReal, double meanFake, double penalty, double loss) {
+    public record CriticValues(double meanReal, double meanFake, double penalty, double loss) {
         double wasserstein() {
             return meanReal - meanFake;
         }
@@ -51,7 +51,7 @@ final class WganGp {
      * @param lambda          penalty weight (0 leaves the penalty out of loss and gradient,
      *                        though its value is still reported)
      */
-    CriticValues critic(INDArray real, INDArray z, INDArray eps, double lambda, boolean withWasserstein, Mlp.Params grads) {
+    public CriticValues critic(INDArray real, INDArray z, INDArray eps, double lambda, boolean withWasserstein, Mlp.Params grads) {
         return critic(real, z, null, eps, lambda, withWasserstein, grads);
     }
 
@@ -61,7 +61,7 @@ final class WganGp {
      * auxiliary distribution, which makes it fall away from the data (the generator gets no gradient
      * here, so replacing rows of its output changes nothing else).
      */
-    CriticValues critic(INDArray real, INDArray z, INDArray aux, INDArray eps, double lambda, boolean withWasserstein,
+    public CriticValues critic(INDArray real, INDArray z, INDArray aux, INDArray eps, double lambda, boolean withWasserstein,
             Mlp.Params grads) {
         if (grads != null) {
             grads.zero();
@@ -157,7 +157,7 @@ final class WganGp {
     }
 
     /** Generator loss {@code -mean D(G(z))}; gradient into {@code grads} (overwritten) when not null. */
-    double generator(INDArray z, Mlp.Params grads) {
+    public double generator(INDArray z, Mlp.Params grads) {
         long n = z.rows();
         Mlp.Forward fg = generator.forward(z);
         Mlp.Forward fc = critic.forward(fg.out());

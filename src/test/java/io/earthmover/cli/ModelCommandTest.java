@@ -2,7 +2,7 @@ package io.earthmover.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.earthmover.model.ScoringBenchmark;
+import io.earthmover.harness.bench.ScoringBenchmark;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;

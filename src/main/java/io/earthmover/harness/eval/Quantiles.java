@@ -1,0 +1,25 @@
+package io.earthmover.harness.eval;
+
+import java.util.Arrays;
+
+/** Empirical quantiles. */
+public final class Quantiles {
+    private Quantiles() {
+    }
+
+    /** The q-quantile with linear interpolation between order statistics (numpy's default). */
+    public static double of(double[] values, double q) {
+        if (values.length == 0) {
+            throw new IllegalArgumentException("no values");
+        }
+        if (!(q >= 0.0 && q <= 1.0)) {
+            throw new IllegalArgumentException("q must be in [0,1], got " + q);
+        }
+        double[] s = values.clone();
+        Arrays.sort(s);
+        double pos = q * (s.length - 1);
+        int lo = (int) Math.floor(pos);
+        int hi = Math.min(lo + 1, s.length - 1);
+        return s[lo] + (pos - lo) * (s[hi] - s[lo]);
+    }
+}

@@ -1,0 +1,50 @@
+package io.earthmover.harness.eval.nab;
+
+import io.earthmover.harness.eval.Detector;
+import io.earthmover.harness.eval.DetectorFactory;
+import io.earthmover.harness.eval.DetectorSpec;
+import io.earthmover.harness.eval.ViaKafka;
+import io.earthmover.harness.eval.WganDetector;
+import io.earthmover.harness.eval.nab.NabScorer.ScoredSeries;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * NAB's online protocol for one detector: a fresh detector per series, trained on the probationary
+ * rows, then asked for each later row's score in time order. Probationary rows get score 0 (the
+ * scorer ignores them).
+ */
+public final class NabRunner {
+    /** Seed of every detector, so runs repeat. */
+    public static final long SEED = 42L;
+
+    private NabRunner() {
+    }
+
+    public static ScoredSeries run(DetectorFactory factory, NabSeries s) {
+        return run(factory, s, null);
+    }
+
+    /**
+     * As {@link #run(DetectorFactory, NabSeries)}; with {@code kafka} non-null, a {@code wgan}
+     * detector's scores are replaced by the ones its rows and models get from the Kafka scorer.
+     */
+    public static ScoredSeries run(DetectorFactory factory, NabSeries s, ViaKafka kafka) {
+        Detector d = factory.create(new DetectorSpec(1, true, SEED));
+        int prob = s.probationaryRows();
+        List<double[]> train = new ArrayList<>(prob);
+        for (int i = 0; i < prob; i++) {
+            train.add(new double[] {s.values()[i]});
+        }
+        d.train(train);
+        double[] scores = new double[s.rows()];
+        for (int i = prob; i < s.rows(); i++) {
+            scores[i] = d.score(s.epochMillis()[i], new double[] {s.values()[i]});
+        }
+        if (kafka != null && d instanceof WganDetector w && w.trace() != null) {
+            double[] viaKafka = kafka.replay(s.relativePath(), w.trace());
+            System.arraycopy(viaKafka, 0, scores, prob, viaKafka.length);
+        }
+        return new ScoredSeries(s, scores);
+    }
+}
