@@ -207,7 +207,7 @@ public final class BenchPipelineCommand implements Callable<Integer> {
         if (t == null) {
             ModelHolder holder = new ModelHolder("bench", metrics);
             holder.offer(model.toBytes(), "bench");
-            t = ScoringTopology.build(new ScorerSettings("bench-in", "bench-out-b", "bench-dlq", 1 << 20, 3, 60_000, "bench"),
+            t = ScoringTopology.build(new ScorerSettings("bench-in", "bench-out-b", "bench-dlq", 1 << 20, 3, 60_000, "bench", ScorerSettings.alarmPolicy(cfg)),
                     holder, metrics, new DriftTracker(Clock.systemUTC(), 10), new WindowKeys(), Clock.systemUTC());
         }
         PASSED.set(0);
@@ -238,7 +238,7 @@ public final class BenchPipelineCommand implements Callable<Integer> {
         ScorerMetrics metrics = new ScorerMetrics(new SimpleMeterRegistry());
         ModelHolder holder = new ModelHolder("bench", metrics);
         holder.offer(model.toBytes(), "bench");
-        Topology t = ScoringTopology.build(new ScorerSettings("bench-lat-in", "bench-lat-out", "bench-dlq", 1 << 20, 3, 60_000, "bench"),
+        Topology t = ScoringTopology.build(new ScorerSettings("bench-lat-in", "bench-lat-out", "bench-dlq", 1 << 20, 3, 60_000, "bench", ScorerSettings.alarmPolicy(cfg)),
                 holder, metrics, new DriftTracker(Clock.systemUTC(), 10), new WindowKeys(), Clock.systemUTC());
         Path state = TempDirectories.create("earthmover-bench-");
         List<Long> lat = new ArrayList<>();

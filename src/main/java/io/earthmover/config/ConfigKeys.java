@@ -74,6 +74,19 @@ public final class ConfigKeys {
     public static final ConfigKey<Double> CALIBRATION_QUANTILE = decimal("calibration.threshold.quantile", 0.995, 0.5, 0.999999, "Holdout quantile of the anomaly threshold");
     public static final ConfigKey<Integer> ATTRIBUTION_TOP_K = integer("attribution.top.k", 3, 0, 64, "Features listed in topFeatures of each score");
 
+    // alarm layer (per key, after the critic)
+    public static final ConfigKey<Boolean> ALARM_ENABLED = bool("alarm.enabled", true, "Per-key alarm layer: anomaly likelihood, range rule, persistence, refractory period (false: anomaly = score >= the model's threshold, no per-key alarm state)");
+    public static final ConfigKey<String> ALARM_SIGNAL = oneOf("alarm.signal", "likelihood", List.of("likelihood", "score"), "What anomaly thresholds: the key's anomaly likelihood of the critic's surprise, or the calibrated score against the model's threshold");
+    public static final ConfigKey<Double> ALARM_THRESHOLD = decimal("alarm.threshold", 0.5, 0.0, 1.0, "Alarm level of the likelihood signal; 0.5 is nupic's red zone, a recent surprise with a tail probability of 1e-5 under the key's own history");
+    public static final ConfigKey<Integer> ALARM_AVERAGING = integer("alarm.likelihood.averaging", 10, 1, 1000, "Records whose surprise is averaged before the likelihood (nupic: 10)");
+    public static final ConfigKey<Integer> ALARM_HISTORY = integer("alarm.likelihood.history", 8640, 10, 1_000_000, "Records of a key's history the likelihood's normal is fitted to (nupic: 8640)");
+    public static final ConfigKey<Integer> ALARM_BLOCK = integer("alarm.likelihood.block", 100, 1, 100_000, "Records per summary block of the history, and how often the normal is refitted (nupic: 100); state per key grows with history/block");
+    public static final ConfigKey<Boolean> ALARM_RANGE = bool("alarm.range.enabled", true, "Range rule: a value beyond the key's min/max so far (from the training range on) alarms at once");
+    public static final ConfigKey<Double> ALARM_RANGE_TOLERANCE = decimal("alarm.range.tolerance", 0.05, 0.0, 100.0, "How far beyond the key's min/max a value must lie, as a share of its range (HTM's spatial tolerance: 0.05)");
+    public static final ConfigKey<Integer> ALARM_PERSISTENCE_K = integer("alarm.persistence.k", 1, 1, 64, "An alarm needs the level at the threshold on at least k ...");
+    public static final ConfigKey<Integer> ALARM_PERSISTENCE_N = integer("alarm.persistence.n", 1, 1, 64, "... of the key's last n scored records (k <= n)");
+    public static final ConfigKey<Integer> ALARM_REFRACTORY = integer("alarm.refractory", 10, 0, 1_000_000, "Records after an alarm during which the key does not alarm again (default: the averaging window, which still holds the alarming record)");
+
     // scorer
     public static final ConfigKey<String> SCORER_APP_ID = nonEmpty("scorer.application.id", "earthmover-scorer", "Kafka Streams application.id (consumer group and internal topic prefix)");
     public static final ConfigKey<Integer> SCORER_THREADS = integer("scorer.stream.threads", 1, 1, 64, "Kafka Streams threads per instance; more instances scale out up to the partition count");
@@ -102,6 +115,8 @@ public final class ConfigKeys {
                 TRAIN_ITERATIONS, TRAIN_BATCH, TRAIN_CRITIC_STEPS, TRAIN_LAMBDA, TRAIN_LR, TRAIN_BETA1, TRAIN_BETA2,
                 TRAIN_SEED, TRAIN_LATENT, TRAIN_GEN_HIDDEN, TRAIN_CRITIC_HIDDEN, TRAIN_LAYER_NORM, TRAIN_PATIENCE,
                 TRAIN_HOLDOUT, TRAIN_MAX_ROWS, TRAIN_AUX_FRACTION, TRAIN_AUX_NOISE, CALIBRATION_QUANTILE, ATTRIBUTION_TOP_K,
+                ALARM_ENABLED, ALARM_SIGNAL, ALARM_THRESHOLD, ALARM_AVERAGING, ALARM_HISTORY, ALARM_BLOCK, ALARM_RANGE,
+                ALARM_RANGE_TOLERANCE, ALARM_PERSISTENCE_K, ALARM_PERSISTENCE_N, ALARM_REFRACTORY,
                 SCORER_APP_ID, SCORER_THREADS, SCORER_GUARANTEE, MODEL_NAME, SCORER_MODEL_SOURCE, SCORER_MODEL_FILE,
                 SCORER_LATE_TOLERANCE, SCORER_DRIFT_WINDOW, SCORER_STATE_DIR, SCORER_COMMIT_INTERVAL,
                 GATE_MIN_AUC, GATE_MAX_FAR, GATE_TOLERANCE, GATE_VALIDATION, METRICS_PUSHGATEWAY)) {

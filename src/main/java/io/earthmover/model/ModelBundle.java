@@ -41,7 +41,10 @@ import org.nd4j.linalg.api.buffer.DataType;
  * scorers come from {@link #newScorer(int)}.
  */
 public final class ModelBundle {
-    public static final int FORMAT_VERSION = 1;
+    /** Format written by this build: 2 adds the alarm seed ({@code alarm} in the manifest). */
+    public static final int FORMAT_VERSION = 2;
+    /** Oldest format this build still reads (its models start each key's alarm state without a seed). */
+    public static final int OLDEST_FORMAT_VERSION = 1;
     public static final String MANIFEST_ENTRY = "manifest.json";
     public static final String WEIGHTS_ENTRY = "weights.bin";
     public static final String WEIGHTS_FORMAT = "float32-le";
@@ -171,9 +174,9 @@ public final class ModelBundle {
         if (fv == null || !fv.canConvertToInt()) {
             throw new InvalidModelException(Reason.FORMAT, MANIFEST_ENTRY + " has no formatVersion");
         }
-        if (fv.intValue() != FORMAT_VERSION) {
+        if (fv.intValue() < OLDEST_FORMAT_VERSION || fv.intValue() > FORMAT_VERSION) {
             throw new InvalidModelException(Reason.VERSION, "format version " + fv.intValue()
-                    + " is not supported; this build reads version " + FORMAT_VERSION);
+                    + " is not supported; this build reads versions " + OLDEST_FORMAT_VERSION + " to " + FORMAT_VERSION);
         }
         JsonNode sumNode = obj.get(SHA_FIELD);
         if (sumNode == null || !sumNode.isTextual()) {
@@ -424,6 +427,14 @@ public final class ModelBundle {
         return manifest.metrics().holdoutCriticStd();
     }
 
+    /**
+     * The critic's drop below the holdout mean, in holdout standard deviations: the raw anomaly
+     * signal the alarm layer's likelihood works on, on one scale for every model.
+     */
+    public double surprise(double critic) {
+        return (holdoutCriticMean() - critic) / Math.max(holdoutCriticStd(), 1e-9);
+    }
+
     /** Share of holdout records flagged at {@link #threshold()} (measured at training). */
     public double holdoutFalseAlarmRate() {
         return manifest.metrics().holdoutFalseAlarmRate();
@@ -432,6 +443,23 @@ public final class ModelBundle {
     /** The Wasserstein estimate mean D(holdout) - mean D(generated) recorded at training. */
     public double wasserstein() {
         return manifest.metrics().wasserstein();
+    }
+
+    /**
+     * What a new key's alarm state starts from: the seed stored at training, or none for a bundle of
+     * format 1 or one whose seed does not fit its features (the key then learns its own first).
+     */
+    public io.earthmover.alarm.AlarmSeed alarmSeed() {
+        io.earthmover.alarm.AlarmSeed s = manifest.alarm();
+        if (s == null || (s.hasRange() && s.featureMin().length != manifest.featureNames().size())) {
+            return io.earthmover.alarm.AlarmSeed.none();
+        }
+        return s;
+    }
+
+    /** This bundle with {@code seed} as its alarm seed (a new manifest checksum; same version and weights). */
+    public ModelBundle withAlarmSeed(io.earthmover.alarm.AlarmSeed seed) throws InvalidModelException {
+        return create(manifest.withAlarm(seed), weights, biases);
     }
 
     /** A plain-Java scorer reporting the {@code topK} largest attributions. Not thread-safe: one per thread. */

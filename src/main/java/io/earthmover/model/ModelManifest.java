@@ -23,6 +23,7 @@ import java.util.Map;
  * @param training          the training configuration
  * @param trainingData      caller's description of the data (topic, partitions, offsets, file)
  * @param metrics           final training figures
+ * @param alarm             what a new key's alarm state starts from (format 2; null in format 1)
  * @param sha256            hex SHA-256 over weights.bin followed by this manifest without this field
  */
 public record ModelManifest(
@@ -42,6 +43,7 @@ public record ModelManifest(
         Map<String, Object> training,
         Map<String, Object> trainingData,
         Metrics metrics,
+        io.earthmover.alarm.AlarmSeed alarm,
         String sha256) {
 
     /** @param kind "standard" (mean/std) or "robust" (median/IQR) */
@@ -92,6 +94,12 @@ public record ModelManifest(
     ModelManifest withSha256(String sum) {
         return new ModelManifest(formatVersion, version, createdAt, featureNames, named, window, differences,
                 normaliser, architecture, calibration, threshold, criticThreshold, thresholdQuantile, training,
-                trainingData, metrics, sum);
+                trainingData, metrics, alarm, sum);
+    }
+
+    ModelManifest withAlarm(io.earthmover.alarm.AlarmSeed seed) {
+        return new ModelManifest(ModelBundle.FORMAT_VERSION, version, createdAt, featureNames, named, window,
+                differences, normaliser, architecture, calibration, threshold, criticThreshold, thresholdQuantile,
+                training, trainingData, metrics, seed, null);
     }
 }

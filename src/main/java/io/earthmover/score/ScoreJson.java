@@ -1,5 +1,6 @@
 package io.earthmover.score;
 
+import io.earthmover.alarm.AlarmResult;
 import io.earthmover.features.Featuriser;
 import io.earthmover.model.ScoreResult;
 import java.nio.charset.StandardCharsets;
@@ -13,7 +14,7 @@ public final class ScoreJson {
     private final StringBuilder sb = new StringBuilder(256);
 
     /** A scored record. */
-    public byte[] scored(String id, long ts, ScoreResult r, double threshold, String model, Featuriser f,
+    public byte[] scored(String id, long ts, ScoreResult r, AlarmResult a, double threshold, String model, Featuriser f,
             long scoredAt, boolean late) {
         begin(id, ts);
         sb.append(",\"score\":");
@@ -22,7 +23,19 @@ public final class ScoreJson {
         number(r.critic);
         sb.append(",\"threshold\":");
         number(threshold);
-        sb.append(",\"anomaly\":").append(r.anomaly);
+        sb.append(",\"anomaly\":").append(a.anomaly);
+        sb.append(",\"likelihood\":");
+        number(a.likelihood);
+        sb.append(",\"alarmScore\":");
+        number(a.alarmScore);
+        sb.append(",\"alarmThreshold\":");
+        number(a.threshold);
+        sb.append(",\"reason\":");
+        if (a.reason == null) {
+            sb.append("null");
+        } else {
+            string(a.reason.label());
+        }
         sb.append(",\"model\":");
         string(model);
         sb.append(",\"topFeatures\":[");
@@ -50,7 +63,7 @@ public final class ScoreJson {
         begin(id, ts);
         sb.append(",\"score\":null,\"critic\":null,\"threshold\":");
         number(threshold);
-        sb.append(",\"anomaly\":false,\"model\":");
+        sb.append(",\"anomaly\":false,\"likelihood\":null,\"alarmScore\":null,\"alarmThreshold\":null,\"reason\":null,\"model\":");
         string(model);
         sb.append(",\"topFeatures\":[],\"scoredAt\":").append(scoredAt);
         sb.append(",\"warmingUp\":").append(!late);

@@ -153,7 +153,13 @@ public final class TrainJob {
         } catch (TrainingException e) {
             return failed("training failed: " + e.getMessage(), data);
         }
-        ModelBundle b = out.bundle();
+        ModelBundle b;
+        try {
+            b = AlarmSeeding.seeded(out.bundle(), sampler.orderedSeries(), sampler.featureMin(), sampler.featureMax(),
+                    config.get(ConfigKeys.ALARM_AVERAGING));
+        } catch (TrainingException e) {
+            return failed("training failed: " + e.getMessage(), data);
+        }
         QualityGate.Decision d = new QualityGate(new QualityGate.Limits(config.get(ConfigKeys.GATE_MIN_AUC),
                 config.get(ConfigKeys.GATE_MAX_FAR), config.get(ConfigKeys.GATE_TOLERANCE))).decide(b, current, validation, settings.seed());
         gateCounter(d.accepted() ? "accepted" : "rejected").increment();

@@ -24,6 +24,10 @@ import java.util.Random;
  * bounded by maxRows × history × features whatever the topic's size.
  */
 public final class WindowSampler {
+    /** Keys whose newest records are kept in order for the alarm seed. */
+    static final int ORDERED_KEYS = 16;
+    /** Records kept in order per such key. */
+    static final int ORDERED_ROWS = 2048;
     private final RecordParser parser;
     private final int history;
     private final int maxRows;
@@ -31,6 +35,9 @@ public final class WindowSampler {
     private final Map<String, ArrayDeque<double[]>> perKey = new HashMap<>();
     private final List<double[][]> reservoir = new ArrayList<>();
     private final Map<ErrorCode, Long> rejected = new EnumMap<>(ErrorCode.class);
+    private final Map<String, ArrayDeque<double[]>> ordered = new java.util.LinkedHashMap<>();
+    private double[] min;
+    private double[] max;
     private FeatureSchema schema;
     private long accepted;
     private long windows;
@@ -58,15 +65,59 @@ public final class WindowSampler {
             return reject(b.code());
         }
         accepted++;
+        double[] values = ((VectorResult.Ok) vr).values();
+        track(key == null ? "" : key, values);
         ArrayDeque<double[]> h = perKey.computeIfAbsent(key == null ? "" : key, k -> new ArrayDeque<>(history));
         if (h.size() == history) {
             h.removeFirst();
         }
-        h.addLast(((VectorResult.Ok) vr).values());
+        h.addLast(values);
         if (h.size() == history) {
             sample(h.toArray(new double[0][]));
         }
         return null;
+    }
+
+    /** Per-feature range of every accepted record, and the newest records of the first few keys in order. */
+    private void track(String key, double[] v) {
+        if (min == null) {
+            min = v.clone();
+            max = v.clone();
+        }
+        for (int j = 0; j < v.length; j++) {
+            min[j] = Math.min(min[j], v[j]);
+            max[j] = Math.max(max[j], v[j]);
+        }
+        ArrayDeque<double[]> q = ordered.get(key);
+        if (q == null && ordered.size() < ORDERED_KEYS) {
+            q = new ArrayDeque<>();
+            ordered.put(key, q);
+        }
+        if (q != null) {
+            if (q.size() == ORDERED_ROWS) {
+                q.removeFirst();
+            }
+            q.addLast(v);
+        }
+    }
+
+    /** Smallest value of each feature over all accepted records (null before the first). */
+    public double[] featureMin() {
+        return min == null ? null : min.clone();
+    }
+
+    public double[] featureMax() {
+        return max == null ? null : max.clone();
+    }
+
+    /**
+     * The newest records (at most {@value #ORDERED_ROWS}) of the first {@value #ORDERED_KEYS} keys, each
+     * in arrival order: the time-ordered sample the alarm seed is fitted on (the reservoir is not ordered).
+     */
+    public List<double[][]> orderedSeries() {
+        List<double[][]> out = new ArrayList<>();
+        ordered.values().forEach(q -> out.add(q.toArray(new double[0][])));
+        return out;
     }
 
     private void sample(double[][] window) {

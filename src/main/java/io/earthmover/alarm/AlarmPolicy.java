@@ -1,0 +1,41 @@
+package io.earthmover.alarm;
+
+/**
+ * The per-key alarm layer's settings (configuration keys {@code alarm.*}).
+ *
+ * @param enabled          false: {@code anomaly} is the calibrated score against the model's threshold, no key state
+ * @param signal           what the layer thresholds: the key's anomaly likelihood, or the calibrated score
+ * @param threshold        alarm level of the likelihood signal (the score signal uses the model's threshold)
+ * @param averaging        surprises averaged before the likelihood (nupic: 10)
+ * @param history          records of the key's history the likelihood's normal is fitted to (nupic: 8640)
+ * @param block            records per summary block, also how often the normal is refitted (nupic: 100)
+ * @param range            the range rule is on
+ * @param rangeTolerance   how far beyond the key's min/max, as a share of its range, a value must lie
+ * @param persistenceK     the level must reach the threshold on at least k ...
+ * @param persistenceN     ... of the key's last n scored records
+ * @param refractory       records after an alarm during which the key does not alarm again (0 = none)
+ */
+public record AlarmPolicy(boolean enabled, Signal signal, double threshold, int averaging, int history, int block,
+                          boolean range, double rangeTolerance, int persistenceK, int persistenceN, int refractory) {
+
+    /** What {@code anomaly} thresholds. */
+    public enum Signal {
+        LIKELIHOOD, SCORE;
+
+        public String label() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    public AlarmPolicy {
+        if (averaging < 1 || block < 1 || history < block || persistenceN < 1 || persistenceK < 1
+                || persistenceK > persistenceN || refractory < 0 || !(rangeTolerance >= 0)) {
+            throw new IllegalArgumentException("invalid alarm policy " + this);
+        }
+    }
+
+    /** Summary blocks a key keeps: enough to cover {@link #history} records. */
+    public int blocks() {
+        return (history + block - 1) / block;
+    }
+}

@@ -1,0 +1,24 @@
+package io.earthmover.alarm;
+
+/** What the alarm layer decided for one record; mutable and reused, copy what you need. */
+public final class AlarmResult {
+    /** Why an alarm fired. */
+    public enum Reason {
+        LIKELIHOOD, RANGE, SCORE;
+
+        public String label() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    /** The key's anomaly likelihood of this record's surprise, nupic's log scale in [0, 1]. */
+    public double likelihood;
+    /** The level {@code anomaly} thresholds: the signal after the range rule, persistence and the refractory mask. */
+    public double alarmScore;
+    /** The threshold {@link #alarmScore} was compared with. */
+    public double threshold;
+    /** {@code alarmScore >= threshold}: the service's decision. */
+    public boolean anomaly;
+    /** Why it alarmed; null when {@link #anomaly} is false. */
+    public Reason reason;
+}

@@ -1,0 +1,63 @@
+package io.earthmover.alarm;
+
+/**
+ * What a model knows, from its training data, to start a new key's alarm state: the mean and
+ * standard deviation of the averaged critic surprise over training records in time order (the
+ * likelihood's first normal, so it is active from a key's first record) and each feature's range
+ * (the range rule's first bounds). Stored in the bundle's manifest.
+ *
+ * @param surpriseMean mean of the surprise averaged over {@code averaging} consecutive records
+ * @param surpriseStd  its standard deviation
+ * @param samples      averaged values behind the two (0 = no prior: the key learns its own first)
+ * @param averaging    the averaging window they were computed with
+ * @param featureMin   per raw feature, the smallest training value
+ * @param featureMax   per raw feature, the largest training value
+ */
+public record AlarmSeed(double surpriseMean, double surpriseStd, long samples, int averaging, double[] featureMin,
+                        double[] featureMax) {
+
+    public AlarmSeed {
+        if (!Double.isFinite(surpriseMean) || !(surpriseStd >= 0) || samples < 0 || averaging < 1 || featureMin == null
+                || featureMax == null || featureMin.length != featureMax.length) {
+            throw new IllegalArgumentException("invalid alarm seed");
+        }
+        for (int j = 0; j < featureMin.length; j++) {
+            if (!Double.isFinite(featureMin[j]) || !Double.isFinite(featureMax[j]) || featureMin[j] > featureMax[j]) {
+                throw new IllegalArgumentException("invalid alarm seed range for feature " + j);
+            }
+        }
+    }
+
+    /** No prior at all: the likelihood waits for the key's own first block, the range starts at the first record. */
+    public static AlarmSeed none() {
+        return new AlarmSeed(0, 0, 0, 1, new double[0], new double[0]);
+    }
+
+    public boolean hasRange() {
+        return featureMin.length > 0;
+    }
+
+    /**
+     * Fits the seed: {@code surprises} holds, per key, the surprise of its training records in time
+     * order; each is averaged as {@link KeyAlarm} averages (over the last {@code averaging}, fewer
+     * at a key's start).
+     */
+    public static AlarmSeed fit(java.util.List<double[]> surprises, int averaging, double[] featureMin,
+            double[] featureMax) {
+        long n = 0;
+        double m = 0;
+        double m2 = 0;
+        for (double[] seq : surprises) {
+            double sum = 0;
+            for (int i = 0; i < seq.length; i++) {
+                sum += seq[i] - (i >= averaging ? seq[i - averaging] : 0);
+                double avg = sum / Math.min(i + 1, averaging);
+                n++;
+                double d = avg - m;
+                m += d / n;
+                m2 += d * (avg - m);
+            }
+        }
+        return new AlarmSeed(m, n == 0 ? 0 : Math.sqrt(m2 / n), n, averaging, featureMin, featureMax);
+    }
+}

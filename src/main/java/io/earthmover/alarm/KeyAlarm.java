@@ -1,0 +1,346 @@
+package io.earthmover.alarm;
+
+import java.nio.ByteBuffer;
+
+/**
+ * One key's alarm state and the per-record decision: the anomaly likelihood of the critic's
+ * surprise over the key's own history, the range rule, persistence and the refractory period.
+ * Mutable; the scorer keeps one per stream task and loads each key's bytes into it.
+ *
+ * <p><b>Likelihood</b> (nupic's method, {@link SurpriseLikelihood}): the surprise (how far the critic
+ * lies below the model's holdout mean, in holdout standard deviations: one scale for every model)
+ * is averaged over the last {@code averaging} records; a normal fitted to the history of those
+ * averages over the last {@code history} records gives the average's two-sided tail, filtered and
+ * put on nupic's log scale. nupic keeps the 8,640 averages themselves (70 KB per key); here the
+ * history is a ring of blocks of {@code block} averages, each summarised by its mean and variance,
+ * and the normal is refitted whenever a block completes — nupic refits every 100 records, so with
+ * the default block of 100 the fit sees the same averages (to one block at the window's old end).
+ * A new key's ring starts with the model's {@link AlarmSeed} as pseudo-blocks (as many as its
+ * training samples fill, at most the ring), so the likelihood is active from the key's first
+ * record; the key's own blocks push them out.
+ *
+ * <p><b>Range rule</b> (HTM's spatial anomaly in NAB's numenta detector): a raw feature value more
+ * than {@code rangeTolerance} × (max − min) outside the min/max the key has shown so far (starting
+ * from the training range) sets the level to 1; the range then grows to include it.
+ *
+ * <p><b>Persistence</b>: the level reported is the k-th highest of the key's last n levels, so it
+ * reaches the threshold only when k of the last n records did. <b>Refractory</b>: after an alarm
+ * the key's alarm score is 0 for {@code refractory} records, so a lasting anomaly alarms once.
+ */
+public final class KeyAlarm {
+    static final byte FORMAT = 1;
+
+    private final AlarmPolicy policy;
+    private final int dim;
+    private final double[] recent;
+    private final float[] blockMean;
+    private final float[] blockVar;
+    private final double[] min;
+    private final double[] max;
+    private final float[] levels;
+    private final boolean[] rangeLevels;
+    private final float[] scratch;
+
+    private long records;
+    private int recentCount;
+    private int recentPos;
+    private int blocks;
+    private int blockHead;
+    private int curN;
+    private double curMean;
+    private double curM2;
+    private boolean estimated;
+    private double mean;
+    private double std;
+    private double previousTail;
+    private boolean hasRange;
+    private int levelCount;
+    private int levelPos;
+    private int refractoryLeft;
+
+    public KeyAlarm(AlarmPolicy policy, int dim) {
+        this.policy = policy;
+        this.dim = dim;
+        this.recent = new double[policy.averaging()];
+        this.blockMean = new float[policy.blocks()];
+        this.blockVar = new float[policy.blocks()];
+        this.min = new double[dim];
+        this.max = new double[dim];
+        this.levels = new float[policy.persistenceN()];
+        this.rangeLevels = new boolean[policy.persistenceN()];
+        this.scratch = new float[policy.persistenceN()];
+    }
+
+    /** Starts a new key from the model's seed. */
+    public void reset(AlarmSeed seed) {
+        records = 0;
+        recentCount = 0;
+        recentPos = 0;
+        blocks = 0;
+        blockHead = 0;
+        curN = 0;
+        curMean = 0;
+        curM2 = 0;
+        previousTail = 1.0;
+        levelCount = 0;
+        levelPos = 0;
+        refractoryLeft = 0;
+        long pseudo = Math.min(blockMean.length, (seed.samples() + policy.block() - 1) / policy.block());
+        for (int b = 0; b < pseudo; b++) {
+            blockMean[b] = (float) seed.surpriseMean();
+            blockVar[b] = (float) (seed.surpriseStd() * seed.surpriseStd());
+        }
+        blocks = (int) pseudo;
+        estimated = false;
+        if (blocks > 0) {
+            estimate();
+        }
+        hasRange = seed.hasRange() && seed.featureMin().length == dim;
+        if (hasRange) {
+            System.arraycopy(seed.featureMin(), 0, min, 0, dim);
+            System.arraycopy(seed.featureMax(), 0, max, 0, dim);
+        }
+    }
+
+    /** Records this key has been scored on (seed excluded). */
+    public long records() {
+        return records;
+    }
+
+    /**
+     * The decision for the key's next scored record.
+     *
+     * @param surprise       (holdout critic mean − critic) / holdout critic std of the serving model
+     * @param score          the calibrated score
+     * @param modelThreshold the serving model's score threshold (used by the score signal)
+     * @param raw            the record's raw feature values
+     */
+    public void next(double surprise, double score, double modelThreshold, double[] raw, AlarmResult out) {
+        records++;
+        out.likelihood = likelihood(surprise);
+        double level;
+        double threshold;
+        AlarmResult.Reason reason;
+        if (policy.signal() == AlarmPolicy.Signal.SCORE) {
+            level = score;
+            threshold = modelThreshold;
+            reason = AlarmResult.Reason.SCORE;
+        } else {
+            level = out.likelihood;
+            threshold = policy.threshold();
+            reason = AlarmResult.Reason.LIKELIHOOD;
+        }
+        boolean outside = policy.range() && outsideRange(raw);
+        if (outside) {
+            level = 1.0;
+        }
+        levels[levelPos] = (float) level;
+        rangeLevels[levelPos] = outside;
+        levelPos = (levelPos + 1) % levels.length;
+        levelCount = Math.min(levelCount + 1, levels.length);
+        double persisted = kthHighest(policy.persistenceK());
+        out.threshold = threshold;
+        if (refractoryLeft > 0) {
+            refractoryLeft--;
+            out.alarmScore = 0;
+            out.anomaly = false;
+            out.reason = null;
+            return;
+        }
+        out.alarmScore = persisted;
+        out.anomaly = persisted >= threshold;
+        out.reason = out.anomaly ? (rangeAmongAlarming(threshold) ? AlarmResult.Reason.RANGE : reason) : null;
+        if (out.anomaly) {
+            refractoryLeft = policy.refractory();
+        }
+    }
+
+    private double likelihood(double surprise) {
+        recent[recentPos] = surprise;
+        recentPos = (recentPos + 1) % recent.length;
+        recentCount = Math.min(recentCount + 1, recent.length);
+        double sum = 0;
+        for (int i = 0; i < recentCount; i++) {
+            sum += recent[i];
+        }
+        double average = sum / recentCount;
+        double result = SurpriseLikelihood.PROBATION;
+        if (estimated) {
+            double t = SurpriseLikelihood.tail(average, mean, std);
+            result = SurpriseLikelihood.logScale(SurpriseLikelihood.filtered(t, previousTail));
+            previousTail = t;
+        }
+        addToBlock(average);
+        return result;
+    }
+
+    /** Welford within the current block; a full block joins the ring and the normal is refitted. */
+    private void addToBlock(double average) {
+        curN++;
+        double d = average - curMean;
+        curMean += d / curN;
+        curM2 += d * (average - curMean);
+        if (curN < policy.block()) {
+            return;
+        }
+        int slot;
+        if (blocks < blockMean.length) {
+            slot = (blockHead + blocks) % blockMean.length;
+            blocks++;
+        } else {
+            slot = blockHead;
+            blockHead = (blockHead + 1) % blockMean.length;
+        }
+        blockMean[slot] = (float) curMean;
+        blockVar[slot] = (float) (curM2 / curN);
+        curN = 0;
+        curMean = 0;
+        curM2 = 0;
+        estimate();
+    }
+
+    /** Mean and variance of all averages in the ring's blocks (equal-sized: law of total variance). */
+    private void estimate() {
+        double m = 0;
+        for (int b = 0; b < blocks; b++) {
+            m += blockMean[(blockHead + b) % blockMean.length];
+        }
+        m /= blocks;
+        double v = 0;
+        for (int b = 0; b < blocks; b++) {
+            int i = (blockHead + b) % blockMean.length;
+            double d = blockMean[i] - m;
+            v += blockVar[i] + d * d;
+        }
+        v /= blocks;
+        mean = m;
+        std = Math.sqrt(Math.max(v, SurpriseLikelihood.MIN_VARIANCE));
+        estimated = true;
+    }
+
+    /** Whether any value lies beyond the key's range by more than the tolerance; then widens the range. */
+    private boolean outsideRange(double[] raw) {
+        if (!hasRange) {
+            System.arraycopy(raw, 0, min, 0, dim);
+            System.arraycopy(raw, 0, max, 0, dim);
+            hasRange = true;
+            return false;
+        }
+        boolean outside = false;
+        for (int j = 0; j < dim; j++) {
+            double v = raw[j];
+            double margin = policy.rangeTolerance() * (max[j] - min[j]);
+            if (v > max[j] + margin || v < min[j] - margin) {
+                outside = true;
+            }
+            if (v > max[j]) {
+                max[j] = v;
+            }
+            if (v < min[j]) {
+                min[j] = v;
+            }
+        }
+        return outside;
+    }
+
+    /** The k-th highest of the last n levels, slots not filled yet counting as 0. */
+    private double kthHighest(int k) {
+        int n = levels.length;
+        if (n == 1) {
+            return levelCount == 0 ? 0 : levels[0];
+        }
+        for (int i = 0; i < n; i++) {
+            scratch[i] = i < levelCount ? levels[i] : 0f;
+        }
+        java.util.Arrays.sort(scratch);
+        return scratch[n - k];
+    }
+
+    private boolean rangeAmongAlarming(double threshold) {
+        for (int i = 0; i < levelCount; i++) {
+            if (rangeLevels[i] && levels[i] >= threshold) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Serialised size, bounded by the policy and the dimension whatever the key's history length. */
+    public int storedSize() {
+        return 1 + 4 * 4 + 8 + 8 + 8 * recent.length + 8 + 8 * blocks + 4 + 16 + 1 + 24 + 1 + (hasRange ? 16 * dim : 0)
+                + 8 + 5 * levels.length + 4;
+    }
+
+    public void store(ByteBuffer b) {
+        b.put(FORMAT).putInt(dim).putInt(recent.length).putInt(blockMean.length).putInt(levels.length);
+        b.putLong(records);
+        b.putInt(recentCount).putInt(recentPos);
+        for (double v : recent) {
+            b.putDouble(v);
+        }
+        b.putInt(blocks).putInt(blockHead);
+        for (int k = 0; k < blocks; k++) {
+            int i = (blockHead + k) % blockMean.length;
+            b.putFloat(blockMean[i]).putFloat(blockVar[i]);
+        }
+        b.putInt(curN).putDouble(curMean).putDouble(curM2);
+        b.put((byte) (estimated ? 1 : 0)).putDouble(mean).putDouble(std).putDouble(previousTail);
+        b.put((byte) (hasRange ? 1 : 0));
+        if (hasRange) {
+            for (int j = 0; j < dim; j++) {
+                b.putDouble(min[j]).putDouble(max[j]);
+            }
+        }
+        b.putInt(levelCount).putInt(levelPos);
+        for (int i = 0; i < levels.length; i++) {
+            b.putFloat(levels[i]).put((byte) (rangeLevels[i] ? 1 : 0));
+        }
+        b.putInt(refractoryLeft);
+    }
+
+    /**
+     * Loads a key's state; false (and nothing loaded) when it was written under another policy shape
+     * or dimension, or is not this format: the caller then {@link #reset}s the key.
+     */
+    public boolean load(ByteBuffer b) {
+        if (b.remaining() < 17 || b.get() != FORMAT || b.getInt() != dim || b.getInt() != recent.length
+                || b.getInt() != blockMean.length || b.getInt() != levels.length) {
+            return false;
+        }
+        records = b.getLong();
+        recentCount = b.getInt();
+        recentPos = b.getInt();
+        for (int i = 0; i < recent.length; i++) {
+            recent[i] = b.getDouble();
+        }
+        blocks = b.getInt();
+        b.getInt();
+        blockHead = 0;
+        for (int k = 0; k < blocks; k++) {
+            blockMean[k] = b.getFloat();
+            blockVar[k] = b.getFloat();
+        }
+        curN = b.getInt();
+        curMean = b.getDouble();
+        curM2 = b.getDouble();
+        estimated = b.get() == 1;
+        mean = b.getDouble();
+        std = b.getDouble();
+        previousTail = b.getDouble();
+        hasRange = b.get() == 1;
+        if (hasRange) {
+            for (int j = 0; j < dim; j++) {
+                min[j] = b.getDouble();
+                max[j] = b.getDouble();
+            }
+        }
+        levelCount = b.getInt();
+        levelPos = b.getInt();
+        for (int i = 0; i < levels.length; i++) {
+            levels[i] = b.getFloat();
+            rangeLevels[i] = b.get() == 1;
+        }
+        refractoryLeft = b.getInt();
+        return true;
+    }
+}

@@ -1,0 +1,45 @@
+package io.earthmover.score;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+
+/**
+ * One {@code anomaly-scores} value as a consumer reads it: the fields the README's contract
+ * lists. The one reader of score JSON, for everything that consumes scores (demo, evaluation).
+ * Numbers that are null in the JSON (a warming-up record) are NaN here.
+ */
+public record ScoreRecord(String id, long ts, double score, double critic, double threshold, boolean anomaly,
+                          double likelihood, double alarmScore, double alarmThreshold, String reason, String model,
+                          boolean warmingUp, boolean late) {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    public static ScoreRecord parse(byte[] json) {
+        JsonNode n;
+        try {
+            n = JSON.readTree(json);
+        } catch (IOException e) {
+            throw new UncheckedIOException("not a score record: " + e.getMessage(), e);
+        }
+        return new ScoreRecord(text(n, "id"), n.path("ts").asLong(), number(n, "score"), number(n, "critic"),
+                number(n, "threshold"), n.path("anomaly").asBoolean(), number(n, "likelihood"), number(n, "alarmScore"),
+                number(n, "alarmThreshold"), text(n, "reason"), text(n, "model"), n.path("warmingUp").asBoolean(),
+                n.path("late").asBoolean());
+    }
+
+    /** Whether the record was scored (not warming up, not too late to place). */
+    public boolean scored() {
+        return !Double.isNaN(score);
+    }
+
+    private static double number(JsonNode n, String field) {
+        JsonNode v = n.get(field);
+        return v == null || v.isNull() ? Double.NaN : v.asDouble();
+    }
+
+    private static String text(JsonNode n, String field) {
+        JsonNode v = n.get(field);
+        return v == null || v.isNull() ? null : v.asText();
+    }
+}

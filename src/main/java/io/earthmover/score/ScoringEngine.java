@@ -1,0 +1,214 @@
+package io.earthmover.score;
+
+import io.earthmover.alarm.AlarmPolicy;
+import io.earthmover.alarm.AlarmResult;
+import io.earthmover.alarm.AlarmSeed;
+import io.earthmover.alarm.KeyAlarm;
+import io.earthmover.features.Featuriser;
+import io.earthmover.features.VectorResult;
+import io.earthmover.metrics.ScorerMetrics;
+import io.earthmover.model.FastScorer;
+import io.earthmover.model.ModelBundle;
+import io.earthmover.model.ScoreResult;
+import io.earthmover.record.ErrorCode;
+import io.earthmover.record.ParseResult;
+import io.earthmover.record.ParsedRecord;
+import io.earthmover.record.RecordParser;
+import java.time.Clock;
+
+/**
+ * The service's processing of one record, without Kafka: parse and validate, window per key,
+ * featurise, score with the plain-Java critic, run the key's alarm layer, write the score JSON.
+ * Every input leaves as exactly one output: a score or a dead letter with its code. The Kafka
+ * Streams processor and {@code score --input} both run this class, so what is evaluated offline is
+ * what the service emits. One instance per stream task: not thread-safe.
+ */
+public final class ScoringEngine {
+    private static final byte[] NULL_KEY = new byte[0];
+    /**
+     * Largest normalised feature magnitude scored. Far beyond any real outlier (a trillion standard
+     * deviations), and small enough that the float32 critic cannot overflow: a larger value (1e300,
+     * say) would give a NaN score, so it is dead-lettered as NON_FINITE instead.
+     */
+    static final double MAX_NORMALISED = 1e12;
+
+    /** Where an outcome goes. */
+    public interface Sink {
+        void scored(byte[] json);
+
+        void deadLetter(ErrorCode code, String message);
+    }
+
+    private final ScorerSettings settings;
+    private final AlarmPolicy policy;
+    private final ModelHolder holder;
+    private final ScorerMetrics metrics;
+    private final DriftTracker drift;
+    private final KeyStateStore store;
+    private final Clock clock;
+    private final RecordParser parser;
+    private final ScoreJson json = new ScoreJson();
+    private final AlarmResult alarmResult = new AlarmResult();
+
+    // per-model state, rebuilt when the holder swaps models
+    private ModelHolder.Loaded cached;
+    private Featuriser featuriser;
+    private FastScorer scorer;
+    private ScoreResult result;
+    private float[] input;
+    private double[][] window;
+    private WindowHistory history;
+    private KeyAlarm alarm;
+    private AlarmSeed seed;
+
+    public ScoringEngine(ScorerSettings settings, ModelHolder holder, ScorerMetrics metrics, DriftTracker drift,
+            KeyStateStore store, Clock clock) {
+        this.settings = settings;
+        this.policy = settings.alarm();
+        this.holder = holder;
+        this.metrics = metrics;
+        this.drift = drift;
+        this.store = store;
+        this.clock = clock;
+        this.parser = new RecordParser(settings.recordMaxBytes(), RecordParser.DEFAULT_MAX_DEPTH);
+    }
+
+    /** Processes one record: {@code key} may be null (one series), {@code recordTs} is the Kafka timestamp. */
+    public void process(byte[] key, byte[] value, long recordTs, Sink sink) {
+        metrics.recordIn();
+        ParseResult pr = parser.parse(value, recordTs);
+        if (pr instanceof ParseResult.Rejected r) {
+            reject(sink, r.code(), r.message());
+            return;
+        }
+        ParsedRecord p = ((ParseResult.Accepted) pr).record();
+        ModelHolder.Loaded m = holder.current();
+        if (m == null) {
+            reject(sink, ErrorCode.NO_MODEL, "no model loaded");
+            return;
+        }
+        if (m != cached) {
+            use(m);
+        }
+        VectorResult vr = m.bundle().schema().vectorise(p);
+        if (vr instanceof VectorResult.Bad b) {
+            reject(sink, b.code(), b.message());
+            return;
+        }
+        double[] v = ((VectorResult.Ok) vr).values();
+        String range = outOfRange(v);
+        if (range != null) {
+            reject(sink, ErrorCode.NON_FINITE, range);
+            return;
+        }
+        long t0 = System.nanoTime();
+        byte[] k = key == null ? NULL_KEY : key;
+        boolean stateful = window.length > 1 || alarm != null;
+        if (stateful) {
+            KeyState.load(store.get(k), history, alarm, seed);
+        }
+        boolean late = false;
+        if (window.length == 1) {
+            window[0] = v;
+        } else {
+            int pos = history.count();
+            if (pos > 0 && p.ts() < history.newestTs()) {
+                late = true;
+                if (history.newestTs() - p.ts() > settings.lateToleranceMs()) {
+                    metrics.recordLate(false);
+                    unscored(sink, p, m, recordTs, true);
+                    return;
+                }
+                pos = history.positionOf(p.ts());
+            }
+            int at = history.insert(pos, p.ts(), v);
+            if (at < 0) {
+                metrics.recordLate(false);
+                unscored(sink, p, m, recordTs, true);
+                return;
+            }
+            if (!history.windowEndingAt(at, window)) {
+                store.put(k, KeyState.store(history, alarm));
+                if (late) {
+                    metrics.recordLate(false);
+                } else {
+                    metrics.recordWarmingUp();
+                }
+                unscored(sink, p, m, recordTs, late);
+                return;
+            }
+            if (late) {
+                metrics.recordLate(true);
+            }
+        }
+        featuriser.featurise(window, input);
+        scorer.score(input, result);
+        if (!Double.isFinite(result.score) || !Double.isFinite(result.critic)) {
+            // a safety net: the range check above should make this unreachable
+            reject(sink, ErrorCode.NON_FINITE, "the critic's output is not finite for this record");
+            return;
+        }
+        decide(m.bundle(), v);
+        if (stateful) {
+            store.put(k, KeyState.store(history, alarm));
+        }
+        long nanos = System.nanoTime() - t0;
+        metrics.recordScored(result.score, alarmResult.anomaly, nanos);
+        drift.add(result.critic);
+        long now = clock.millis();
+        sink.scored(json.scored(p.id(), p.ts(), result, alarmResult,
+                m.bundle().threshold(), m.version(), featuriser, now, late));
+        metrics.recordLatency(now - recordTs);
+    }
+
+    /** The alarm layer's decision, or without it the calibrated score against the model's threshold. */
+    private void decide(ModelBundle b, double[] raw) {
+        if (alarm == null) {
+            alarmResult.likelihood = Double.NaN;
+            alarmResult.alarmScore = result.score;
+            alarmResult.threshold = b.threshold();
+            alarmResult.anomaly = result.anomaly;
+            alarmResult.reason = result.anomaly ? AlarmResult.Reason.SCORE : null;
+            return;
+        }
+        alarm.next(b.surprise(result.critic), result.score, b.threshold(), raw, alarmResult);
+    }
+
+    /** Why a record's values are too far outside the model's range to be scored, or null. */
+    private String outOfRange(double[] v) {
+        for (int j = 0; j < v.length; j++) {
+            double z = featuriser.normaliser().apply(j, v[j]);
+            if (!(Math.abs(z) <= MAX_NORMALISED)) {
+                return "feature " + cached.bundle().schema().names().get(j) + " = " + v[j]
+                        + " is too far outside the model's range to be scored (normalised " + z + ")";
+            }
+        }
+        return null;
+    }
+
+    private void use(ModelHolder.Loaded m) {
+        cached = m;
+        ModelBundle b = m.bundle();
+        featuriser = b.featuriser();
+        scorer = b.newScorer(settings.topK());
+        result = new ScoreResult(settings.topK());
+        input = new float[featuriser.inputSize()];
+        window = new double[featuriser.historyLength()][];
+        int dim = b.schema().size();
+        // room for window-1 records beyond the window, so a late record placed among the newest still has its predecessors
+        history = window.length > 1 ? new WindowHistory(2 * featuriser.historyLength() - 1, dim) : null;
+        alarm = policy.enabled() ? new KeyAlarm(policy, dim) : null;
+        seed = b.alarmSeed();
+    }
+
+    private void unscored(Sink sink, ParsedRecord p, ModelHolder.Loaded m, long recordTs, boolean late) {
+        long now = clock.millis();
+        sink.scored(json.unscored(p.id(), p.ts(), m.bundle().threshold(), m.version(), now, late));
+        metrics.recordLatency(now - recordTs);
+    }
+
+    private void reject(Sink sink, ErrorCode code, String message) {
+        metrics.recordRejected(code);
+        sink.deadLetter(code, message);
+    }
+}
