@@ -21,7 +21,9 @@ import java.nio.ByteBuffer;
  *
  * <p><b>Range rule</b> (HTM's spatial anomaly in NAB's numenta detector): a raw feature value more
  * than {@code rangeTolerance} × (max − min) outside the min/max the key has shown so far (starting
- * from the training range) sets the level to 1; the range then grows to include it.
+ * from the training range) sets the level to 1; the range then grows to include it. A key whose
+ * model has no training range (format 1) learns it from its own records and alarms on it only after
+ * {@code block} records.
  *
  * <p><b>Persistence</b>: the level reported is the k-th highest of the key's last n levels, so it
  * reaches the threshold only when k of the last n records did. <b>Refractory</b>: after an alarm
@@ -54,6 +56,7 @@ public final class KeyAlarm {
     private double std;
     private double previousTail;
     private boolean hasRange;
+    private boolean rangeSeeded;
     private int levelCount;
     private int levelPos;
     private int refractoryLeft;
@@ -96,6 +99,7 @@ public final class KeyAlarm {
             estimate();
         }
         hasRange = seed.hasRange() && seed.featureMin().length == dim;
+        rangeSeeded = hasRange;
         if (hasRange) {
             System.arraycopy(seed.featureMin(), 0, min, 0, dim);
             System.arraycopy(seed.featureMax(), 0, max, 0, dim);
@@ -240,7 +244,8 @@ public final class KeyAlarm {
                 min[j] = v;
             }
         }
-        return outside;
+        // a range learnt from the key alone says little at first: it alarms only after a block of records
+        return outside && (rangeSeeded || records > policy.block());
     }
 
     /** The k-th highest of the last n levels, slots not filled yet counting as 0. */
@@ -285,7 +290,7 @@ public final class KeyAlarm {
         }
         b.putInt(curN).putDouble(curMean).putDouble(curM2);
         b.put((byte) (estimated ? 1 : 0)).putDouble(mean).putDouble(std).putDouble(previousTail);
-        b.put((byte) (hasRange ? 1 : 0));
+        b.put((byte) (hasRange ? (rangeSeeded ? 2 : 1) : 0));
         if (hasRange) {
             for (int j = 0; j < dim; j++) {
                 b.putDouble(min[j]).putDouble(max[j]);
@@ -327,7 +332,9 @@ public final class KeyAlarm {
         mean = b.getDouble();
         std = b.getDouble();
         previousTail = b.getDouble();
-        hasRange = b.get() == 1;
+        byte range = b.get();
+        hasRange = range != 0;
+        rangeSeeded = range == 2;
         if (hasRange) {
             for (int j = 0; j < dim; j++) {
                 min[j] = b.getDouble();

@@ -113,10 +113,34 @@ class ModelBundleTest {
     }
 
     @Test
+    void aFormatOneBundleStillLoadsAndItsKeysStartWithoutASeed() throws Exception {
+        ModelBundle b = TestBundles.small();
+        ModelManifest m1 = new ModelManifest(1, b.manifest().version(), b.manifest().createdAt(),
+                b.manifest().featureNames(), b.manifest().named(), b.manifest().window(), b.manifest().differences(),
+                b.manifest().normaliser(), b.manifest().architecture(), b.manifest().calibration(), b.threshold(),
+                b.criticThreshold(), b.manifest().thresholdQuantile(), b.manifest().training(), b.manifest().trainingData(),
+                b.manifest().metrics(), null, null);
+        float[][][] wb = TestBundles.weights(b.manifest().architecture().critic(), 3);
+        ModelBundle old = ModelBundle.fromBytes(ModelBundle.create(m1, wb[0], wb[1]).toBytes());
+        assertThat(old.manifest().formatVersion()).isEqualTo(1);
+        assertThat(old.alarmSeed().samples()).isZero();
+        assertThat(old.alarmSeed().hasRange()).isFalse();
+    }
+
+    @Test
+    void theAlarmSeedRoundTripsThroughABundle() throws Exception {
+        var seed = new io.earthmover.alarm.AlarmSeed(0.1, 0.3, 500, 10, new double[] {-1, 0, 2}, new double[] {1, 5, 3});
+        ModelBundle b = ModelBundle.fromBytes(TestBundles.small().withAlarmSeed(seed).toBytes());
+        assertThat(b.manifest().formatVersion()).isEqualTo(ModelBundle.FORMAT_VERSION);
+        assertThat(b.alarmSeed().surpriseStd()).isEqualTo(0.3);
+        assertThat(b.alarmSeed().featureMax()).containsExactly(1, 5, 3);
+    }
+
+    @Test
     void rejectsUnknownFormatVersion() throws Exception {
         byte[] z = TestBundles.small().toBytes();
         String m = new String(entry(z, ModelBundle.MANIFEST_ENTRY), StandardCharsets.UTF_8)
-                .replace("\"formatVersion\" : 1", "\"formatVersion\" : 99");
+                .replace("\"formatVersion\" : " + ModelBundle.FORMAT_VERSION, "\"formatVersion\" : 99");
         InvalidModelException e = refuse(rezip(m.getBytes(StandardCharsets.UTF_8), entry(z, ModelBundle.WEIGHTS_ENTRY)));
         assertThat(e.reason()).isEqualTo(InvalidModelException.Reason.VERSION);
         assertThat(e.getMessage()).contains("99");

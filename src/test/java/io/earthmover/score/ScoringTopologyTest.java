@@ -249,8 +249,141 @@ class ScoringTopologyTest {
         assertThat(driver.producedTopicNames()).contains("earthmover-scorer-" + ScoringTopology.WINDOW_STORE + "-changelog");
         var store = driver.<org.apache.kafka.common.utils.Bytes, byte[]>getKeyValueStore(ScoringTopology.WINDOW_STORE);
         WindowHistory h = new WindowHistory(3, 2);
-        h.load(store.get(org.apache.kafka.common.utils.Bytes.wrap("a".getBytes(UTF_8))));
+        KeyState.load(store.get(org.apache.kafka.common.utils.Bytes.wrap("a".getBytes(UTF_8))), h, null, null);
         assertThat(h.count()).isEqualTo(2);
         assertThat(h.newestTs()).isEqualTo(2000);
+    }
+
+    private static final Map<String, String> FAST_LIKELIHOOD = Map.of("alarm.likelihood.block", "20",
+            "alarm.likelihood.history", "400");
+
+    /** Sends n records per key, key k at cpu level levels[k] plus shift (from record shiftFrom on, key 0 only). */
+    private List<JsonNode> stream(String[] keys, double[] levels, int n, int shiftFrom, double shift, long seed)
+            throws Exception {
+        java.util.Random rnd = new java.util.Random(seed);
+        for (int i = 0; i < n; i++) {
+            for (int k = 0; k < keys.length; k++) {
+                double cpu = levels[k] + 0.3 * rnd.nextGaussian() + (k == 0 && i >= shiftFrom ? shift : 0);
+                long ts = 1000L * (i + 1);
+                send(keys[k], rec(keys[k] + "-" + i, ts, cpu, 0.3 * rnd.nextGaussian()), ts);
+            }
+        }
+        return readScores();
+    }
+
+    private static List<Integer> alarmed(List<JsonNode> out, String keyPrefix) {
+        List<Integer> idx = new ArrayList<>();
+        for (JsonNode j : out) {
+            String id = j.get("id").asText();
+            if (id.startsWith(keyPrefix + "-") && j.get("anomaly").asBoolean()) {
+                idx.add(Integer.parseInt(id.substring(keyPrefix.length() + 1)));
+            }
+        }
+        return idx;
+    }
+
+    @Test
+    void keysWithDifferentLevelsAlarmIndependentlyAndALastingShiftAlarmsOnce() throws Exception {
+        Map<String, String> cfg = new java.util.HashMap<>(FAST_LIKELIHOOD);
+        cfg.put("alarm.range.enabled", "false");
+        start(cfg);
+        load(1, 1);
+        List<JsonNode> out = stream(new String[] {"low", "high"}, new double[] {-1.0, 1.0}, 600, 450, 2.5, 7);
+        assertThat(out).hasSize(1200);
+        for (JsonNode j : out) {
+            assertThat(j.get("anomaly").asBoolean()).isEqualTo(j.get("alarmScore").asDouble() >= j.get("alarmThreshold").asDouble());
+        }
+        assertThat(alarmed(out, "low")).filteredOn(i -> i >= 450).hasSize(1).allMatch(i -> i < 460);
+        assertThat(alarmed(out, "high")).filteredOn(i -> i >= 450).isEmpty();
+        JsonNode first = out.stream().filter(j -> j.get("id").asText().startsWith("low-") && j.get("anomaly").asBoolean()
+                && Integer.parseInt(j.get("id").asText().substring(4)) >= 450).findFirst().orElseThrow();
+        assertThat(first.get("reason").asText()).isEqualTo("likelihood");
+        assertThat(first.get("likelihood").asDouble()).isGreaterThanOrEqualTo(0.5);
+    }
+
+    @Test
+    void theRangeRuleFiresOnTheFirstOutOfRangeRecord() throws Exception {
+        start(FAST_LIKELIHOOD);
+        // as the trainer seeds it: the training range of the standard normal cloud
+        var b = TestBundles.bundle(NAMES, true, 1, 1).withAlarmSeed(new io.earthmover.alarm.AlarmSeed(0, 0.3, 1000, 10,
+                new double[] {-3.5, -3.5}, new double[] {3.5, 3.5}));
+        assertThat(holder.offer(b.toBytes(), "test")).isInstanceOf(ModelHolder.Swapped.class);
+        java.util.Random rnd = new java.util.Random(3);
+        for (int i = 0; i < 200; i++) {
+            send("k", rec("n" + i, 1000L * (i + 1), 0.5 * rnd.nextGaussian(), 0.5 * rnd.nextGaussian()), 1000L * (i + 1));
+        }
+        List<JsonNode> normal = readScores();
+        send("k", rec("spike", 300_000, 40, 0), 300_000);
+        JsonNode spike = readScores().get(0);
+        assertThat(normal).noneMatch(j -> "range".equals(j.path("reason").asText(null)));
+        assertThat(spike.get("anomaly").asBoolean()).isTrue();
+        assertThat(spike.get("reason").asText()).isEqualTo("range");
+        assertThat(spike.get("alarmScore").asDouble()).isEqualTo(1.0);
+    }
+
+    @Test
+    void outputsAfterARestartFromTheStoredStateEqualAnUninterruptedRun() throws Exception {
+        start(FAST_LIKELIHOOD);
+        load(1, 2);
+        List<JsonNode> straight = stream(new String[] {"a", "b"}, new double[] {0, 1}, 400, 300, 3, 11);
+        driver.close();
+        driver = null;
+
+        start(FAST_LIKELIHOOD);
+        load(1, 2);
+        List<JsonNode> firstHalf = stream(new String[] {"a", "b"}, new double[] {0, 1}, 250, 300, 3, 11);
+        // a restart: a new topology whose store holds what the changelog restores, nothing else
+        var before = driver.<org.apache.kafka.common.utils.Bytes, byte[]>getKeyValueStore(ScoringTopology.WINDOW_STORE);
+        Map<org.apache.kafka.common.utils.Bytes, byte[]> saved = new java.util.HashMap<>();
+        try (var it = before.all()) {
+            it.forEachRemaining(kv -> saved.put(kv.key, kv.value));
+        }
+        driver.close();
+        driver = null;
+        start(FAST_LIKELIHOOD);
+        load(1, 2);
+        var after = driver.<org.apache.kafka.common.utils.Bytes, byte[]>getKeyValueStore(ScoringTopology.WINDOW_STORE);
+        saved.forEach(after::put);
+        java.util.Random rnd = new java.util.Random(11);
+        List<JsonNode> secondHalf;
+        for (int i = 0; i < 400; i++) {
+            for (int k = 0; k < 2; k++) {
+                double cpu = k + 0.3 * rnd.nextGaussian() + (k == 0 && i >= 300 ? 3 : 0);
+                double mem = 0.3 * rnd.nextGaussian();
+                if (i >= 250) {
+                    String key = k == 0 ? "a" : "b";
+                    send(key, rec(key + "-" + i, 1000L * (i + 1), cpu, mem), 1000L * (i + 1));
+                }
+            }
+        }
+        secondHalf = readScores();
+        List<JsonNode> resumed = new ArrayList<>(firstHalf);
+        resumed.addAll(secondHalf);
+        assertThat(resumed).hasSameSizeAs(straight);
+        for (int i = 0; i < straight.size(); i++) {
+            assertThat(resumed.get(i)).as("output %d", i).isEqualTo(straight.get(i));
+        }
+        assertThat(alarmed(straight, "a")).isNotEmpty();
+    }
+
+    @Test
+    void aModelSwapKeepsEachKeysAlarmState() throws Exception {
+        start(FAST_LIKELIHOOD);
+        String v1 = load(1, 1);
+        stream(new String[] {"a"}, new double[] {0}, 300, 1000, 0, 5);
+        var store = driver.<org.apache.kafka.common.utils.Bytes, byte[]>getKeyValueStore(ScoringTopology.WINDOW_STORE);
+        byte[] key = "a".getBytes(UTF_8);
+        var alarm = new io.earthmover.alarm.KeyAlarm(ScorerSettings.alarmPolicy(EarthmoverConfig.of(FAST_LIKELIHOOD)), 2);
+        KeyState.load(store.get(org.apache.kafka.common.utils.Bytes.wrap(key)), null, alarm, io.earthmover.alarm.AlarmSeed.none());
+        assertThat(alarm.records()).isEqualTo(300);
+        String v2 = load(2, 1);
+        assertThat(v2).isNotEqualTo(v1);
+        send("a", rec("after", 301_000, 0.1, 0.1), 301_000);
+        JsonNode j = readScores().get(0);
+        assertThat(j.get("model").asText()).isEqualTo(v2);
+        assertThat(j.get("likelihood").asDouble()).as("active, not probation: the key's history carried on").isNotEqualTo(
+                io.earthmover.alarm.AlarmSeed.none().surpriseMean());
+        KeyState.load(store.get(org.apache.kafka.common.utils.Bytes.wrap(key)), null, alarm, io.earthmover.alarm.AlarmSeed.none());
+        assertThat(alarm.records()).isEqualTo(301);
     }
 }
