@@ -15,9 +15,9 @@ import java.nio.ByteBuffer;
  * history is a ring of blocks of {@code block} averages, each summarised by its mean and variance,
  * and the normal is refitted whenever a block completes — nupic refits every 100 records, so with
  * the default block of 100 the fit sees the same averages (to one block at the window's old end).
- * A new key's ring starts with the model's {@link AlarmSeed} as pseudo-blocks (as many as its
- * training samples fill, at most the ring), so the likelihood is active from the key's first
- * record; the key's own blocks push them out.
+ * A new key starts with the model's {@link AlarmSeed} as its normal, so the likelihood is active
+ * from the key's first record; once the key has {@value #MIN_OWN_BLOCKS} blocks of its own, its own
+ * history decides.
  *
  * <p><b>Range rule</b> (HTM's spatial anomaly in NAB's numenta detector): a raw feature value more
  * than {@code rangeTolerance} × (max − min) outside the min/max the key has shown so far (starting
@@ -31,6 +31,11 @@ import java.nio.ByteBuffer;
  */
 public final class KeyAlarm {
     static final byte FORMAT = 1;
+    /**
+     * Blocks of its own a key needs before its own history replaces the model's seed: a few hundred
+     * averages, as nupic's first estimate (NAB's probation less its learning period) has.
+     */
+    static final int MIN_OWN_BLOCKS = 3;
 
     private final AlarmPolicy policy;
     private final int dim;
@@ -88,16 +93,9 @@ public final class KeyAlarm {
         levelCount = 0;
         levelPos = 0;
         refractoryLeft = 0;
-        long pseudo = Math.min(blockMean.length, (seed.samples() + policy.block() - 1) / policy.block());
-        for (int b = 0; b < pseudo; b++) {
-            blockMean[b] = (float) seed.surpriseMean();
-            blockVar[b] = (float) (seed.surpriseStd() * seed.surpriseStd());
-        }
-        blocks = (int) pseudo;
-        estimated = false;
-        if (blocks > 0) {
-            estimate();
-        }
+        estimated = seed.samples() > 0;
+        mean = seed.surpriseMean();
+        std = Math.sqrt(Math.max(seed.surpriseStd() * seed.surpriseStd(), SurpriseLikelihood.MIN_VARIANCE));
         hasRange = seed.hasRange() && seed.featureMin().length == dim;
         rangeSeeded = hasRange;
         if (hasRange) {
@@ -200,7 +198,9 @@ public final class KeyAlarm {
         curN = 0;
         curMean = 0;
         curM2 = 0;
-        estimate();
+        if (blocks >= MIN_OWN_BLOCKS) {
+            estimate();
+        }
     }
 
     /** Mean and variance of all averages in the ring's blocks (equal-sized: law of total variance). */

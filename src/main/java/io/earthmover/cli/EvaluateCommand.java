@@ -27,7 +27,8 @@ import picocli.CommandLine.Option;
 @Command(name = "evaluate", mixinStandardHelpOptions = true,
         description = {"Evaluate detectors on labelled benchmarks (NAB, SKAB, ADBench-style CSV): prints a table",
                 "and writes a Markdown report with PNG plots under --out."},
-        subcommands = {EvaluateCommand.Nab.class, EvaluateCommand.Skab.class, EvaluateCommand.Tabular.class})
+        subcommands = {EvaluateCommand.Nab.class, EvaluateCommand.Skab.class, EvaluateCommand.Tabular.class,
+                EvaluateKeysCommand.class})
 public final class EvaluateCommand implements Runnable {
     static final String DEFAULT_DETECTORS = "wgan,rcf,zscore";
 
