@@ -14,9 +14,11 @@ package io.earthmover.alarm;
  * @param persistenceK     the level must reach the threshold on at least k ...
  * @param persistenceN     ... of the key's last n scored records
  * @param refractory       records after an alarm during which the key does not alarm again (0 = none)
+ * @param rearmLevel       after an alarm the key alarms again only once its level has been below this
  */
 public record AlarmPolicy(boolean enabled, Signal signal, double threshold, int averaging, int history, int block,
-                          boolean range, double rangeTolerance, int persistenceK, int persistenceN, int refractory) {
+                          boolean range, double rangeTolerance, int persistenceK, int persistenceN, int refractory,
+                          double rearmLevel) {
 
     /** What {@code anomaly} thresholds. */
     public enum Signal {
@@ -29,7 +31,7 @@ public record AlarmPolicy(boolean enabled, Signal signal, double threshold, int 
 
     public AlarmPolicy {
         if (averaging < 1 || block < 1 || history < block || persistenceN < 1 || persistenceK < 1
-                || persistenceK > persistenceN || refractory < 0 || !(rangeTolerance >= 0)) {
+                || persistenceK > persistenceN || refractory < 0 || !(rangeTolerance >= 0) || !(rearmLevel >= 0)) {
             throw new IllegalArgumentException("invalid alarm policy " + this);
         }
     }

@@ -26,8 +26,10 @@ import java.nio.ByteBuffer;
  * {@code block} records.
  *
  * <p><b>Persistence</b>: the level reported is the k-th highest of the key's last n levels, so it
- * reaches the threshold only when k of the last n records did. <b>Refractory</b>: after an alarm
- * the key's alarm score is 0 for {@code refractory} records, so a lasting anomaly alarms once.
+ * reaches the threshold only when k of the last n records did. <b>Refractory and re-arming</b>:
+ * after an alarm the key's alarm score is 0 for {@code refractory} records and until its level has
+ * fallen below {@code rearmLevel}, so a lasting anomaly alarms once, at its start, even when a refit
+ * of the normal or noise carries the likelihood across the threshold again.
  */
 public final class KeyAlarm {
     static final byte FORMAT = 1;
@@ -65,6 +67,7 @@ public final class KeyAlarm {
     private int levelCount;
     private int levelPos;
     private int refractoryLeft;
+    private boolean disarmed;
 
     public KeyAlarm(AlarmPolicy policy, int dim) {
         this.policy = policy;
@@ -93,6 +96,7 @@ public final class KeyAlarm {
         levelCount = 0;
         levelPos = 0;
         refractoryLeft = 0;
+        disarmed = false;
         estimated = seed.samples() > 0;
         mean = seed.surpriseMean();
         std = Math.sqrt(Math.max(seed.surpriseStd() * seed.surpriseStd(), SurpriseLikelihood.MIN_VARIANCE));
@@ -142,8 +146,11 @@ public final class KeyAlarm {
         levelCount = Math.min(levelCount + 1, levels.length);
         double persisted = kthHighest(policy.persistenceK());
         out.threshold = threshold;
-        if (refractoryLeft > 0) {
-            refractoryLeft--;
+        if (disarmed && persisted < policy.rearmLevel()) {
+            disarmed = false;
+        }
+        if (refractoryLeft > 0 || disarmed) {
+            refractoryLeft = Math.max(0, refractoryLeft - 1);
             out.alarmScore = 0;
             out.anomaly = false;
             out.reason = null;
@@ -154,6 +161,7 @@ public final class KeyAlarm {
         out.reason = out.anomaly ? (rangeAmongAlarming(threshold) ? AlarmResult.Reason.RANGE : reason) : null;
         if (out.anomaly) {
             refractoryLeft = policy.refractory();
+            disarmed = true;
         }
     }
 
@@ -168,7 +176,9 @@ public final class KeyAlarm {
         double average = sum / recentCount;
         double result = SurpriseLikelihood.PROBATION;
         if (estimated) {
-            double t = SurpriseLikelihood.tail(average, mean, std);
+            // a key's first averages are over fewer records, so they spread more: sqrt(averaging / n) wider
+            double spread = recentCount < recent.length ? std * Math.sqrt((double) recent.length / recentCount) : std;
+            double t = SurpriseLikelihood.tail(average, mean, spread);
             result = SurpriseLikelihood.logScale(SurpriseLikelihood.filtered(t, previousTail));
             previousTail = t;
         }
@@ -273,7 +283,7 @@ public final class KeyAlarm {
     /** Serialised size, bounded by the policy and the dimension whatever the key's history length. */
     public int storedSize() {
         return 1 + 4 * 4 + 8 + 8 + 8 * recent.length + 8 + 8 * blocks + 4 + 16 + 1 + 24 + 1 + (hasRange ? 16 * dim : 0)
-                + 8 + 5 * levels.length + 4;
+                + 8 + 5 * levels.length + 4 + 1;
     }
 
     public void store(ByteBuffer b) {
@@ -300,7 +310,7 @@ public final class KeyAlarm {
         for (int i = 0; i < levels.length; i++) {
             b.putFloat(levels[i]).put((byte) (rangeLevels[i] ? 1 : 0));
         }
-        b.putInt(refractoryLeft);
+        b.putInt(refractoryLeft).put((byte) (disarmed ? 1 : 0));
     }
 
     /**
@@ -348,6 +358,7 @@ public final class KeyAlarm {
             rangeLevels[i] = b.get() == 1;
         }
         refractoryLeft = b.getInt();
+        disarmed = b.get() == 1;
         return true;
     }
 }

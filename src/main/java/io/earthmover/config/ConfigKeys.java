@@ -51,6 +51,7 @@ public final class ConfigKeys {
     // featurisation (used when training; a model carries its own)
     public static final ConfigKey<Integer> FEATURES_WINDOW = integer("features.window", 1, 1, 1024, "Records per key concatenated into one critic input (shingle length)");
     public static final ConfigKey<Boolean> FEATURES_DIFFERENCES = bool("features.differences", false, "Add first differences between consecutive records to the shingle");
+    public static final ConfigKey<Boolean> FEATURES_KEY_STANDARDISE = bool("features.key.standardise", false, "Standardise each feature by its key's own running mean and std before the model (one model for many keys whose levels and scales differ by more than their noise); a key's first 30 records warm up");
     public static final ConfigKey<String> FEATURES_NORMALISER = oneOf("features.normaliser", "standard", List.of("standard", "robust"), "Per-feature scaling: mean/std or median/IQR");
 
     // training
@@ -85,6 +86,7 @@ public final class ConfigKeys {
     public static final ConfigKey<Double> ALARM_RANGE_TOLERANCE = decimal("alarm.range.tolerance", 0.05, 0.0, 100.0, "How far beyond the key's min/max a value must lie, as a share of its range (HTM's spatial tolerance: 0.05)");
     public static final ConfigKey<Integer> ALARM_PERSISTENCE_K = integer("alarm.persistence.k", 1, 1, 64, "An alarm needs the level at the threshold on at least k ...");
     public static final ConfigKey<Integer> ALARM_PERSISTENCE_N = integer("alarm.persistence.n", 1, 1, 64, "... of the key's last n scored records (k <= n)");
+    public static final ConfigKey<Double> ALARM_REARM = decimal("alarm.rearm.level", 0.25, 0.0, 1.01, "After an alarm a key alarms again only once its alarm level has fallen below this: 0.25, a tail of 3e-3, is below nupic's yellow zone (0.3), where its filter holds a lasting anomaly; above 1 = no hysteresis");
     public static final ConfigKey<Integer> ALARM_REFRACTORY = integer("alarm.refractory", 10, 0, 1_000_000, "Records after an alarm during which the key does not alarm again (default: the averaging window, which still holds the alarming record)");
 
     // scorer
@@ -111,12 +113,12 @@ public final class ConfigKeys {
     static {
         for (ConfigKey<?> k : List.of(TOPIC_INPUT, TOPIC_SCORES, TOPIC_DLQ, TOPIC_TRAIN, TOPIC_MODELS, TOPIC_PARTITIONS,
                 TOPIC_REPLICATION, TOPIC_MODELS_MAX_BYTES, TOPIC_CREATE, RECORD_MAX_BYTES, BROKER_PORT, BROKER_DATA_DIR,
-                METRICS_HOST, METRICS_PORT, FEATURES_WINDOW, FEATURES_DIFFERENCES, FEATURES_NORMALISER,
+                METRICS_HOST, METRICS_PORT, FEATURES_WINDOW, FEATURES_DIFFERENCES, FEATURES_KEY_STANDARDISE, FEATURES_NORMALISER,
                 TRAIN_ITERATIONS, TRAIN_BATCH, TRAIN_CRITIC_STEPS, TRAIN_LAMBDA, TRAIN_LR, TRAIN_BETA1, TRAIN_BETA2,
                 TRAIN_SEED, TRAIN_LATENT, TRAIN_GEN_HIDDEN, TRAIN_CRITIC_HIDDEN, TRAIN_LAYER_NORM, TRAIN_PATIENCE,
                 TRAIN_HOLDOUT, TRAIN_MAX_ROWS, TRAIN_AUX_FRACTION, TRAIN_AUX_NOISE, CALIBRATION_QUANTILE, ATTRIBUTION_TOP_K,
                 ALARM_ENABLED, ALARM_SIGNAL, ALARM_THRESHOLD, ALARM_AVERAGING, ALARM_HISTORY, ALARM_BLOCK, ALARM_RANGE,
-                ALARM_RANGE_TOLERANCE, ALARM_PERSISTENCE_K, ALARM_PERSISTENCE_N, ALARM_REFRACTORY,
+                ALARM_RANGE_TOLERANCE, ALARM_PERSISTENCE_K, ALARM_PERSISTENCE_N, ALARM_REFRACTORY, ALARM_REARM,
                 SCORER_APP_ID, SCORER_THREADS, SCORER_GUARANTEE, MODEL_NAME, SCORER_MODEL_SOURCE, SCORER_MODEL_FILE,
                 SCORER_LATE_TOLERANCE, SCORER_DRIFT_WINDOW, SCORER_STATE_DIR, SCORER_COMMIT_INTERVAL,
                 GATE_MIN_AUC, GATE_MAX_FAR, GATE_TOLERANCE, GATE_VALIDATION, METRICS_PUSHGATEWAY)) {

@@ -462,6 +462,16 @@ public final class ModelBundle {
         return create(manifest.withAlarm(seed), weights, biases);
     }
 
+    /** Whether features are standardised per key ({@link io.earthmover.features.KeyStandardiser}) before the normaliser. */
+    public boolean keyStandardise() {
+        return Boolean.TRUE.equals(manifest.keyStandardise());
+    }
+
+    /** This bundle with per-key standardisation on or off (a new manifest checksum; same version and weights). */
+    public ModelBundle withKeyStandardise(boolean on) throws InvalidModelException {
+        return create(manifest.withKeyStandardise(on), weights, biases);
+    }
+
     /** A plain-Java scorer reporting the {@code topK} largest attributions. Not thread-safe: one per thread. */
     public FastScorer newScorer(int topK) {
         return new FastScorer(critic, calibration, manifest.threshold(), baseline, topK);

@@ -24,6 +24,7 @@ import java.util.Map;
  * @param trainingData      caller's description of the data (topic, partitions, offsets, file)
  * @param metrics           final training figures
  * @param alarm             what a new key's alarm state starts from (format 2; null in format 1)
+ * @param keyStandardise    features are standardised per key before the normaliser (format 2; null = false)
  * @param sha256            hex SHA-256 over weights.bin followed by this manifest without this field
  */
 public record ModelManifest(
@@ -44,6 +45,7 @@ public record ModelManifest(
         Map<String, Object> trainingData,
         Metrics metrics,
         io.earthmover.alarm.AlarmSeed alarm,
+        Boolean keyStandardise,
         String sha256) {
 
     /** @param kind "standard" (mean/std) or "robust" (median/IQR) */
@@ -94,12 +96,18 @@ public record ModelManifest(
     ModelManifest withSha256(String sum) {
         return new ModelManifest(formatVersion, version, createdAt, featureNames, named, window, differences,
                 normaliser, architecture, calibration, threshold, criticThreshold, thresholdQuantile, training,
-                trainingData, metrics, alarm, sum);
+                trainingData, metrics, alarm, keyStandardise, sum);
     }
 
     ModelManifest withAlarm(io.earthmover.alarm.AlarmSeed seed) {
         return new ModelManifest(ModelBundle.FORMAT_VERSION, version, createdAt, featureNames, named, window,
                 differences, normaliser, architecture, calibration, threshold, criticThreshold, thresholdQuantile,
-                training, trainingData, metrics, seed, null);
+                training, trainingData, metrics, seed, keyStandardise, null);
+    }
+
+    ModelManifest withKeyStandardise(boolean on) {
+        return new ModelManifest(ModelBundle.FORMAT_VERSION, version, createdAt, featureNames, named, window,
+                differences, normaliser, architecture, calibration, threshold, criticThreshold, thresholdQuantile,
+                training, trainingData, metrics, alarm, on, null);
     }
 }

@@ -2,27 +2,32 @@ package io.earthmover.score;
 
 import io.earthmover.alarm.AlarmSeed;
 import io.earthmover.alarm.KeyAlarm;
+import io.earthmover.features.KeyStandardiser;
 import java.nio.ByteBuffer;
 
 /**
- * One key's stored state: its window history and its alarm state, in one value so a record costs
- * one read and one write of the store. Layout: a magic byte, a format byte, the window part's
- * length and bytes ({@link WindowHistory}), then the alarm part ({@link KeyAlarm}), if any. A value
- * written before the alarm layer (a bare window history) still loads its window; its alarm state
- * starts from the model's seed.
+ * One key's stored state in one value, so a record costs one read and one write of the store:
+ * a magic byte, a format byte, then the window history ({@link WindowHistory}, length-prefixed),
+ * the key's standardiser ({@link KeyStandardiser}, length-prefixed; empty when the model does not
+ * standardise per key) and the alarm state ({@link KeyAlarm}, the rest). Each part that is absent,
+ * of another shape or of an older format starts afresh (the alarm part from the model's seed); a
+ * value written before the alarm layer (a bare window history) still loads its window.
  */
 final class KeyState {
     static final byte MAGIC = (byte) 0xEA;
-    static final byte FORMAT = 2;
+    static final byte FORMAT = 3;
 
     private KeyState() {
     }
 
-    /** Loads what is stored into the two parts; a missing or unreadable alarm part is reset from {@code seed}. */
-    static void load(byte[] stored, WindowHistory history, KeyAlarm alarm, AlarmSeed seed) {
-        if (stored == null || stored.length < 6 || stored[0] != MAGIC || stored[1] != FORMAT) {
+    /** Loads what is stored into the parts the caller has (null parts are skipped). */
+    static void load(byte[] stored, WindowHistory history, KeyStandardiser standardiser, KeyAlarm alarm, AlarmSeed seed) {
+        if (stored == null || stored.length < 10 || stored[0] != MAGIC || stored[1] != FORMAT) {
             if (history != null) {
                 history.load(stored != null && stored.length > 0 && stored[0] != MAGIC ? stored : null);
+            }
+            if (standardiser != null) {
+                standardiser.reset();
             }
             if (alarm != null) {
                 alarm.reset(seed);
@@ -32,24 +37,30 @@ final class KeyState {
         ByteBuffer b = ByteBuffer.wrap(stored);
         b.position(2);
         int windowLength = b.getInt();
+        int windowEnd = b.position() + windowLength;
         if (history != null) {
-            byte[] w = windowLength == 0 ? null : new byte[windowLength];
-            if (w != null) {
-                b.get(w);
-            }
-            history.load(w);
-        } else {
-            b.position(b.position() + windowLength);
+            history.load(windowLength == 0 ? null : java.util.Arrays.copyOfRange(stored, b.position(), windowEnd));
         }
+        b.position(windowEnd);
+        int standardiserLength = b.getInt();
+        int standardiserEnd = b.position() + standardiserLength;
+        if (standardiser != null && !(standardiserLength > 0 && standardiser.load(b.slice(b.position(), standardiserLength)))) {
+            standardiser.reset();
+        }
+        b.position(standardiserEnd);
         if (alarm != null && !(b.hasRemaining() && alarm.load(b))) {
             alarm.reset(seed);
         }
     }
 
-    static byte[] store(WindowHistory history, KeyAlarm alarm) {
+    static byte[] store(WindowHistory history, KeyStandardiser standardiser, KeyAlarm alarm) {
         byte[] w = history == null ? new byte[0] : history.store();
-        ByteBuffer b = ByteBuffer.allocate(6 + w.length + (alarm == null ? 0 : alarm.storedSize()));
-        b.put(MAGIC).put(FORMAT).putInt(w.length).put(w);
+        int s = standardiser == null ? 0 : standardiser.storedSize();
+        ByteBuffer b = ByteBuffer.allocate(10 + w.length + s + (alarm == null ? 0 : alarm.storedSize()));
+        b.put(MAGIC).put(FORMAT).putInt(w.length).put(w).putInt(s);
+        if (standardiser != null) {
+            standardiser.store(b);
+        }
         if (alarm != null) {
             alarm.store(b);
         }

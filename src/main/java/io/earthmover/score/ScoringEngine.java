@@ -5,6 +5,7 @@ import io.earthmover.alarm.AlarmResult;
 import io.earthmover.alarm.AlarmSeed;
 import io.earthmover.alarm.KeyAlarm;
 import io.earthmover.features.Featuriser;
+import io.earthmover.features.KeyStandardiser;
 import io.earthmover.features.VectorResult;
 import io.earthmover.metrics.ScorerMetrics;
 import io.earthmover.model.FastScorer;
@@ -17,8 +18,8 @@ import io.earthmover.record.RecordParser;
 import java.time.Clock;
 
 /**
- * The service's processing of one record, without Kafka: parse and validate, window per key,
- * featurise, score with the plain-Java critic, run the key's alarm layer, write the score JSON.
+ * The service's processing of one record, without Kafka: parse and validate, standardise per key
+ * (when the model says so), window per key, featurise, score with the plain-Java critic, run the key's alarm layer, write the score JSON.
  * Every input leaves as exactly one output: a score or a dead letter with its code. The Kafka
  * Streams processor and {@code score --input} both run this class, so what is evaluated offline is
  * what the service emits. One instance per stream task: not thread-safe.
@@ -60,6 +61,9 @@ public final class ScoringEngine {
     private WindowHistory history;
     private KeyAlarm alarm;
     private AlarmSeed seed;
+    private KeyStandardiser standardiser;
+    private double[] standardised;
+    private boolean stateful;
 
     public ScoringEngine(ScorerSettings settings, ModelHolder holder, ScorerMetrics metrics, DriftTracker drift,
             KeyStateStore store, Clock clock) {
@@ -96,20 +100,32 @@ public final class ScoringEngine {
             return;
         }
         double[] v = ((VectorResult.Ok) vr).values();
-        String range = outOfRange(v);
+        long t0 = System.nanoTime();
+        byte[] k = key == null ? NULL_KEY : key;
+        if (stateful) {
+            KeyState.load(store.get(k), history, standardiser, alarm, seed);
+        }
+        double[] x = v;
+        if (standardiser != null) {
+            boolean ready = standardiser.ready();
+            standardiser.standardise(v, standardised);
+            x = standardised;
+            if (!ready) {
+                // the key's statistics are too young to standardise with: kept, the record not scored
+                store.put(k, KeyState.store(history, standardiser, alarm));
+                metrics.recordWarmingUp();
+                unscored(sink, p, m, recordTs, false);
+                return;
+            }
+        }
+        String range = outOfRange(x, v);
         if (range != null) {
             reject(sink, ErrorCode.NON_FINITE, range);
             return;
         }
-        long t0 = System.nanoTime();
-        byte[] k = key == null ? NULL_KEY : key;
-        boolean stateful = window.length > 1 || alarm != null;
-        if (stateful) {
-            KeyState.load(store.get(k), history, alarm, seed);
-        }
         boolean late = false;
         if (window.length == 1) {
-            window[0] = v;
+            window[0] = x;
         } else {
             int pos = history.count();
             if (pos > 0 && p.ts() < history.newestTs()) {
@@ -121,14 +137,14 @@ public final class ScoringEngine {
                 }
                 pos = history.positionOf(p.ts());
             }
-            int at = history.insert(pos, p.ts(), v);
+            int at = history.insert(pos, p.ts(), x);
             if (at < 0) {
                 metrics.recordLate(false);
                 unscored(sink, p, m, recordTs, true);
                 return;
             }
             if (!history.windowEndingAt(at, window)) {
-                store.put(k, KeyState.store(history, alarm));
+                store.put(k, KeyState.store(history, standardiser, alarm));
                 if (late) {
                     metrics.recordLate(false);
                 } else {
@@ -150,7 +166,7 @@ public final class ScoringEngine {
         }
         decide(m.bundle(), v);
         if (stateful) {
-            store.put(k, KeyState.store(history, alarm));
+            store.put(k, KeyState.store(history, standardiser, alarm));
         }
         long nanos = System.nanoTime() - t0;
         metrics.recordScored(result.score, alarmResult.anomaly, nanos);
@@ -174,10 +190,10 @@ public final class ScoringEngine {
         alarm.next(b.surprise(result.critic), result.score, b.threshold(), raw, alarmResult);
     }
 
-    /** Why a record's values are too far outside the model's range to be scored, or null. */
-    private String outOfRange(double[] v) {
-        for (int j = 0; j < v.length; j++) {
-            double z = featuriser.normaliser().apply(j, v[j]);
+    /** Why a record's model inputs {@code x} (raw values {@code v}) are too far outside the model's range to be scored, or null. */
+    private String outOfRange(double[] x, double[] v) {
+        for (int j = 0; j < x.length; j++) {
+            double z = featuriser.normaliser().apply(j, x[j]);
             if (!(Math.abs(z) <= MAX_NORMALISED)) {
                 return "feature " + cached.bundle().schema().names().get(j) + " = " + v[j]
                         + " is too far outside the model's range to be scored (normalised " + z + ")";
@@ -198,6 +214,9 @@ public final class ScoringEngine {
         // room for window-1 records beyond the window, so a late record placed among the newest still has its predecessors
         history = window.length > 1 ? new WindowHistory(2 * featuriser.historyLength() - 1, dim) : null;
         alarm = policy.enabled() ? new KeyAlarm(policy, dim) : null;
+        standardiser = b.keyStandardise() ? new KeyStandardiser(dim) : null;
+        standardised = new double[dim];
+        stateful = history != null || alarm != null || standardiser != null;
         seed = b.alarmSeed();
     }
 

@@ -319,7 +319,7 @@ public final class ModelTrainer {
                         ModelBundle.WEIGHTS_FORMAT),
                 new ModelManifest.CalibrationTable(holdoutCount, cal.values(), cal.cdf(), medians(holdout, d)),
                 threshold, criticThreshold, s.thresholdQuantile(), s.toMap(),
-                trainingData == null ? Map.of() : new LinkedHashMap<>(trainingData), metrics, null, null);
+                trainingData == null ? Map.of() : new LinkedHashMap<>(trainingData), metrics, null, null, null);
         float[][] weights = new float[critic.layers()][];
         float[][] biases = new float[critic.layers()][];
         for (int l = 0; l < critic.layers(); l++) {

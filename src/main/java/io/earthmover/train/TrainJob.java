@@ -109,7 +109,8 @@ public final class TrainJob {
         int history = new Featuriser(FeatureSchema.positional(1), settings.window(), settings.differences(),
                 Normaliser.of(Normaliser.STANDARD, new double[] {0}, new double[] {1})).historyLength();
         WindowSampler sampler = new WindowSampler(new RecordParser(config.get(ConfigKeys.RECORD_MAX_BYTES),
-                RecordParser.DEFAULT_MAX_DEPTH), schema, history, config.get(ConfigKeys.TRAIN_MAX_ROWS), settings.seed());
+                RecordParser.DEFAULT_MAX_DEPTH), schema, history, config.get(ConfigKeys.TRAIN_MAX_ROWS), settings.seed(),
+                config.get(ConfigKeys.FEATURES_KEY_STANDARDISE));
         Map<String, Object> data = new LinkedHashMap<>();
         if (req.inputFile() != null) {
             data.put("source", "file");
@@ -155,9 +156,13 @@ public final class TrainJob {
         }
         ModelBundle b;
         try {
-            b = AlarmSeeding.seeded(out.bundle(), sampler.orderedSeries(), sampler.featureMin(), sampler.featureMax(),
+            b = out.bundle();
+            if (config.get(ConfigKeys.FEATURES_KEY_STANDARDISE)) {
+                b = b.withKeyStandardise(true);
+            }
+            b = AlarmSeeding.seeded(b, sampler.orderedSeries(), sampler.featureMin(), sampler.featureMax(),
                     config.get(ConfigKeys.ALARM_AVERAGING));
-        } catch (TrainingException e) {
+        } catch (TrainingException | io.earthmover.model.InvalidModelException e) {
             return failed("training failed: " + e.getMessage(), data);
         }
         QualityGate.Decision d = new QualityGate(new QualityGate.Limits(config.get(ConfigKeys.GATE_MIN_AUC),

@@ -1,6 +1,7 @@
 package io.earthmover.train;
 
 import io.earthmover.features.FeatureSchema;
+import io.earthmover.features.KeyStandardiser;
 import io.earthmover.features.VectorResult;
 import io.earthmover.record.ErrorCode;
 import io.earthmover.record.ParseResult;
@@ -35,6 +36,8 @@ public final class WindowSampler {
     private final Map<String, ArrayDeque<double[]>> perKey = new HashMap<>();
     private final List<double[][]> reservoir = new ArrayList<>();
     private final Map<ErrorCode, Long> rejected = new EnumMap<>(ErrorCode.class);
+    private final boolean keyStandardise;
+    private final Map<String, KeyStandardiser> standardisers = new HashMap<>();
     private final Map<String, ArrayDeque<double[]>> ordered = new java.util.LinkedHashMap<>();
     private double[] min;
     private double[] max;
@@ -43,6 +46,16 @@ public final class WindowSampler {
     private long windows;
 
     public WindowSampler(RecordParser parser, FeatureSchema schemaOrNull, int history, int maxRows, long seed) {
+        this(parser, schemaOrNull, history, maxRows, seed, false);
+    }
+
+    /**
+     * @param keyStandardise standardise each key's records by its own running statistics
+     *                       ({@link KeyStandardiser}, as the scorer will), skipping each key's warm-up records
+     */
+    public WindowSampler(RecordParser parser, FeatureSchema schemaOrNull, int history, int maxRows, long seed,
+            boolean keyStandardise) {
+        this.keyStandardise = keyStandardise;
         this.parser = parser;
         this.schema = schemaOrNull;
         this.history = history;
@@ -65,9 +78,21 @@ public final class WindowSampler {
             return reject(b.code());
         }
         accepted++;
-        double[] values = ((VectorResult.Ok) vr).values();
-        track(key == null ? "" : key, values);
-        ArrayDeque<double[]> h = perKey.computeIfAbsent(key == null ? "" : key, k -> new ArrayDeque<>(history));
+        double[] raw = ((VectorResult.Ok) vr).values();
+        String k = key == null ? "" : key;
+        trackRange(raw);
+        double[] values = raw;
+        if (keyStandardise) {
+            KeyStandardiser st = standardisers.computeIfAbsent(k, x -> new KeyStandardiser(raw.length));
+            boolean ready = st.ready();
+            values = new double[raw.length];
+            st.standardise(raw, values);
+            if (!ready) {
+                return null;
+            }
+        }
+        trackOrder(k, values);
+        ArrayDeque<double[]> h = perKey.computeIfAbsent(k, x -> new ArrayDeque<>(history));
         if (h.size() == history) {
             h.removeFirst();
         }
@@ -78,8 +103,8 @@ public final class WindowSampler {
         return null;
     }
 
-    /** Per-feature range of every accepted record, and the newest records of the first few keys in order. */
-    private void track(String key, double[] v) {
+    /** Per-feature range of every accepted record's raw values (the alarm layer's range rule works on raw values). */
+    private void trackRange(double[] v) {
         if (min == null) {
             min = v.clone();
             max = v.clone();
@@ -88,6 +113,10 @@ public final class WindowSampler {
             min[j] = Math.min(min[j], v[j]);
             max[j] = Math.max(max[j], v[j]);
         }
+    }
+
+    /** The newest model inputs of the first few keys, in order. */
+    private void trackOrder(String key, double[] v) {
         ArrayDeque<double[]> q = ordered.get(key);
         if (q == null && ordered.size() < ORDERED_KEYS) {
             q = new ArrayDeque<>();

@@ -13,7 +13,8 @@ class KeyAlarmTest {
     private static final double[] IN_RANGE = {0.0};
 
     private static AlarmPolicy policy(boolean range, int k, int n, int refractory, AlarmPolicy.Signal signal) {
-        return new AlarmPolicy(true, signal, 0.5, 10, 8640, 100, range, 0.05, k, n, refractory);
+        return new AlarmPolicy(true, signal, 0.5, 10, 8640, 100, range, 0.05, k, n, refractory,
+                signal == AlarmPolicy.Signal.SCORE ? 1.01 : 0.25);
     }
 
     private static AlarmPolicy likelihoodOnly() {
@@ -176,7 +177,7 @@ class KeyAlarmTest {
     @Test
     void stateStaysUnderTwoKilobytesWhateverTheHistoryLength() {
         KeyAlarm a = new KeyAlarm(new AlarmPolicy(true, AlarmPolicy.Signal.LIKELIHOOD, 0.5, 10, 8640, 100, true, 0.05,
-                1, 1, 10), 32);
+                1, 1, 10, 0.25), 32);
         a.reset(AlarmSeed.none());
         AlarmResult r = new AlarmResult();
         double[] raw = new double[32];

@@ -119,7 +119,7 @@ class ModelBundleTest {
                 b.manifest().featureNames(), b.manifest().named(), b.manifest().window(), b.manifest().differences(),
                 b.manifest().normaliser(), b.manifest().architecture(), b.manifest().calibration(), b.threshold(),
                 b.criticThreshold(), b.manifest().thresholdQuantile(), b.manifest().training(), b.manifest().trainingData(),
-                b.manifest().metrics(), null, null);
+                b.manifest().metrics(), null, null, null);
         float[][][] wb = TestBundles.weights(b.manifest().architecture().critic(), 3);
         ModelBundle old = ModelBundle.fromBytes(ModelBundle.create(m1, wb[0], wb[1]).toBytes());
         assertThat(old.manifest().formatVersion()).isEqualTo(1);

@@ -249,7 +249,7 @@ class ScoringTopologyTest {
         assertThat(driver.producedTopicNames()).contains("earthmover-scorer-" + ScoringTopology.WINDOW_STORE + "-changelog");
         var store = driver.<org.apache.kafka.common.utils.Bytes, byte[]>getKeyValueStore(ScoringTopology.WINDOW_STORE);
         WindowHistory h = new WindowHistory(3, 2);
-        KeyState.load(store.get(org.apache.kafka.common.utils.Bytes.wrap("a".getBytes(UTF_8))), h, null, null);
+        KeyState.load(store.get(org.apache.kafka.common.utils.Bytes.wrap("a".getBytes(UTF_8))), h, null, null, null);
         assertThat(h.count()).isEqualTo(2);
         assertThat(h.newestTs()).isEqualTo(2000);
     }
@@ -374,7 +374,7 @@ class ScoringTopologyTest {
         var store = driver.<org.apache.kafka.common.utils.Bytes, byte[]>getKeyValueStore(ScoringTopology.WINDOW_STORE);
         byte[] key = "a".getBytes(UTF_8);
         var alarm = new io.earthmover.alarm.KeyAlarm(ScorerSettings.alarmPolicy(EarthmoverConfig.of(FAST_LIKELIHOOD)), 2);
-        KeyState.load(store.get(org.apache.kafka.common.utils.Bytes.wrap(key)), null, alarm, io.earthmover.alarm.AlarmSeed.none());
+        KeyState.load(store.get(org.apache.kafka.common.utils.Bytes.wrap(key)), null, null, alarm, io.earthmover.alarm.AlarmSeed.none());
         assertThat(alarm.records()).isEqualTo(300);
         String v2 = load(2, 1);
         assertThat(v2).isNotEqualTo(v1);
@@ -383,7 +383,7 @@ class ScoringTopologyTest {
         assertThat(j.get("model").asText()).isEqualTo(v2);
         assertThat(j.get("likelihood").asDouble()).as("active, not probation: the key's history carried on").isNotEqualTo(
                 io.earthmover.alarm.AlarmSeed.none().surpriseMean());
-        KeyState.load(store.get(org.apache.kafka.common.utils.Bytes.wrap(key)), null, alarm, io.earthmover.alarm.AlarmSeed.none());
+        KeyState.load(store.get(org.apache.kafka.common.utils.Bytes.wrap(key)), null, null, alarm, io.earthmover.alarm.AlarmSeed.none());
         assertThat(alarm.records()).isEqualTo(301);
     }
 }

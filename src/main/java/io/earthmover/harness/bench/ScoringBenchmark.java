@@ -67,7 +67,7 @@ public final class ScoringBenchmark {
                         ModelBundle.WEIGHTS_FORMAT),
                 new ModelManifest.CalibrationTable(holdout.length, cal.values(), cal.cdf(), new double[features]),
                 0.995, cal.criticAt(0.005), 0.995, Map.of(), Map.of("benchmark", true),
-                new ModelManifest.Metrics(0, 0, 0, 1, 0, 0, 0.005, 0, 0, false, 0, holdout.length), null, null);
+                new ModelManifest.Metrics(0, 0, 0, 1, 0, 0, 0.005, 0, 0, false, 0, holdout.length), null, null, null);
         return ModelBundle.create(m, w, b);
     }
 
