@@ -164,7 +164,8 @@ public final class ScoringEngine {
             reject(sink, ErrorCode.NON_FINITE, "the critic's output is not finite for this record");
             return;
         }
-        decide(m.bundle(), v);
+        // the range rule sees what the model sees: raw values, or the key's standardised ones
+        decide(m.bundle(), x);
         if (stateful) {
             store.put(k, KeyState.store(history, standardiser, alarm));
         }

@@ -13,12 +13,12 @@ import java.util.List;
  * scorer's own featuriser and critic, and the seed is the distribution of their averaged surprise
  * (as a key's alarm state averages it) plus the training range of each feature.
  */
-final class AlarmSeeding {
+public final class AlarmSeeding {
     private AlarmSeeding() {
     }
 
     /** {@code bundle} with its seed; {@code series} holds raw records of one key each, in time order. */
-    static ModelBundle seeded(ModelBundle bundle, List<double[][]> series, double[] min, double[] max, int averaging)
+    public static ModelBundle seeded(ModelBundle bundle, List<double[][]> series, double[] min, double[] max, int averaging)
             throws TrainingException {
         Featuriser f = bundle.featuriser();
         FastScorer scorer = bundle.newScorer(0);

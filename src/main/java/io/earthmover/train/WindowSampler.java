@@ -80,7 +80,6 @@ public final class WindowSampler {
         accepted++;
         double[] raw = ((VectorResult.Ok) vr).values();
         String k = key == null ? "" : key;
-        trackRange(raw);
         double[] values = raw;
         if (keyStandardise) {
             KeyStandardiser st = standardisers.computeIfAbsent(k, x -> new KeyStandardiser(raw.length));
@@ -91,6 +90,7 @@ public final class WindowSampler {
                 return null;
             }
         }
+        trackRange(values);
         trackOrder(k, values);
         ArrayDeque<double[]> h = perKey.computeIfAbsent(k, x -> new ArrayDeque<>(history));
         if (h.size() == history) {
@@ -103,7 +103,7 @@ public final class WindowSampler {
         return null;
     }
 
-    /** Per-feature range of every accepted record's raw values (the alarm layer's range rule works on raw values). */
+    /** Per-feature range of the model inputs (raw, or standardised per key), which the alarm layer's range rule watches. */
     private void trackRange(double[] v) {
         if (min == null) {
             min = v.clone();

@@ -105,11 +105,17 @@ class ScorerIT {
                     JsonNode j = JSON.readTree(r.value());
                     assertThat(j.get("model").asText()).isEqualTo(model.version());
                     assertThat(j.get("id").asText()).isEqualTo(id);
+                    assertThat(j.get("anomaly").asBoolean()).as(id)
+                            .isEqualTo(j.get("alarmScore").asDouble() >= j.get("alarmThreshold").asDouble());
                     if (outliers.contains(id)) {
                         assertThat(j.get("score").asDouble()).as("planted outlier %s", id)
                                 .isGreaterThanOrEqualTo(j.get("threshold").asDouble());
-                        assertThat(j.get("anomaly").asBoolean()).isTrue();
                         flagged++;
+                        if (id.equals("r50")) {
+                            // the key's first outlier alarms; later ones, 1 in 20 of its records, are part of
+                            // the key's history by then, which is what its likelihood is for
+                            assertThat(j.get("anomaly").asBoolean()).isTrue();
+                        }
                     }
                 }
                 for (var r : dlq) {

@@ -386,4 +386,28 @@ class ScoringTopologyTest {
         KeyState.load(store.get(org.apache.kafka.common.utils.Bytes.wrap(key)), null, null, alarm, io.earthmover.alarm.AlarmSeed.none());
         assertThat(alarm.records()).isEqualTo(301);
     }
+
+    @Test
+    void aPerKeyStandardisingModelJudgesEachKeyInItsOwnScale() throws Exception {
+        start(Map.of());
+        // trained on a standard normal cloud, which is what every key looks like once standardised
+        var b = TestBundles.bundle(NAMES, true, 1, 1).withKeyStandardise(true);
+        assertThat(holder.offer(b.toBytes(), "test")).isInstanceOf(ModelHolder.Swapped.class);
+        java.util.Random rnd = new java.util.Random(9);
+        double[][] level = {{10, 500}, {80, 3}};
+        double[] sigma = {0.2, 20};
+        for (int i = 0; i < 400; i++) {
+            for (int k = 0; k < 2; k++) {
+                double shift = k == 0 && i == 300 ? 8 * sigma[k] : 0;
+                send("k" + k, rec("k" + k + "-" + i, 1000L * (i + 1), level[k][0] + sigma[k] * rnd.nextGaussian() + shift,
+                        level[k][1] + sigma[k] * rnd.nextGaussian()), 1000L * (i + 1));
+            }
+        }
+        List<JsonNode> out = readScores();
+        assertThat(out).hasSize(800);
+        long warming = out.stream().filter(j -> j.get("warmingUp").asBoolean()).count();
+        assertThat(warming).isEqualTo(2L * io.earthmover.features.KeyStandardiser.WARMUP);
+        assertThat(alarmed(out, "k0")).contains(300);
+        assertThat(alarmed(out, "k0").size() + alarmed(out, "k1").size()).as("few false alarms").isLessThan(6);
+    }
 }

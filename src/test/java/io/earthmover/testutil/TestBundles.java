@@ -2,6 +2,7 @@ package io.earthmover.testutil;
 
 import io.earthmover.features.FeatureSchema;
 import io.earthmover.model.ModelBundle;
+import io.earthmover.train.AlarmSeeding;
 import io.earthmover.train.ModelTrainer;
 import io.earthmover.train.TrainingException;
 import io.earthmover.train.TrainingSettings;
@@ -47,8 +48,22 @@ public final class TestBundles {
         TrainingSettings settings = TrainingSettings.defaults().withWindow(window, false).withSeed(seed)
                 .withNetworks(4, new int[] {16, 16}, new int[] {16, 16}).withBatchSize(64).withIterations(80)
                 .withLearningRate(1e-3).withEarlyStopPatience(0);
+        double[] min = new double[schema.size()];
+        double[] max = new double[schema.size()];
+        java.util.Arrays.fill(min, Double.POSITIVE_INFINITY);
+        java.util.Arrays.fill(max, Double.NEGATIVE_INFINITY);
+        for (double[][] rows : series) {
+            for (double[] r : rows) {
+                for (int j = 0; j < r.length; j++) {
+                    min[j] = Math.min(min[j], r[j]);
+                    max[j] = Math.max(max[j], r[j]);
+                }
+            }
+        }
         try {
-            return new ModelTrainer().fit(series, schema, settings, Map.of("source", "TestBundles"), null, null).bundle();
+            // seeded as the training job seeds it, so keys are judged from their first record
+            return AlarmSeeding.seeded(new ModelTrainer().fit(series, schema, settings, Map.of("source", "TestBundles"), null,
+                    null).bundle(), series, min, max, io.earthmover.config.ConfigKeys.ALARM_AVERAGING.defaultValue());
         } catch (TrainingException e) {
             throw new IllegalStateException(e);
         }
