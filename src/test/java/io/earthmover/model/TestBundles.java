@@ -26,7 +26,7 @@ final class TestBundles {
                 new ModelManifest.Architecture(d, critic, new int[] {4, 8, d}, false, 0.2, ModelBundle.WEIGHTS_FORMAT),
                 new ModelManifest.CalibrationTable(holdoutCritic.length, cal.values(), cal.cdf(), new double[d]),
                 0.99, cal.criticAt(0.01), 0.99, Map.of("train.seed", 1), Map.of("file", "test.csv"),
-                new ModelManifest.Metrics(1, 0.1, 0, 1, -1, 1, 0.01, 10, 1.5, false, 100, 20), null);
+                new ModelManifest.Metrics(1, 0.1, 0, 1, -1, 1, 0.01, 10, 1.5, false, 100, 20), null, null);
     }
 
     static float[][][] weights(int[] sizes, long seed) {
