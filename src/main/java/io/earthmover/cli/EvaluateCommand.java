@@ -116,7 +116,8 @@ public final class EvaluateCommand implements Runnable {
     }
 
     @Command(name = "nab", mixinStandardHelpOptions = true,
-            description = "NAB: 58 univariate series, online protocol, NAB scorer (3 profiles, normalised).")
+            description = {"NAB: 58 univariate series, online protocol, NAB scorer (3 profiles, normalised).",
+                    "wgan's score: the served alarmScore; its configuration: --config, else profiles/univariate-series.properties."})
     static final class Nab extends TimeSeries implements Callable<Integer> {
         @Option(names = "--data", required = true, paramLabel = "DIR",
                 description = "NAB directory (with data/, labels/, config/) or a directory containing nab/")
@@ -141,7 +142,8 @@ public final class EvaluateCommand implements Runnable {
     }
 
     @Command(name = "skab", mixinStandardHelpOptions = true,
-            description = "SKAB: outlier protocol (first 400 rows train) and a track also training on anomaly-free.csv.")
+            description = {"SKAB: outlier protocol (first 400 rows train) and a track also training on anomaly-free.csv.",
+                    "wgan's prediction: the served anomaly; its configuration: --config, else profiles/multivariate-sensors.properties."})
     static final class Skab extends TimeSeries implements Callable<Integer> {
         @Option(names = "--data", required = true, paramLabel = "DIR",
                 description = "SKAB directory (skab/ or skab/data/) or a directory containing skab/")
@@ -167,7 +169,8 @@ public final class EvaluateCommand implements Runnable {
     }
 
     @Command(name = "tabular", mixinStandardHelpOptions = true,
-            description = "ADBench-style CSV (f0..fN,label): semi-supervised, ROC-AUC and PR-AUC over seeds.")
+            description = {"ADBench-style CSV (f0..fN,label): semi-supervised, ROC-AUC and PR-AUC over seeds.",
+                    "wgan's ranking: the served critic; its configuration: --config, else profiles/tabular.properties."})
     static final class Tabular extends Common implements Callable<Integer> {
         @Option(names = "--data", required = true, paramLabel = "FILE_OR_DIR",
                 description = "CSV file(s) (repeatable) or a directory of them")
