@@ -28,12 +28,31 @@ public final class ConfigOptions {
 
     /** Loads the configuration once, with the command's own overrides on top, and logs it masked. */
     public EarthmoverConfig load(Map<String, String> commandOverrides) {
+        return logged(EarthmoverConfig.load(configFile, System.getenv(), cli(commandOverrides)));
+    }
+
+    /**
+     * As {@link #load(Map)}, but when {@code --config} is not given, {@code defaultFile}'s settings
+     * take its place (a built-in profile).
+     */
+    public EarthmoverConfig load(Map<String, String> commandOverrides, Map<String, String> defaultFile) {
+        if (configFile != null) {
+            return load(commandOverrides);
+        }
+        return logged(EarthmoverConfig.loadFrom(defaultFile, System.getenv(), cli(commandOverrides)));
+    }
+
+    /** The settings given on the command line, the command's own overrides on top. */
+    private Map<String, String> cli(Map<String, String> commandOverrides) {
         Map<String, String> cli = new LinkedHashMap<>(settings);
         if (bootstrapServers != null) {
             cli.put("kafka.bootstrap.servers", bootstrapServers);
         }
         cli.putAll(commandOverrides);
-        EarthmoverConfig cfg = EarthmoverConfig.load(configFile, System.getenv(), cli);
+        return cli;
+    }
+
+    private static EarthmoverConfig logged(EarthmoverConfig cfg) {
         LOG.info("{}", cfg.describe());
         return cfg;
     }

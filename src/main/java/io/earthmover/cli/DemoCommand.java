@@ -1,7 +1,5 @@
 package io.earthmover.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.earthmover.config.ConfigKeys;
 import io.earthmover.config.EarthmoverConfig;
 import io.earthmover.harness.demo.DemoScore;
@@ -12,6 +10,7 @@ import io.earthmover.kafka.TempDirectories;
 import io.earthmover.kafka.TopicAdmin;
 import io.earthmover.kafka.TopicRange;
 import io.earthmover.record.FileRecords;
+import io.earthmover.score.ScoreRecord;
 import io.earthmover.score.ScorerApp;
 import io.earthmover.train.ConsoleProgress;
 import io.earthmover.train.TrainJob;
@@ -56,7 +55,6 @@ public final class DemoCommand implements Callable<Integer> {
             "train.critic.hidden", "64,64", "train.generator.hidden", "64,64", "train.learning.rate", "0.0005",
             "train.early.stop.patience", "0", "topics.partitions", "3");
 
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     @Mixin
     ConfigOptions configOptions;
@@ -297,14 +295,14 @@ public final class DemoCommand implements Callable<Integer> {
             while (running.get()) {
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
                     try {
-                        JsonNode j = JSON.readTree(r.value());
-                        String id = j.path("id").asText("");
+                        ScoreRecord j = ScoreRecord.parse(r.value());
+                        String id = j.id() == null ? "" : j.id();
                         if (!id.startsWith("e")) {
                             continue;
                         }
                         int i = Integer.parseInt(id.substring(1));
                         seen.put(i, Boolean.TRUE);
-                        if (j.path("anomaly").asBoolean(false)) {
+                        if (j.anomaly()) {
                             flagged.add(i);
                             if (printed++ < 60) {
                                 printAnomaly(i, j);
@@ -325,19 +323,19 @@ public final class DemoCommand implements Callable<Integer> {
             }
         }
 
-        private void printAnomaly(int i, JsonNode j) {
+        private void printAnomaly(int i, ScoreRecord j) {
             DemoStream.Event e = events.get(i);
             StringBuilder top = new StringBuilder();
-            for (JsonNode f : j.path("topFeatures")) {
+            for (ScoreRecord.Contribution f : j.topFeatures()) {
                 if (top.length() > 0) {
                     top.append(", ");
                 }
-                top.append(f.path("feature").asText()).append(String.format(" %+.2f", f.path("contribution").asDouble()));
+                top.append(f.feature()).append(String.format(" %+.2f", f.contribution()));
             }
             String truth = e.anomaly() < 0 ? "not injected" : "injected " + anomalies.get(e.anomaly()).kind()
                     + " on " + anomalies.get(e.anomaly()).feature();
             System.out.printf("  ANOMALY %s %s score %.4f  top: %s  [%s]%n", e.host(), Instant.ofEpochMilli(e.ts()),
-                    j.path("score").asDouble(), top, truth);
+                    j.score(), top, truth);
         }
 
         @Override

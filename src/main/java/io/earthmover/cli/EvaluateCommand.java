@@ -3,7 +3,9 @@ package io.earthmover.cli;
 import io.earthmover.harness.eval.BenchmarkReport;
 import io.earthmover.harness.eval.DetectorFactory;
 import io.earthmover.harness.eval.Detectors;
+import io.earthmover.harness.eval.Profile;
 import io.earthmover.harness.eval.RcfDetectorFactory;
+import io.earthmover.harness.eval.ServedField;
 import io.earthmover.harness.eval.ViaKafka;
 import io.earthmover.harness.eval.WganDetectorFactory;
 import io.earthmover.harness.eval.nab.NabBenchmark;
@@ -17,16 +19,20 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code earthmover evaluate nab|skab|tabular}: labelled benchmarks, all detectors side by side. */
 @Command(name = "evaluate", mixinStandardHelpOptions = true,
         description = {"Evaluate detectors on labelled benchmarks (NAB, SKAB, ADBench-style CSV): prints a table",
-                "and writes a Markdown report with PNG plots under --out."},
+                "and writes a Markdown report with PNG plots under --out. wgan is the product: trained by the training",
+                "job and scored by the service's processing with --config FILE, by default the benchmark's profile",
+                "(profiles/univariate-series, multivariate-sensors, tabular .properties)."},
         subcommands = {EvaluateCommand.Nab.class, EvaluateCommand.Skab.class, EvaluateCommand.Tabular.class,
                 EvaluateKeysCommand.class})
 public final class EvaluateCommand implements Runnable {
@@ -42,6 +48,9 @@ public final class EvaluateCommand implements Runnable {
 
     /** Options every benchmark shares. */
     static class Common {
+        @Mixin
+        ConfigOptions configOptions;
+
         @Option(names = "--detectors", paramLabel = "NAMES", defaultValue = DEFAULT_DETECTORS,
                 description = "Comma-separated detectors, all run on the same data (default: ${DEFAULT-VALUE})")
         String detectors;
@@ -51,28 +60,35 @@ public final class EvaluateCommand implements Runnable {
         int rcfShingleSize;
 
         @Option(names = "--wgan-retrain-every", paramLabel = "ROWS", defaultValue = "" + WganDetectorFactory.DEFAULT_RETRAIN_EVERY,
-                description = "On time series, retrain wgan every ROWS scored rows on the rows seen so far; 0 = never (default: ${DEFAULT-VALUE})")
+                description = "On time series, rerun wgan's training job every ROWS scored rows on the rows seen so far "
+                        + "and swap an accepted model in; 0 = never (default: ${DEFAULT-VALUE})")
         int wganRetrainEvery;
 
-        List<DetectorFactory> factories() {
-            return factories(false, WganDetectorFactory.Output.TAIL);
-        }
-
-        List<DetectorFactory> factories(boolean viaKafka, WganDetectorFactory.Output wganOutput) {
+        /**
+         * The detectors, wgan configured with {@code --config} or else the benchmark's shipped
+         * profile (plus {@code EARTHMOVER_*} and {@code --set}); prints that configuration.
+         */
+        List<DetectorFactory> factories(String profile, ServedField field, boolean viaKafka) {
+            Profile p;
             List<DetectorFactory> f;
+            WganDetectorFactory wgan;
             try {
-                f = Detectors.builtIn(rcfShingleSize, new WganDetectorFactory(wganRetrainEvery, viaKafka, wganOutput))
-                        .resolve(detectors);
+                p = configOptions.configFile != null ? Profile.file(configOptions.configFile) : Profile.builtIn(profile);
+                wgan = new WganDetectorFactory(p, configOptions.load(Map.of(), p.settings()), field, wganRetrainEvery, viaKafka);
+                f = Detectors.builtIn(rcfShingleSize, wgan).resolve(detectors);
             } catch (IllegalArgumentException e) {
                 throw new UserException(e.getMessage());
             }
-            if (viaKafka && f.stream().noneMatch(x -> x.name().equals(WganDetectorFactory.NAME))) {
-                throw new UserException("--via-kafka replays the wgan detector through the scorer: add wgan to --detectors");
+            if (viaKafka && !f.contains(wgan)) {
+                throw new UserException("--via-kafka sends wgan's records through the scorer: add wgan to --detectors");
+            }
+            if (f.contains(wgan)) {
+                System.out.println("wgan configuration: " + p.source() + "\n" + Profile.effectiveKeys(wgan.config()));
             }
             return f;
         }
 
-        static int finish(String name, Supplier<BenchmarkReport> run) {
+        static int finish(String name, List<DetectorFactory> detectors, Supplier<BenchmarkReport> run) {
             BenchmarkReport r;
             try {
                 r = run.get();
@@ -81,6 +97,8 @@ public final class EvaluateCommand implements Runnable {
             }
             System.out.println();
             System.out.print(r.consoleTable());
+            detectors.stream().filter(WganDetectorFactory.class::isInstance)
+                    .forEach(w -> System.out.println("wgan: " + ((WganDetectorFactory) w).outcome()));
             System.out.printf("%n%s: %.1f s wall time; report %s%n", name, r.seconds(), r.reportFile().toAbsolutePath());
             return ExitCodes.OK;
         }
@@ -88,8 +106,8 @@ public final class EvaluateCommand implements Runnable {
 
     /** Options of the time-series benchmarks, which can also go through Kafka. */
     abstract static class TimeSeries extends Common {
-        @Option(names = "--via-kafka", description = "Score wgan through the real Kafka path (embedded broker, scorer "
-                + "topology) and check the scores equal the in-process ones; rcf and zscore stay in-process")
+        @Option(names = "--via-kafka", description = "Send wgan's records through the real Kafka path (embedded broker, "
+                + "scorer topology) and check every served field equals the in-process output; rcf and zscore stay in-process")
         boolean viaKafka;
 
         /** An embedded broker and scorer for --via-kafka, or null. */
@@ -99,7 +117,8 @@ public final class EvaluateCommand implements Runnable {
     }
 
     @Command(name = "nab", mixinStandardHelpOptions = true,
-            description = "NAB: 58 univariate series, online protocol, NAB scorer (3 profiles, normalised).")
+            description = {"NAB: 58 univariate series, online protocol, NAB scorer (3 profiles, normalised).",
+                    "wgan's score: the served alarmScore; its configuration: --config, else profiles/univariate-series.properties."})
     static final class Nab extends TimeSeries implements Callable<Integer> {
         @Option(names = "--data", required = true, paramLabel = "DIR",
                 description = "NAB directory (with data/, labels/, config/) or a directory containing nab/")
@@ -113,23 +132,19 @@ public final class EvaluateCommand implements Runnable {
                 description = "Series to plot (default: ${DEFAULT-VALUE})")
         String plotSeries;
 
-        @Option(names = "--wgan-output", paramLabel = "KIND", defaultValue = "likelihood",
-                description = "wgan's score: likelihood (Numenta's anomaly likelihood of the critic's surprise) or tail "
-                        + "(the calibrated score) (default: ${DEFAULT-VALUE})")
-        WganDetectorFactory.Output wganOutput;
-
         @Override
         public Integer call() {
             Path dir = Files.isDirectory(data.resolve("nab/labels")) ? data.resolve("nab") : data;
-            List<DetectorFactory> f = factories(viaKafka, wganOutput);
+            List<DetectorFactory> f = factories(Profile.UNIVARIATE_SERIES, ServedField.ALARM_SCORE, viaKafka);
             try (ViaKafka k = kafka()) {
-                return finish("nab", () -> NabBenchmark.run(dir, f, out, plotSeries, k));
+                return finish("nab", f, () -> NabBenchmark.run(dir, f, out, plotSeries, k));
             }
         }
     }
 
     @Command(name = "skab", mixinStandardHelpOptions = true,
-            description = "SKAB: outlier protocol (first 400 rows train) and a track also training on anomaly-free.csv.")
+            description = {"SKAB: outlier protocol (first 400 rows train) and a track also training on anomaly-free.csv.",
+                    "wgan's prediction: the served anomaly; its configuration: --config, else profiles/multivariate-sensors.properties."})
     static final class Skab extends TimeSeries implements Callable<Integer> {
         @Option(names = "--data", required = true, paramLabel = "DIR",
                 description = "SKAB directory (skab/ or skab/data/) or a directory containing skab/")
@@ -140,22 +155,23 @@ public final class EvaluateCommand implements Runnable {
         Path out;
 
         @Option(names = "--quantile", paramLabel = "Q", defaultValue = "" + SkabEvaluator.DEFAULT_QUANTILE,
-                description = "Threshold = this quantile of out-of-sample training-row scores (default: ${DEFAULT-VALUE})")
+                description = "rcf and zscore only (wgan's prediction is the service's anomaly field): threshold = this "
+                        + "quantile of out-of-sample training-row scores (default: ${DEFAULT-VALUE})")
         double quantile;
 
         @Override
         public Integer call() {
             Path dir = Files.isDirectory(data.resolve("skab")) ? data.resolve("skab") : data;
-            // the threshold rule needs out-of-sample training-row scores, which only the tail mapping has
-            List<DetectorFactory> f = factories(viaKafka, WganDetectorFactory.Output.TAIL);
+            List<DetectorFactory> f = factories(Profile.MULTIVARIATE_SENSORS, ServedField.ANOMALY, viaKafka);
             try (ViaKafka k = kafka()) {
-                return finish("skab", () -> SkabBenchmark.run(dir, f, out, quantile, k));
+                return finish("skab", f, () -> SkabBenchmark.run(dir, f, out, quantile, k));
             }
         }
     }
 
     @Command(name = "tabular", mixinStandardHelpOptions = true,
-            description = "ADBench-style CSV (f0..fN,label): semi-supervised, ROC-AUC and PR-AUC over seeds.")
+            description = {"ADBench-style CSV (f0..fN,label): semi-supervised, ROC-AUC and PR-AUC over seeds.",
+                    "wgan's ranking: the served critic; its configuration: --config, else profiles/tabular.properties."})
     static final class Tabular extends Common implements Callable<Integer> {
         @Option(names = "--data", required = true, paramLabel = "FILE_OR_DIR",
                 description = "CSV file(s) (repeatable) or a directory of them")
@@ -190,8 +206,8 @@ public final class EvaluateCommand implements Runnable {
             if (files.isEmpty()) {
                 throw new UserException("no CSV files in " + data);
             }
-            List<DetectorFactory> f = factories();
-            return finish("tabular", () -> TabularBenchmark.run(files, f, out, seeds, trainShare));
+            List<DetectorFactory> f = factories(Profile.TABULAR, ServedField.NEGATED_CRITIC, false);
+            return finish("tabular", f, () -> TabularBenchmark.run(files, f, out, seeds, trainShare));
         }
     }
 }

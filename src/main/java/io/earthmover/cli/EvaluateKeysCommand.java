@@ -1,6 +1,7 @@
 package io.earthmover.cli;
 
 import io.earthmover.config.EarthmoverConfig;
+import io.earthmover.harness.eval.Profile;
 import io.earthmover.harness.eval.keys.ManyKeysBenchmark;
 import java.util.Locale;
 import java.util.Map;
@@ -13,8 +14,12 @@ import picocli.CommandLine.Option;
 @Command(name = "keys", mixinStandardHelpOptions = true,
         description = {"Many keys, one model: generate keys whose levels and noise differ, train one model with the",
                 "product's trainer on all of them, score a stream with injected anomalies through the service's",
-                "processing, and print precision and recall of the served anomaly field and of score >= threshold."})
+                "processing, and print precision and recall of the served anomaly field and of score >= threshold.",
+                "Trains and scores with --config FILE, by default the shipped profiles/many-keys.properties."})
 public final class EvaluateKeysCommand implements Callable<Integer> {
+    /** The shipped profile for one model over many keys, used unless --config names another file. */
+    static final String PROFILE = "many-keys";
+
     @Mixin
     ConfigOptions configOptions;
 
@@ -36,7 +41,9 @@ public final class EvaluateKeysCommand implements Callable<Integer> {
             throw new UserException("need --keys >= 1, --train-steps >= 10 and --test-steps >= 200");
         }
         io.earthmover.model.Nd4jRuntime.configure(1);
-        EarthmoverConfig cfg = configOptions.load(Map.of());
+        Profile profile = configOptions.configFile == null ? Profile.builtIn(PROFILE) : Profile.file(configOptions.configFile);
+        EarthmoverConfig cfg = configOptions.load(Map.of(), profile.settings());
+        System.out.println("config: " + profile.source() + (configOptions.settings.isEmpty() ? "" : " with --set " + configOptions.settings));
         ManyKeysBenchmark.Result r = ManyKeysBenchmark.run(cfg, keys, trainSteps, testSteps, seed);
         System.out.printf(Locale.ROOT, "%d keys, one model %s: %d training records, %d scored, %d injected anomalies%n",
                 r.keys(), r.model(), r.trainRecords(), r.testRecords(), r.anomalies());

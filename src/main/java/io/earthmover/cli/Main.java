@@ -28,7 +28,7 @@ public final class Main implements Runnable {
     /** Runs the CLI and returns the exit code (tests call this instead of main). */
     public static int run(String... args) {
         CommandLine cl = new CommandLine(new Main());
-        cl.setCaseInsensitiveEnumValuesAllowed(true); // --wgan-output likelihood
+        cl.setCaseInsensitiveEnumValuesAllowed(true); // enum option values in any case
         cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
             if (ex instanceof ConfigException || ex instanceof UserException) {
                 cmd.getErr().println("error: " + ex.getMessage());

@@ -49,10 +49,15 @@ public final class EarthmoverConfig {
      * @param cli  settings from the command line
      */
     public static EarthmoverConfig load(Path file, Map<String, String> env, Map<String, String> cli) {
-        Map<String, String> raw = new LinkedHashMap<>();
-        if (file != null) {
-            raw.putAll(readFile(file));
-        }
+        return loadFrom(file == null ? Map.of() : readFile(file), env, cli);
+    }
+
+    /**
+     * As {@link #load(Path, Map, Map)} with the file's settings already read: a profile shipped
+     * inside the jar, say, which ranks where {@code --config} would.
+     */
+    public static EarthmoverConfig loadFrom(Map<String, String> fileSettings, Map<String, String> env, Map<String, String> cli) {
+        Map<String, String> raw = new LinkedHashMap<>(fileSettings);
         env.forEach((k, v) -> {
             if (k.startsWith(ENV_PREFIX) && k.length() > ENV_PREFIX.length()) {
                 raw.put(fromEnvName(k), v);

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * One {@code anomaly-scores} value as a consumer reads it: the fields the README's contract
@@ -12,8 +14,16 @@ import java.io.UncheckedIOException;
  */
 public record ScoreRecord(String id, long ts, double score, double critic, double threshold, boolean anomaly,
                           double likelihood, double alarmScore, double alarmThreshold, String reason, String model,
-                          boolean warmingUp, boolean late) {
+                          List<Contribution> topFeatures, boolean warmingUp, boolean late) {
     private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** One entry of {@code topFeatures}: a critic input and its share of the score. */
+    public record Contribution(String feature, double contribution) {
+    }
+
+    public ScoreRecord {
+        topFeatures = List.copyOf(topFeatures);
+    }
 
     public static ScoreRecord parse(byte[] json) {
         JsonNode n;
@@ -24,8 +34,16 @@ public record ScoreRecord(String id, long ts, double score, double critic, doubl
         }
         return new ScoreRecord(text(n, "id"), n.path("ts").asLong(), number(n, "score"), number(n, "critic"),
                 number(n, "threshold"), n.path("anomaly").asBoolean(), number(n, "likelihood"), number(n, "alarmScore"),
-                number(n, "alarmThreshold"), text(n, "reason"), text(n, "model"), n.path("warmingUp").asBoolean(),
-                n.path("late").asBoolean());
+                number(n, "alarmThreshold"), text(n, "reason"), text(n, "model"), contributions(n.path("topFeatures")),
+                n.path("warmingUp").asBoolean(), n.path("late").asBoolean());
+    }
+
+    private static List<Contribution> contributions(JsonNode top) {
+        List<Contribution> out = new ArrayList<>();
+        for (JsonNode f : top) {
+            out.add(new Contribution(text(f, "feature"), number(f, "contribution")));
+        }
+        return out;
     }
 
     /** Whether the record was scored (not warming up, not too late to place). */

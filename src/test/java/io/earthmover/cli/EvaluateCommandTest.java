@@ -93,25 +93,41 @@ class EvaluateCommandTest {
     }
 
     @Test
-    void nabScoresWganWithTheLikelihoodByDefaultAndTheCalibratedScoreOnRequest() throws IOException {
-        Path nab = toyNab();
-        Path lik = dir.resolve("nab-lik");
-        Path tail = dir.resolve("nab-tail");
-        assertThat(Main.run("evaluate", "nab", "--data", nab.toString(), "--out", lik.toString(), "--detectors", "wgan",
+    void nabScoresWganWithTheServedAlarmScoreAndTheReportNamesTheProfileAndItsEffectiveKeys() throws IOException {
+        Path out = dir.resolve("nab-wgan");
+        assertThat(Main.run("evaluate", "nab", "--data", toyNab().toString(), "--out", out.toString(), "--detectors", "wgan",
                 "--plot-series", "artificialWithAnomaly/spike.csv")).isEqualTo(ExitCodes.OK);
-        assertThat(Main.run("evaluate", "nab", "--data", nab.toString(), "--out", tail.toString(), "--detectors", "wgan",
-                "--plot-series", "artificialWithAnomaly/spike.csv", "--wgan-output", "TAIL")).isEqualTo(ExitCodes.OK);
-        double[] l = scores(lik.resolve("results/wgan/artificialWithAnomaly/wgan_spike.csv"));
-        double[] t = scores(tail.resolve("results/wgan/artificialWithAnomaly/wgan_spike.csv"));
-        assertThat(l).isNotEqualTo(t);
-        // the spike at row 450 reaches the likelihood's red level (0.5) within its averaging window
-        assertThat(java.util.Arrays.stream(l, 450, 460).max().orElse(0)).isGreaterThanOrEqualTo(0.5);
-        assertThat(Files.readString(lik.resolve("report.md"))).contains("likelihood");
+        double[] spike = scores(out.resolve("results/wgan/artificialWithAnomaly/wgan_spike.csv"));
+        // alarmScore is in [0,1]; the spike at row 450 lies far outside the series' range: the range rule alarms at once
+        assertThat(java.util.Arrays.stream(spike).allMatch(x -> x >= 0 && x <= 1)).isTrue();
+        assertThat(spike[450]).isEqualTo(1.0);
+        String report = Files.readString(out.resolve("report.md"));
+        assertThat(report).contains("profiles/univariate-series.properties (built in)", "features.window = 8",
+                "train.iterations = 60", "alarm.signal = likelihood", "served `alarmScore`",
+                // the flat series: its training rows are all equal, so no model passes and its rows score 0
+                "1 of 2 series/files had no model");
+        assertThat(scores(out.resolve("results/wgan/artificialWithAnomaly/wgan_flat.csv"))).containsOnly(0.0);
     }
 
     @Test
-    void unknownWganOutputIsAUsageError() {
-        int code = Main.run("evaluate", "nab", "--data", dir.toString(), "--wgan-output", "sigmoid");
+    void configFileReplacesTheProfileAndSetRanksAboveIt() throws IOException {
+        Path cfg = dir.resolve("mine.properties");
+        Files.writeString(cfg, "train.iterations=5\ntrain.critic.hidden=16\n");
+        Path out = dir.resolve("tab-cfg");
+        assertThat(Main.run("evaluate", "tabular", "--data", toyCsv().toString(), "--out", out.toString(), "--seeds", "1",
+                "--detectors", "wgan", "--config", cfg.toString(), "--set", "train.iterations=7")).isEqualTo(ExitCodes.OK);
+        String report = Files.readString(out.resolve("report.md"));
+        assertThat(report).contains("Configuration: `" + cfg + "`", "train.critic.hidden=16", "train.critic.hidden = 16",
+                "train.iterations = 7", "features.window = 1", "served `critic` (negated)");
+        assertThat(report).doesNotContain("(built in)");
+    }
+
+    @Test
+    void unknownKeyInTheConfigFileIsAUsageErrorNamingIt() throws IOException {
+        Path cfg = dir.resolve("bad.properties");
+        Files.writeString(cfg, "train.iteration=5\n");
+        int code = Main.run("evaluate", "tabular", "--data", toyCsv().toString(), "--out", dir.resolve("o").toString(),
+                "--config", cfg.toString());
         assertThat(code).isEqualTo(ExitCodes.USAGE);
     }
 

@@ -22,6 +22,15 @@ public interface Detector {
      */
     double[] train(List<double[]> rows);
 
-    /** Anomaly score of the next row, in [0,1]; higher is more anomalous. */
+    /** Anomaly score of the next row (in [0,1] for time series); higher is more anomalous. */
     double score(long timestampMillis, double[] row);
+
+    /**
+     * Whether {@link #score} already is the detector's decision (1 = anomaly, 0 = normal), so a
+     * protocol that needs one (SKAB) takes it as is instead of applying its own threshold rule:
+     * wgan's served {@code anomaly}.
+     */
+    default boolean decides() {
+        return false;
+    }
 }

@@ -12,4 +12,9 @@ public interface DetectorFactory {
     String describe();
 
     Detector create(DetectorSpec spec);
+
+    /** More Markdown for the report (wgan: its configuration file and effective keys); empty by default. */
+    default String reportSection() {
+        return "";
+    }
 }

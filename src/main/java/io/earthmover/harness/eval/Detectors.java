@@ -17,19 +17,24 @@ public final class Detectors {
         }
     }
 
-    /** The detectors this build ships. */
-    public static Detectors builtIn() {
-        return builtIn(RcfDetectorFactory.DEFAULT_SHINGLE_SIZE);
+    /** The shipped detectors with rcf's default shingle size and the wgan factory given. */
+    public static Detectors builtIn(WganDetectorFactory wgan) {
+        return builtIn(RcfDetectorFactory.DEFAULT_SHINGLE_SIZE, wgan);
     }
 
-    /** The shipped detectors with rcf's shingle size overridden (for sensitivity runs). */
-    public static Detectors builtIn(int rcfShingleSize) {
-        return builtIn(rcfShingleSize, new WganDetectorFactory());
-    }
-
-    /** The shipped detectors with rcf's shingle size and the wgan factory (retraining, tracing) given. */
+    /** The shipped detectors with rcf's shingle size and the wgan factory (profile, served field, retraining, tracing) given. */
     public static Detectors builtIn(int rcfShingleSize, WganDetectorFactory wgan) {
         return new Detectors(List.of(wgan, new RcfDetectorFactory(rcfShingleSize), new ZScoreDetectorFactory()));
+    }
+
+    /** For reports: one line per detector with its description, then each detector's own section. */
+    public static String markdown(List<DetectorFactory> detectors) {
+        StringBuilder md = new StringBuilder();
+        for (DetectorFactory f : detectors) {
+            md.append("- `").append(f.name()).append("`: ").append(f.describe()).append('\n');
+        }
+        detectors.forEach(f -> md.append(f.reportSection()));
+        return md.toString();
     }
 
     public List<String> names() {

@@ -1,65 +1,69 @@
 package io.earthmover.harness.eval;
 
+import io.earthmover.config.EarthmoverConfig;
 import io.earthmover.model.ModelBundle;
+import io.earthmover.score.OfflineScorer;
+import io.earthmover.score.ScoreRecord;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * What a {@link WganDetector} scored, so the same rows can be replayed through the Kafka scorer
- * and the scores compared: the raw rows the first window needs before the first scored row, each
- * scored row with its in-process score, and which model served from which scored row on.
+ * What a {@link WganDetector} sent through the in-process scorer, so that {@link ViaKafka} can
+ * send the same records through the Kafka scorer and compare: every record in order (value bytes
+ * and Kafka timestamp, one key), its in-process outcome, whether it is a test row (the benchmark
+ * reads those) and which model served from which record on.
  */
 public final class ScoringTrace {
-    /** Model {@code bundle} scored the rows from scored-row index {@code fromRow} on. */
-    public record Swap(int fromRow, ModelBundle bundle) {
+    /** Model {@code bundle} served from record {@code fromRecord} on. */
+    public record Swap(int fromRecord, ModelBundle bundle) {
     }
 
-    private final List<double[]> history = new ArrayList<>();
-    private final List<double[]> rows = new ArrayList<>();
-    private final List<Double> scores = new ArrayList<>();
+    /** One record as sent (its id, value bytes, Kafka timestamp), with what the in-process scorer made of it. */
+    public record Sent(String id, byte[] value, long ts, boolean test, OfflineScorer.Outcome outcome) {
+    }
+
+    private final String key;
+    private final EarthmoverConfig config;
+    private final ServedField field;
+    private final List<Sent> sent = new ArrayList<>();
     private final List<Swap> swaps = new ArrayList<>();
+    private int unservedTestRows;
 
-    private int firstScored;
-    private WganOutput output;
-
-    /**
-     * The first model serves from scored row {@code from} on; rows before it had no model and
-     * scored 0. {@code output} is the detector's output mapping as it was before that row.
-     */
-    void start(List<double[]> historyRows, ModelBundle first, int from, WganOutput output) {
-        history.clear();
-        historyRows.forEach(r -> history.add(r.clone()));
-        swaps.add(new Swap(from, first));
-        firstScored = from;
-        this.output = output.copy();
+    ScoringTrace(String key, EarthmoverConfig config, ServedField field) {
+        this.key = key;
+        this.config = config;
+        this.field = field;
     }
 
-    /** Index of the first scored row a model served (rows before it scored 0 without a model). */
-    public int firstModelRow() {
-        return firstScored;
+    /** The configuration the records were scored with (the scorer's settings come from it). */
+    public EarthmoverConfig config() {
+        return config;
     }
 
+    /** The Kafka key the records went out under (null: the null key). */
+    public String key() {
+        return key;
+    }
+
+    /** {@code next} serves from the next record on. */
     void swap(ModelBundle next) {
-        swaps.add(new Swap(rows.size(), next));
+        swaps.add(new Swap(sent.size(), next));
     }
 
-    void scored(double[] row, double score) {
-        rows.add(row.clone());
-        scores.add(score);
+    /** A test row scored before any model was in (never sent): it scores {@link ServedField#unserved()}. */
+    void unserved() {
+        if (!sent.isEmpty() || !swaps.isEmpty()) {
+            throw new IllegalStateException("rows without a model come before the first model only");
+        }
+        unservedTestRows++;
     }
 
-    /** Raw rows before the first scored row that its window needs, oldest first. */
-    public List<double[]> history() {
-        return List.copyOf(history);
+    void sent(String id, byte[] value, long ts, boolean test, OfflineScorer.Outcome outcome) {
+        sent.add(new Sent(id, value, ts, test, outcome));
     }
 
-    /** Scored raw rows in order. */
-    public List<double[]> rows() {
-        return List.copyOf(rows);
-    }
-
-    public double[] scores() {
-        return scores.stream().mapToDouble(Double::doubleValue).toArray();
+    public List<Sent> records() {
+        return List.copyOf(sent);
     }
 
     public List<Swap> swaps() {
@@ -67,24 +71,28 @@ public final class ScoringTrace {
     }
 
     /**
-     * The scores the detector's output mapping gives to the scorer's per-row output from another
-     * path (Kafka): row i's calibrated score and critic value, mapped in order with the model that
-     * served it, starting from the mapping's state before the first model's first row. Rows before
-     * that score 0, as in-process.
+     * The benchmark's scores of the test rows from the outcomes of the records (in order, one per
+     * record of {@link #records()}), read with the detector's {@link ServedField}: the in-process
+     * outcomes or the ones another path (Kafka) gave.
      */
-    public double[] outputs(double[] calibrated, double[] critic) {
-        double[] out = new double[calibrated.length];
-        if (swaps.isEmpty()) {
-            return out;
+    public double[] testScores(List<OfflineScorer.Outcome> outcomes) {
+        if (outcomes.size() != sent.size()) {
+            throw new IllegalArgumentException(outcomes.size() + " outcomes for " + sent.size() + " records");
         }
-        WganOutput o = output.copy();
-        int k = 0;
-        for (int i = firstScored; i < out.length; i++) {
-            while (k + 1 < swaps.size() && swaps.get(k + 1).fromRow() <= i) {
-                k++;
+        List<Double> out = new ArrayList<>();
+        for (int i = 0; i < unservedTestRows; i++) {
+            out.add(field.unserved());
+        }
+        for (int i = 0; i < sent.size(); i++) {
+            if (sent.get(i).test()) {
+                out.add(score(field, outcomes.get(i)));
             }
-            out[i] = o.next(calibrated[i], critic[i], swaps.get(k).bundle());
         }
-        return out;
+        return out.stream().mapToDouble(Double::doubleValue).toArray();
+    }
+
+    /** The benchmark score of one outcome: the field read from the score JSON, or unserved for a dead letter. */
+    static double score(ServedField field, OfflineScorer.Outcome o) {
+        return o.scored() ? field.read(ScoreRecord.parse(o.json())) : field.unserved();
     }
 }

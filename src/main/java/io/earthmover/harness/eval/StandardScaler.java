@@ -12,7 +12,13 @@ public final class StandardScaler {
         this.std = std;
     }
 
-    /** Population std as scikit-learn; a constant feature gets std 1 (scikit-learn does the same). */
+    /**
+     * Population std as scikit-learn; a constant feature gets std 1 (scikit-learn does the same).
+     * Constant means scikit-learn's {@code _is_constant_feature}: a variance within float rounding
+     * of zero. The mean of n equal values is not always exactly that value, so their computed std
+     * is ~1e-15, not 0; dividing by it would put every other value 1e15 standard deviations out
+     * (and the service dead-letters such a record as too far outside the model's range).
+     */
     public static StandardScaler fit(List<double[]> rows) {
         if (rows.isEmpty()) {
             throw new IllegalArgumentException("no rows to fit");
@@ -34,11 +40,12 @@ public final class StandardScaler {
                 std[j] += x * x;
             }
         }
+        int n = rows.size();
+        double eps = Math.ulp(1.0);
         for (int j = 0; j < d; j++) {
-            std[j] = Math.sqrt(std[j] / rows.size());
-            if (std[j] == 0.0) {
-                std[j] = 1.0;
-            }
+            double var = std[j] / n;
+            double bound = n * eps * var + Math.pow(n * mean[j] * eps, 2);
+            std[j] = var <= bound ? 1.0 : Math.sqrt(var);
         }
         return new StandardScaler(mean, std);
     }

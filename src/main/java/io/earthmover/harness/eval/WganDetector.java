@@ -1,103 +1,102 @@
 package io.earthmover.harness.eval;
 
-import io.earthmover.features.FeatureSchema;
-import io.earthmover.features.Featuriser;
-import io.earthmover.model.Calibration;
-import io.earthmover.model.FastScorer;
+import io.earthmover.config.EarthmoverConfig;
+import io.earthmover.kafka.TempDirectories;
+import io.earthmover.kafka.TopicRange;
 import io.earthmover.model.ModelBundle;
-import io.earthmover.model.ScoreResult;
-import io.earthmover.train.ModelTrainer;
-import io.earthmover.train.TrainingException;
-import io.earthmover.train.TrainingOutcome;
-import io.earthmover.train.TrainingSettings;
-import java.util.ArrayDeque;
+import io.earthmover.record.FileRecords;
+import io.earthmover.score.OfflineScorer;
+import io.earthmover.score.ScorerSettings;
+import io.earthmover.train.TrainJob;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.List;
-import java.util.Map;
 
 /**
- * The WGAN-GP detector on the scorer's own path: {@link ModelTrainer} fits the normaliser and the
- * critic on the training rows; each row is then featurised with the bundle's {@link Featuriser}
- * over the newest {@code historyLength()} raw rows and scored by {@link FastScorer}, whose
- * calibrated score and critic value become the detector's score through a {@link WganOutput}:
- * the calibrated score with its tail kept in order ({@link TailOrder}), or Numenta's anomaly
- * likelihood of the critic's surprise, which first learns from the model's scores of the training
- * rows (in time order, as NAB's numenta detector learns during the probationary period).
+ * wgan is the product, nothing else. {@link #train} writes the training rows to a JSONL file and
+ * runs {@link TrainJob} on it with the evaluation's configuration, exactly what
+ * {@code earthmover train --input FILE --config PROFILE} does (quality gate included); then every
+ * row goes through {@link OfflineScorer} (the service's {@code ScoringEngine}: window per key,
+ * critic, per-key alarm layer) with {@link ScorerSettings} from the same configuration, under one
+ * key, in time order, and the benchmark reads one field of the score JSON ({@link ServedField}).
  *
- * <p>On time series it may retrain every {@code retrainEvery} scored rows on the newest
- * {@code maxTrainRows} rows seen so far (never on a row before it was scored), so the critic
- * follows slow drift. Rows whose window is not full yet score 0, as the scorer's warm-up.
+ * <p>On time series the training rows are scored too, before the first test row (they precede it,
+ * so there is no look-ahead): the key's window and alarm state then hold the series' history, as
+ * when a user replays history into the service. Tabular rows have no order and only test rows are
+ * scored. Records are {@code {"id","ts","features":[..]}} with {@code ts} the row's position in
+ * the series ({@value #TS_STEP} ms apart from {@value #BASE_TS}), so event-time order is the
+ * protocol's order.
+ *
+ * <p>When training fails or the gate refuses the model, the series has no model and its rows get
+ * {@link ServedField#unserved()}, as the service emits nothing without a model. On time series
+ * {@code retrainEvery > 0} reruns the job every that many scored rows on the newest rows seen
+ * (gated against the serving model, as {@code train --current} does); an accepted model is
+ * swapped in as a hot swap would, keys keeping their state.
  */
 public final class WganDetector implements Detector {
-    /** Raw rows kept for windows: more than any window here needs. */
-    static final int MAX_HISTORY = 64;
-    private final FeatureSchema schema;
-    private final TrainingSettings settings;
+    static final long BASE_TS = 1_700_000_000_000L;
+    static final long TS_STEP = 1000L;
+    private static final Duration NO_KAFKA = Duration.ofSeconds(30);
+
+    private final EarthmoverConfig config;
+    private final ScorerSettings settings;
+    private final ServedField field;
     private final int retrainEvery;
     private final int maxTrainRows;
     private final boolean streaming;
+    private final String key;
+    private final WganDetectorFactory.Counts counts;
     private final ScoringTrace trace;
-    private final WganDetectorFactory.Output outputKind;
-    private WganOutput output;
     private final List<double[]> seen = new ArrayList<>();
-    private final Deque<double[]> recent = new ArrayDeque<>();
-    private final ScoreResult result = new ScoreResult(0);
+    private OfflineScorer scorer;
     private ModelBundle bundle;
-    private FastScorer scorer;
-    private Featuriser featuriser;
-    private double[][] window;
-    private float[] input;
+    private long position;
     private int scored;
-    private int trainings;
     private boolean trained;
 
-    WganDetector(DetectorSpec spec, TrainingSettings settings, int retrainEvery, int maxTrainRows, boolean trace,
-            WganDetectorFactory.Output outputKind) {
-        this.schema = FeatureSchema.positional(spec.dimensions());
-        this.settings = settings;
+    WganDetector(EarthmoverConfig config, ServedField field, boolean streaming, int retrainEvery, int maxTrainRows,
+            boolean trace, WganDetectorFactory.Counts counts) {
+        this.config = config;
+        this.settings = ScorerSettings.from(config);
+        this.field = field;
+        this.streaming = streaming;
         this.retrainEvery = retrainEvery;
         this.maxTrainRows = maxTrainRows;
-        this.streaming = spec.streaming();
-        this.trace = trace ? new ScoringTrace() : null;
-        this.outputKind = outputKind;
+        this.key = streaming ? "series" : null;
+        this.counts = counts;
+        this.trace = trace ? new ScoringTrace(key, config, field) : null;
     }
 
-    /**
-     * Tail-mapped calibrated scores of the trainer's holdout: out of sample for the critic; none
-     * with the likelihood output (it has no out-of-sample scores of training rows: it learns from
-     * them). Training rows that are all equal leave nothing to learn: the detector then has no
-     * model and scores 0 (on time series it tries again at each retraining).
-     */
+    /** Trains the product's model; no out-of-sample scores: the service's own decision is used. */
     @Override
     public double[] train(List<double[]> rows) {
         if (trained) {
             throw new IllegalStateException("already trained");
         }
         trained = true;
-        if (streaming) {
-            rows.forEach(r -> seen.add(r.clone()));
+        counts.series.incrementAndGet();
+        ModelBundle b = fit(rows, null);
+        if (b != null) {
+            serve(b);
+        } else {
+            counts.withoutModel.incrementAndGet();
         }
         for (double[] r : rows) {
-            remember(r);
+            if (streaming) {
+                send(r, false);
+                seen.add(r.clone());
+            }
         }
-        TrainingOutcome o = fit(rows);
-        if (o == null) {
-            return new double[0];
-        }
-        use(o.bundle());
-        startOutput(rows, 0);
-        if (outputKind == WganDetectorFactory.Output.LIKELIHOOD) {
-            return new double[0];
-        }
-        Calibration cal = bundle.calibration();
-        TailOrder tail = TailOrder.of(bundle);
-        double[] holdout = o.report().holdoutCritic();
-        double[] out = new double[holdout.length];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = tail.apply(cal.score(holdout[i]), holdout[i]);
-        }
-        return out;
+        return new double[0];
     }
 
     @Override
@@ -105,124 +104,119 @@ public final class WganDetector implements Detector {
         if (!trained) {
             throw new IllegalStateException("train() first");
         }
-        if (retrainEvery > 0 && scored > 0 && scored % retrainEvery == 0) {
-            List<double[]> rows = seen.subList(Math.max(0, seen.size() - maxTrainRows), seen.size());
-            TrainingOutcome o = fit(rows);
-            if (o != null) {
-                boolean first = bundle == null;
-                use(o.bundle());
-                if (first) {
-                    startOutput(rows, scored);
-                } else if (trace != null) {
-                    trace.swap(bundle);
-                }
+        if (streaming && retrainEvery > 0 && scored > 0 && scored % retrainEvery == 0) {
+            ModelBundle b = fit(seen.subList(Math.max(0, seen.size() - maxTrainRows), seen.size()), bundle);
+            if (b != null) {
+                serve(b);
             }
         }
-        remember(row);
-        double s = 0.0;
-        if (bundle != null && recent.size() >= featuriser.historyLength()) {
-            int skip = recent.size() - featuriser.historyLength();
-            int k = 0;
-            for (double[] r : recent) {
-                if (k >= skip) {
-                    window[k - skip] = r;
-                }
-                k++;
-            }
-            s = scoreWindow();
-        }
+        scored++;
+        double s = send(row, true);
         if (streaming) {
             seen.add(row.clone());
         }
-        if (trace != null) {
-            trace.scored(row, s);
-        }
-        scored++;
         return s;
     }
 
-    /** Keeps the newest rows any window may need. */
-    private void remember(double[] row) {
-        recent.addLast(row.clone());
-        while (recent.size() > MAX_HISTORY) {
-            recent.removeFirst();
-        }
+    @Override
+    public boolean decides() {
+        return field.decides();
     }
 
-    /** The trace of what was scored, or null when tracing is off. */
+    /** What was sent through the scorer, or null when tracing is off. */
     public ScoringTrace trace() {
         return trace;
     }
 
-    /** Models trained so far (1 + retrainings). */
-    public int trainings() {
-        return trainings;
+    /** Whether a model serves now. */
+    public boolean hasModel() {
+        return scorer != null;
     }
 
-    /** A trained model, or null when the rows are all equal (nothing to learn). */
-    private TrainingOutcome fit(List<double[]> rows) {
-        List<double[][]> series = List.<double[][]>of(rows.toArray(new double[0][]));
-        if (constant(rows)) {
-            return null;
-        }
-        try {
-            TrainingOutcome o = new ModelTrainer().fit(series, schema, settings,
-                    Map.of("source", "evaluate", "rows", rows.size()), null, null);
-            trainings++;
-            return o;
-        } catch (TrainingException e) {
-            throw new IllegalStateException("wgan training failed on " + rows.size() + " rows: " + e.getMessage(), e);
-        }
-    }
-
-    private static boolean constant(List<double[]> rows) {
-        for (double[] r : rows) {
-            if (!java.util.Arrays.equals(r, rows.get(0))) {
-                return false;
+    /** Scores the next row of the series, or counts it unserved without a model. */
+    private double send(double[] row, boolean test) {
+        long ts = BASE_TS + TS_STEP * position;
+        byte[] value = record(position, ts, row);
+        position++;
+        if (scorer == null) {
+            if (test && trace != null) {
+                trace.unserved();
             }
+            return field.unserved();
         }
-        return true;
+        OfflineScorer.Outcome o = scorer.process(key, value, ts);
+        if (!o.scored()) {
+            counts.deadLetters.incrementAndGet();
+        }
+        if (trace != null) {
+            trace.sent(Long.toString(position - 1), value, ts, test, o);
+        }
+        return ScoringTrace.score(field, o);
+    }
+
+    private void serve(ModelBundle b) {
+        if (scorer == null) {
+            scorer = new OfflineScorer(settings, b, Clock.systemUTC());
+        } else {
+            scorer.swap(b);
+        }
+        bundle = b;
+        if (trace != null) {
+            trace.swap(b);
+        }
     }
 
     /**
-     * The output mapping once the first model is in, from scored row {@code from} on. The
-     * likelihood first learns from the model's scores of the rows it was trained on, in time order,
-     * all of them estimation samples: nupic skips a learning period because HTM's raw scores are
-     * still settling while it learns (NAB's numenta detector: the first half of the probationary
-     * period); the critic is fully trained before its first score, so nothing is skipped.
+     * {@code earthmover train --input FILE} on the rows, gated against {@code current} when given;
+     * the accepted model, or null (the reason is counted).
      */
-    private void startOutput(List<double[]> trainingRows, int from) {
-        int h = featuriser.historyLength();
-        if (outputKind == WganDetectorFactory.Output.TAIL) {
-            output = WganOutput.tail();
-        } else {
-            int feeds = Math.max(0, trainingRows.size() - h + 1);
-            output = WganOutput.likelihood(0, Math.max(1, feeds));
-            for (int end = h - 1; end < trainingRows.size(); end++) {
-                for (int k = 0; k < h; k++) {
-                    window[k] = trainingRows.get(end - h + 1 + k);
+    private ModelBundle fit(List<double[]> rows, ModelBundle current) {
+        counts.trainings.incrementAndGet();
+        Path dir = TempDirectories.create("earthmover-eval-train");
+        try {
+            Path input = dir.resolve("train.jsonl");
+            try (BufferedWriter w = Files.newBufferedWriter(input, StandardCharsets.UTF_8)) {
+                for (int i = 0; i < rows.size(); i++) {
+                    w.write(new String(record(i, BASE_TS + TS_STEP * i, rows.get(i)), StandardCharsets.UTF_8));
+                    w.newLine();
                 }
-                scoreWindow();
             }
-        }
-        if (trace != null) {
-            trace.start(List.copyOf(recent).subList(Math.max(0, recent.size() - (h - 1)), recent.size()), bundle,
-                    from, output);
+            Path currentFile = null;
+            if (current != null) {
+                currentFile = dir.resolve("current.zip");
+                current.write(currentFile);
+            }
+            TrainJob.Result r = new TrainJob(config, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), null)
+                    .run(new TrainJob.Request(null, TopicRange.all(), input, FileRecords.Options.defaults(),
+                            dir.resolve("models"), false, false, currentFile, NO_KAFKA));
+            return switch (r.status()) {
+                case PUBLISHED -> {
+                    counts.accepted.incrementAndGet();
+                    yield r.bundle();
+                }
+                case GATE_REJECTED -> {
+                    counts.refused.incrementAndGet();
+                    yield null;
+                }
+                case FAILED -> {
+                    counts.failed.incrementAndGet();
+                    yield null;
+                }
+            };
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            TempDirectories.delete(dir);
         }
     }
 
-    /** The output for the rows now in {@link #window}, scored by the serving model. */
-    private double scoreWindow() {
-        featuriser.featurise(window, input);
-        scorer.score(input, result);
-        return output.next(result.score, result.critic, bundle);
-    }
-
-    private void use(ModelBundle b) {
-        bundle = b;
-        featuriser = b.featuriser();
-        scorer = b.newScorer(0);
-        window = new double[featuriser.historyLength()][];
-        input = new float[featuriser.inputSize()];
+    /** One {@code events-in} record: {@code {"id":"<position>","ts":..,"features":[..]}}. */
+    static byte[] record(long position, long ts, double[] row) {
+        StringBuilder sb = new StringBuilder(32 + 24 * row.length);
+        sb.append("{\"id\":\"").append(position).append("\",\"ts\":").append(ts).append(",\"features\":[");
+        for (int j = 0; j < row.length; j++) {
+            sb.append(j == 0 ? "" : ",").append(row[j]);
+        }
+        return sb.append("]}").toString().getBytes(StandardCharsets.UTF_8);
     }
 }

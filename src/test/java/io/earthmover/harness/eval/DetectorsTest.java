@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 class DetectorsTest {
     @Test
     void resolvesNamesInOrderAndRejectsUnknownOnes() {
-        Detectors d = Detectors.builtIn();
+        Detectors d = Detectors.builtIn(WganDetectorFactory.builtIn(Profile.TABULAR, ServedField.NEGATED_CRITIC));
         assertThat(d.resolve("zscore, rcf,wgan")).extracting(DetectorFactory::name).containsExactly("zscore", "rcf", "wgan");
         assertThat(d.names()).containsExactly("wgan", "rcf", "zscore");
         assertThatThrownBy(() -> d.resolve("rcf,gan")).hasMessageContaining("unknown detector 'gan'");
@@ -19,7 +19,8 @@ class DetectorsTest {
 
     @Test
     void everyBuiltInDetectorScoresASpikeAboveTheNoiseInZeroToOne() {
-        for (DetectorFactory f : Detectors.builtIn().resolve("rcf,zscore")) {
+        for (DetectorFactory f : Detectors.builtIn(WganDetectorFactory.builtIn(Profile.TABULAR, ServedField.NEGATED_CRITIC))
+                .resolve("rcf,zscore")) {
             for (boolean streaming : new boolean[] {true, false}) {
                 Detector det = f.create(new DetectorSpec(2, streaming, 7));
                 Random rnd = new Random(1);

@@ -2,12 +2,13 @@ package io.earthmover.harness.eval;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.earthmover.features.Featuriser;
-import io.earthmover.model.AnomalyLikelihood;
-import io.earthmover.model.FastScorer;
-import io.earthmover.model.ScoreResult;
-import io.earthmover.train.TrainingSettings;
+import io.earthmover.score.OfflineScorer;
+import io.earthmover.score.ScoreRecord;
+import io.earthmover.score.ScorerSettings;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -25,129 +26,146 @@ class WganDetectorTest {
         return rows;
     }
 
-    @Test
-    void scoresAnOutlierAboveNormalRowsWithCalibratedHoldoutScores() {
-        for (boolean streaming : new boolean[] {true, false}) {
-            Random rnd = new Random(5);
-            Detector det = new WganDetectorFactory().create(new DetectorSpec(2, streaming, 7));
-            double[] calib = det.train(gaussianRows(400, 2, rnd));
-            assertThat(calib).isNotEmpty();
-            assertThat(java.util.Arrays.stream(calib).boxed().toList()).allMatch(s -> s > 0 && s < 1);
-            double maxNormal = 0;
-            for (int i = 0; i < 50; i++) {
-                maxNormal = Math.max(maxNormal, det.score(i, new double[] {0.3 * rnd.nextGaussian(), 0.3 * rnd.nextGaussian()}));
-            }
-            double outlier = det.score(99, new double[] {9.0, -9.0});
-            assertThat(outlier).as("streaming=%s", streaming).isGreaterThan(maxNormal).isLessThanOrEqualTo(1.0);
-        }
+    private static WganDetector detector(String profile, ServedField field, boolean streaming, int retrainEvery) {
+        Profile p = Profile.builtIn(profile);
+        return (WganDetector) new WganDetectorFactory(p, p.config(), field, retrainEvery, true)
+                .create(new DetectorSpec(1, streaming, 1));
+    }
+
+    private static ScoreRecord served(ScoringTrace.Sent s) {
+        return ScoreRecord.parse(s.outcome().json());
     }
 
     @Test
-    void followsTheStatedRulePerKindOfData() {
-        TrainingSettings nab = WganDetectorFactory.settings(new DetectorSpec(1, true, 1));
-        TrainingSettings skab = WganDetectorFactory.settings(new DetectorSpec(8, true, 1));
-        TrainingSettings tab = WganDetectorFactory.settings(new DetectorSpec(6, false, 1));
-        assertThat(List.of(nab.window(), skab.window(), tab.window()))
-                .containsExactly(WganDetectorFactory.SERIES_WINDOW, WganDetectorFactory.MULTI_WINDOW, 1);
-        assertThat(List.of(nab.differences(), skab.differences(), tab.differences())).containsExactly(true, true, false);
-        assertThat(nab.normaliser()).isEqualTo("robust");
-        assertThat(tab.auxFraction()).isPositive();
-    }
-
-    @Test
-    void constantTrainingRowsLeaveNoModelAndScoreZeroUntilARetrainingHasSomethingToLearn() {
-        WganDetector det = (WganDetector) new WganDetectorFactory(100, true, WganDetectorFactory.Output.TAIL).create(new DetectorSpec(1, true, 3));
-        List<double[]> flat = new ArrayList<>();
-        for (int i = 0; i < 200; i++) {
-            flat.add(new double[] {5.0});
-        }
-        assertThat(det.train(flat)).isEmpty();
-        assertThat(det.trainings()).isZero();
-        Random rnd = new Random(2);
-        double[] scores = new double[250];
-        for (int i = 0; i < scores.length; i++) {
-            scores[i] = det.score(i, new double[] {i < 50 ? 5.0 : 5.0 + rnd.nextGaussian()});
-        }
-        assertThat(java.util.Arrays.copyOf(scores, 100)).containsOnly(0.0);
-        assertThat(det.trainings()).isEqualTo(2); // at rows 100 and 200
-        assertThat(det.trace().firstModelRow()).isEqualTo(100);
-        assertThat(det.trace().swaps()).extracting(ScoringTrace.Swap::fromRow).containsExactly(100, 200);
-        assertThat(java.util.Arrays.stream(scores, 100, 250).max().orElse(0)).isPositive();
-    }
-
-    @Test
-    void traceHoldsTheWindowHistoryAndEveryScoredRow() {
-        WganDetector det = (WganDetector) new WganDetectorFactory(0, true, WganDetectorFactory.Output.TAIL).create(new DetectorSpec(1, true, 3));
-        Random rnd = new Random(4);
-        det.train(gaussianRows(300, 1, rnd));
-        double[] scores = new double[20];
+    void seriesRowsAllGoThroughTheServicesProcessingAndTheScoreIsTheServedAlarmScore() {
+        WganDetector det = detector(Profile.UNIVARIATE_SERIES, ServedField.ALARM_SCORE, true, 0);
+        Random rnd = new Random(5);
+        List<double[]> train = gaussianRows(500, 1, rnd);
+        det.train(train);
+        assertThat(det.hasModel()).isTrue();
+        double[] scores = new double[60];
         for (int i = 0; i < scores.length; i++) {
             scores[i] = det.score(i, new double[] {rnd.nextGaussian()});
         }
         ScoringTrace t = det.trace();
-        // window 8 with differences needs 9 rows: 8 from training before the first scored row
-        assertThat(t.history()).hasSize(WganDetectorFactory.SERIES_WINDOW);
-        assertThat(t.rows()).hasSize(scores.length);
-        assertThat(t.scores()).containsExactly(scores);
-        assertThat(t.swaps()).hasSize(1);
-        assertThat(det.trainings()).isEqualTo(1);
+        // the training rows first (they fill the key's window and alarm history), then the test rows
+        assertThat(t.records()).hasSize(train.size() + scores.length);
+        assertThat(t.records().subList(0, train.size())).noneMatch(ScoringTrace.Sent::test);
+        assertThat(t.records().subList(train.size(), t.records().size())).allMatch(ScoringTrace.Sent::test);
+        for (int i = 0; i < scores.length; i++) {
+            ScoreRecord r = served(t.records().get(train.size() + i));
+            assertThat(r.scored()).isTrue();
+            assertThat(scores[i]).isEqualTo(r.alarmScore());
+        }
+        // an independent scorer of the same model given the same records emits the same JSON
+        OfflineScorer again = new OfflineScorer(ScorerSettings.from(Profile.builtIn(Profile.UNIVARIATE_SERIES).config()),
+                t.swaps().get(0).bundle(), Clock.systemUTC());
+        List<OfflineScorer.Outcome> outcomes = new ArrayList<>();
+        for (ScoringTrace.Sent s : t.records()) {
+            outcomes.add(again.process("another key", s.value(), s.ts()));
+        }
+        assertThat(t.testScores(outcomes)).containsExactly(scores);
     }
 
     @Test
-    void likelihoodLearnsFromTheTrainingRowsAndAlarmsOnceWhenALevelShiftStarts() {
-        WganDetector det = (WganDetector) new WganDetectorFactory(0, false, WganDetectorFactory.Output.LIKELIHOOD)
-                .create(new DetectorSpec(1, true, 3));
+    void aLevelShiftAlarmsAtItsStartAndTheRecordsCarryTheirIdAndPosition() {
+        WganDetector det = detector(Profile.UNIVARIATE_SERIES, ServedField.ALARM_SCORE, true, 0);
         Random rnd = new Random(6);
-        assertThat(det.train(gaussianRows(600, 1, rnd))).as("no out-of-sample training scores").isEmpty();
-        double[] quiet = new double[400];
-        for (int i = 0; i < quiet.length; i++) {
-            quiet[i] = det.score(i, new double[] {rnd.nextGaussian()});
+        det.train(gaussianRows(500, 1, rnd));
+        for (int i = 0; i < 100; i++) {
+            det.score(i, new double[] {rnd.nextGaussian()});
         }
-        // seeded with the training rows: active from the first test row, not in nupic's probation
-        assertThat(quiet[0]).isNotEqualTo(AnomalyLikelihood.PROBATION_SCORE);
-        assertThat(java.util.Arrays.stream(quiet).filter(x -> x >= 0.5).count()).isLessThanOrEqualTo(1);
-        double[] shifted = new double[40];
+        double[] shifted = new double[20];
         for (int i = 0; i < shifted.length; i++) {
-            shifted[i] = det.score(400 + i, new double[] {6 + rnd.nextGaussian()});
+            shifted[i] = det.score(100 + i, new double[] {8 + rnd.nextGaussian()});
         }
-        assertThat(java.util.Arrays.stream(shifted, 0, 10).max().orElse(0)).isGreaterThanOrEqualTo(0.5);
-        assertThat(java.util.Arrays.stream(shifted).filter(x -> x >= 0.5).count()).as("one alarm per lasting shift")
-                .isLessThanOrEqualTo(2);
+        List<ScoringTrace.Sent> sent = det.trace().records();
+        ScoringTrace.Sent first = sent.get(600);
+        assertThat(first.id()).isEqualTo("600");
+        assertThat(first.ts()).isEqualTo(WganDetector.BASE_TS + 600 * WganDetector.TS_STEP);
+        assertThat(new String(first.value(), StandardCharsets.UTF_8)).startsWith("{\"id\":\"600\",\"ts\":");
+        ScoreRecord atShift = served(first);
+        assertThat(atShift.anomaly()).as("the first shifted record: %s", atShift).isTrue();
+        assertThat(shifted[0]).isGreaterThanOrEqualTo(atShift.alarmThreshold());
+        assertThat(Arrays.stream(shifted).filter(s -> s >= atShift.alarmThreshold()).count())
+                .as("a lasting shift alarms once (refractory period)").isLessThan(shifted.length / 2);
     }
 
     @Test
-    void traceOutputsGiveTheInProcessScoresFromTheScorersRawOutputAcrossRetrainings() {
-        for (WganDetectorFactory.Output kind : WganDetectorFactory.Output.values()) {
-            WganDetector det = (WganDetector) new WganDetectorFactory(150, true, kind).create(new DetectorSpec(1, true, 3));
-            Random rnd = new Random(8);
-            det.train(gaussianRows(300, 1, rnd));
-            for (int i = 0; i < 400; i++) {
-                det.score(i, new double[] {(i > 250 ? 2 : 0) + rnd.nextGaussian()});
-            }
-            ScoringTrace t = det.trace();
-            assertThat(t.swaps()).hasSize(3);
-            // what the scorer would emit: each row's calibrated score and critic under its serving model
-            List<double[]> all = new ArrayList<>(t.history());
-            all.addAll(t.rows());
-            double[] calibrated = new double[t.rows().size()];
-            double[] critic = new double[calibrated.length];
-            ScoreResult r = new ScoreResult(0);
-            for (int k = 0; k < t.swaps().size(); k++) {
-                ScoringTrace.Swap sw = t.swaps().get(k);
-                int to = k + 1 < t.swaps().size() ? t.swaps().get(k + 1).fromRow() : calibrated.length;
-                Featuriser f = sw.bundle().featuriser();
-                FastScorer scorer = sw.bundle().newScorer(0);
-                float[] in = new float[f.inputSize()];
-                int h = f.historyLength();
-                for (int i = sw.fromRow(); i < to; i++) {
-                    int end = t.history().size() + i;
-                    f.featurise(all.subList(end - h + 1, end + 1).toArray(new double[0][]), in);
-                    scorer.score(in, r);
-                    calibrated[i] = r.score;
-                    critic[i] = r.critic;
-                }
-            }
-            assertThat(t.outputs(calibrated, critic)).as("%s", kind).containsExactly(t.scores());
+    void sensorRowsScoreTheServedAnomalyDecision() {
+        Profile p = Profile.builtIn(Profile.MULTIVARIATE_SENSORS);
+        WganDetector det = (WganDetector) new WganDetectorFactory(p, p.config(), ServedField.ANOMALY, 0, true)
+                .create(new DetectorSpec(3, true, 1));
+        Random rnd = new Random(7);
+        det.train(gaussianRows(400, 3, rnd));
+        assertThat(det.decides()).isTrue();
+        double[] s = new double[40];
+        for (int i = 0; i < s.length; i++) {
+            s[i] = det.score(i, i < 20 ? new double[] {rnd.nextGaussian(), rnd.nextGaussian(), rnd.nextGaussian()}
+                    : new double[] {9, -9, 9});
+        }
+        List<ScoringTrace.Sent> sent = det.trace().records();
+        for (int i = 0; i < s.length; i++) {
+            assertThat(s[i]).isEqualTo(served(sent.get(400 + i)).anomaly() ? 1.0 : 0.0);
+        }
+        // point-wise profile: every row of a lasting anomaly is flagged, not only its first
+        assertThat(Arrays.copyOfRange(s, 22, 40)).containsOnly(1.0);
+    }
+
+    @Test
+    void tabularRowsScoreOnlyTestRowsWithTheNullKeyRankedByTheNegatedCritic() {
+        WganDetector det = detector(Profile.TABULAR, ServedField.NEGATED_CRITIC, false, 0);
+        Random rnd = new Random(8);
+        det.train(gaussianRows(400, 1, rnd));
+        double normal = det.score(0, new double[] {0.1});
+        double outlier = det.score(1, new double[] {12.0});
+        ScoringTrace t = det.trace();
+        assertThat(t.key()).isNull();
+        assertThat(t.records()).hasSize(2);
+        assertThat(normal).isEqualTo(-served(t.records().get(0)).critic());
+        assertThat(outlier).isGreaterThan(normal);
+        assertThat(det.decides()).isFalse();
+    }
+
+    @Test
+    void aSeriesWhoseTrainingFailsHasNoModelAndEveryRowScoresUnserved() {
+        WganDetectorFactory f = new WganDetectorFactory(Profile.builtIn(Profile.UNIVARIATE_SERIES),
+                Profile.builtIn(Profile.UNIVARIATE_SERIES).config().with(java.util.Map.of("train.critic.layer.norm", "true")),
+                ServedField.ALARM_SCORE, 100, true);
+        WganDetector det = (WganDetector) f.create(new DetectorSpec(1, true, 1));
+        Random rnd = new Random(9);
+        det.train(gaussianRows(300, 1, rnd));
+        // a setting the trainer refuses (layer norm is not implemented): every training fails, no model, no output
+        assertThat(det.hasModel()).isFalse();
+        double[] s = new double[150];
+        for (int i = 0; i < s.length; i++) {
+            s[i] = det.score(i, new double[] {rnd.nextGaussian()});
+        }
+        assertThat(s).containsOnly(0.0);
+        assertThat(det.trace().records()).isEmpty();
+        assertThat(f.outcome()).contains("Trainings: 2 (0 accepted, 0 refused by the quality gate, 2 failed)",
+                "1 of 1 series/files had no model");
+    }
+
+    @Test
+    void retrainingSwapsAcceptedModelsIntoTheRunningScorer() {
+        WganDetector det = detector(Profile.UNIVARIATE_SERIES, ServedField.ALARM_SCORE, true, 150);
+        Random rnd = new Random(10);
+        det.train(gaussianRows(400, 1, rnd));
+        for (int i = 0; i < 320; i++) {
+            det.score(i, new double[] {rnd.nextGaussian()});
+        }
+        ScoringTrace t = det.trace();
+        // models from the first training, and the retrainings at rows 150 and 300 (gated against the serving model)
+        assertThat(t.swaps()).hasSizeBetween(2, 3);
+        assertThat(t.swaps().get(0).fromRecord()).isZero();
+        for (int k = 1; k < t.swaps().size(); k++) {
+            assertThat(t.swaps().get(k).fromRecord()).isIn(400 + 150, 400 + 300);
+            assertThat(t.swaps().get(k).bundle().version()).isNotEqualTo(t.swaps().get(k - 1).bundle().version());
+        }
+        // each record was scored by the model serving it
+        for (ScoringTrace.Sent s : t.records().subList(t.records().size() - 10, t.records().size())) {
+            assertThat(served(s).model()).isEqualTo(t.swaps().get(t.swaps().size() - 1).bundle().version());
         }
     }
 }

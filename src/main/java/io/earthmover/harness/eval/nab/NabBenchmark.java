@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.earthmover.harness.eval.BenchmarkReport;
 import io.earthmover.harness.eval.DetectorFactory;
+import io.earthmover.harness.eval.Detectors;
 import io.earthmover.harness.eval.Progress;
 import io.earthmover.harness.eval.Stopwatch;
 import io.earthmover.harness.eval.ViaKafka;
@@ -121,13 +122,9 @@ public final class NabBenchmark {
                 .append("profile, normalised with the null detector); it reproduces NAB's published numenta and ")
                 .append("randomCutForest scores from their shipped raw results.\n\n");
         md.append("Detectors:\n\n");
-        for (DetectorFactory f : detectors) {
-            md.append("- `").append(f.name()).append("`: ").append(f.describe()).append('\n');
-        }
+        md.append(Detectors.markdown(detectors));
         if (kafka != null) {
-            md.append("\n`--via-kafka`: wgan's rows were produced to an embedded broker and scored by the scorer's ")
-                    .append("Kafka Streams topology; the table uses the scores read back from `anomaly-scores`: ")
-                    .append(kafka.equality()).append(". rcf and zscore ran in-process.\n");
+            md.append("\n`--via-kafka`: ").append(ViaKafka.REPORT).append(kafka.equality()).append(".\n");
         }
         md.append("\nNormalised NAB scores (higher is better; 100 = perfect, 0 = null detector):\n\n");
         md.append(table.markdown());

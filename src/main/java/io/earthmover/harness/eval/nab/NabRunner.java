@@ -27,7 +27,7 @@ public final class NabRunner {
 
     /**
      * As {@link #run(DetectorFactory, NabSeries)}; with {@code kafka} non-null, a {@code wgan}
-     * detector's scores are replaced by the ones its rows and models get from the Kafka scorer.
+     * detector's scores are replaced by the ones its records and models get from the Kafka scorer.
      */
     public static ScoredSeries run(DetectorFactory factory, NabSeries s, ViaKafka kafka) {
         Detector d = factory.create(new DetectorSpec(1, true, SEED));
@@ -42,7 +42,7 @@ public final class NabRunner {
             scores[i] = d.score(s.epochMillis()[i], new double[] {s.values()[i]});
         }
         if (kafka != null && d instanceof WganDetector w && w.trace() != null) {
-            double[] viaKafka = kafka.replay(s.relativePath(), w.trace());
+            double[] viaKafka = kafka.replay(w.trace());
             System.arraycopy(viaKafka, 0, scores, prob, viaKafka.length);
         }
         return new ScoredSeries(s, scores);

@@ -3,6 +3,7 @@ package io.earthmover.harness.eval.skab;
 import io.earthmover.harness.eval.BenchmarkReport;
 import io.earthmover.harness.eval.BinaryMetrics;
 import io.earthmover.harness.eval.DetectorFactory;
+import io.earthmover.harness.eval.Detectors;
 import io.earthmover.harness.eval.Stopwatch;
 import io.earthmover.harness.eval.ViaKafka;
 import io.earthmover.harness.eval.report.Plots;
@@ -69,17 +70,14 @@ public final class SkabBenchmark {
                 .append("StandardScaler; a fresh detector trains on them and scores every later row in time order. ")
                 .append("Track 2 also trains on anomaly-free.csv (same scaler), streamed before the file's 400 rows. ")
                 .append("Predictions of all files are concatenated and scored against the `anomaly` column.\n\n");
-        md.append(String.format("Decision rule (fixed, never tuned on test rows): a row is an anomaly when its score "
-                + "exceeds the %.3f-quantile of the out-of-sample scores of the file's own training rows 200–399 "
-                + "(each scored before the detector learned it).%n%n", quantile));
+        md.append(String.format("Decision: wgan's prediction is the service's own `anomaly` field. For rcf and zscore "
+                + "(fixed, never tuned on test rows): a row is an anomaly when its score exceeds the %.3f-quantile "
+                + "(`--quantile`) of the out-of-sample scores of the file's own training rows 200–399 (each scored "
+                + "before the detector learned it).%n%n", quantile));
         md.append("Detectors:\n\n");
-        for (DetectorFactory f : detectors) {
-            md.append("- `").append(f.name()).append("`: ").append(f.describe()).append('\n');
-        }
+        md.append(Detectors.markdown(detectors));
         if (kafka != null) {
-            md.append("\n`--via-kafka`: wgan's test rows were produced to an embedded broker and scored by the ")
-                    .append("scorer's Kafka Streams topology; the table uses the scores read back from `anomaly-scores`: ")
-                    .append(kafka.equality()).append(". rcf and zscore ran in-process.\n");
+            md.append("\n`--via-kafka`: ").append(ViaKafka.REPORT).append(kafka.equality()).append(".\n");
         }
         md.append('\n').append(table.markdown());
         md.append("\nPublished leaderboard (SKAB README, outlier track): Conv-AE F1 0.78 (FAR 13.55 %, MAR 28.02 %), "

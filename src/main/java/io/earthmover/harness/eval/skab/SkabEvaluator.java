@@ -16,16 +16,20 @@ import java.util.List;
 /**
  * SKAB's outlier-detection protocol. Per file: the first {@value #TRAIN_ROWS} rows are training
  * data and fit a StandardScaler; a fresh detector trains on them (track 2: on anomaly-free.csv
- * first, scaled with the same scaler), then scores the remaining rows one at a time. Decision
- * rule, fixed before looking at any test row: a test row is an anomaly when its score exceeds the
- * q-quantile of the out-of-sample scores of that file's own training rows (those the detector
- * returns from {@link Detector#train}; for rcf and zscore rows 200–399, each scored before it is
- * learned). Predictions of all files are concatenated and scored against the {@code anomaly} column.
+ * first, scaled with the same scaler), then scores the remaining rows one at a time. The
+ * prediction of a detector that {@link Detector#decides() decides} itself (wgan: the service's
+ * {@code anomaly}) is its decision. For the others (rcf, zscore) the decision rule, fixed before
+ * looking at any test row: a test row is an anomaly when its score exceeds the q-quantile of the
+ * out-of-sample scores of that file's own training rows (those the detector returns from
+ * {@link Detector#train}: rows 200–399, each scored before it is learned). Predictions of all
+ * files are concatenated and scored against the {@code anomaly} column.
  */
 public final class SkabEvaluator {
     public static final int TRAIN_ROWS = 400;
     public static final double DEFAULT_QUANTILE = 0.99;
     public static final long SEED = 42L;
+    /** A deciding detector's score (1 anomaly, 0 normal) at or above this is a predicted anomaly. */
+    static final double DECISION = 0.5;
 
     private final double quantile;
     private final ViaKafka kafka;
@@ -34,7 +38,10 @@ public final class SkabEvaluator {
         this(quantile, null);
     }
 
-    /** With {@code kafka} non-null, a {@code wgan} detector's test scores come through the Kafka scorer. */
+    /**
+     * @param quantile the threshold rule's quantile, for detectors that do not decide themselves
+     * @param kafka    non-null: a {@code wgan} detector's test outcomes come through the Kafka scorer
+     */
     public SkabEvaluator(double quantile, ViaKafka kafka) {
         this.quantile = quantile;
         this.kafka = kafka;
@@ -61,6 +68,16 @@ public final class SkabEvaluator {
         return new Result(factory.name(), track, total, List.copyOf(files), sw.seconds());
     }
 
+    /** The quantile rule's threshold: from the file's own training rows' out-of-sample scores. */
+    private double threshold(DetectorFactory factory, double[] calib) {
+        if (calib.length == 0) {
+            throw new IllegalStateException(factory.name() + " returned no calibration scores");
+        }
+        // only the file's own training rows calibrate: the last of the calibration scores
+        double[] ownCalib = Arrays.copyOfRange(calib, Math.max(0, calib.length - TRAIN_ROWS / 2), calib.length);
+        return Quantiles.of(ownCalib, quantile);
+    }
+
     FileResult evaluateFile(DetectorFactory factory, SkabExperiment e, SkabExperiment anomalyFree) {
         if (e.size() <= TRAIN_ROWS) {
             throw new IllegalArgumentException(e.name() + " has no test rows");
@@ -78,24 +95,19 @@ public final class SkabEvaluator {
         }
         Detector d = factory.create(new DetectorSpec(e.rows()[0].length, true, SEED));
         double[] calib = d.train(train);
-        if (calib.length == 0) {
-            throw new IllegalStateException(factory.name() + " returned no calibration scores");
-        }
-        // only the file's own training rows calibrate: the last of the calibration scores
-        double[] ownCalib = Arrays.copyOfRange(calib, Math.max(0, calib.length - TRAIN_ROWS / 2), calib.length);
-        double threshold = Quantiles.of(ownCalib, quantile);
+        double threshold = d.decides() ? DECISION : threshold(factory, calib);
         int n = e.size() - TRAIN_ROWS;
         double[] scores = new double[n];
-        boolean[] pred = new boolean[n];
         for (int i = 0; i < n; i++) {
             int row = TRAIN_ROWS + i;
             scores[i] = d.score(e.epochMillis()[row], scaler.transform(e.rows()[row]));
         }
         if (kafka != null && d instanceof WganDetector w && w.trace() != null) {
-            scores = kafka.replay(e.name(), w.trace());
+            scores = kafka.replay(w.trace());
         }
+        boolean[] pred = new boolean[n];
         for (int i = 0; i < n; i++) {
-            pred[i] = scores[i] > threshold;
+            pred[i] = d.decides() ? scores[i] >= DECISION : scores[i] > threshold;
         }
         return new FileResult(e, threshold, scores, pred);
     }

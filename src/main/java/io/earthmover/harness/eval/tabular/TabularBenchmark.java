@@ -2,6 +2,7 @@ package io.earthmover.harness.eval.tabular;
 
 import io.earthmover.harness.eval.BenchmarkReport;
 import io.earthmover.harness.eval.DetectorFactory;
+import io.earthmover.harness.eval.Detectors;
 import io.earthmover.harness.eval.RankMetrics.PrPoint;
 import io.earthmover.harness.eval.Stopwatch;
 import io.earthmover.harness.eval.report.Plots;
@@ -47,9 +48,7 @@ public final class TabularBenchmark {
                 + "no row order) and scores the other normal rows and every anomaly. ROC-AUC and PR-AUC "
                 + "(average precision) as mean ± std (population) over the seeds.%n%n", seeds, 100 * trainShare));
         md.append("Detectors:\n\n");
-        for (DetectorFactory f : detectors) {
-            md.append("- `").append(f.name()).append("`: ").append(f.describe()).append('\n');
-        }
+        md.append(Detectors.markdown(detectors));
         md.append('\n').append(table.markdown());
         md.append("\nReference: Isolation Forest ROC-AUC on cardio 0.924 (PyOD benchmark).\n\n");
         md.append(String.format("Total wall time: %.1f s.%n%n", total.seconds()));

@@ -2,6 +2,9 @@ package io.earthmover.harness.eval.skab;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.earthmover.harness.eval.Profile;
+import io.earthmover.harness.eval.ServedField;
+import io.earthmover.harness.eval.WganDetectorFactory;
 import io.earthmover.harness.eval.ZScoreDetectorFactory;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -61,6 +64,25 @@ class SkabEvaluatorTest {
         assertThat(m.tp() + m.fp() + m.tn() + m.fn()).isEqualTo(testRows);
         assertThat(m.tp()).isPositive();
         assertThat(m.marPercent()).isLessThan(100.0);
+    }
+
+    @Test
+    void wganPredictsWithTheServicesOwnAnomalyFieldWithoutAThresholdRule() throws IOException {
+        SkabData data = smallCorpus();
+        WganDetectorFactory wgan = WganDetectorFactory.builtIn(Profile.MULTIVARIATE_SENSORS, ServedField.ANOMALY);
+        // any quantile: the rule is not applied to a detector that decides itself
+        SkabEvaluator.Result a = new SkabEvaluator(0.5).evaluate(wgan, data, SkabTrack.OUTLIER);
+        SkabEvaluator.Result b = new SkabEvaluator(0.999).evaluate(
+                WganDetectorFactory.builtIn(Profile.MULTIVARIATE_SENSORS, ServedField.ANOMALY), data, SkabTrack.OUTLIER);
+        assertThat(a.metrics()).as(wgan.outcome()).isEqualTo(b.metrics());
+        for (SkabEvaluator.FileResult f : a.files()) {
+            assertThat(java.util.Arrays.stream(f.testScores()).allMatch(x -> x == 0.0 || x == 1.0)).isTrue();
+            for (int i = 0; i < f.predicted().length; i++) {
+                assertThat(f.predicted()[i]).isEqualTo(f.testScores()[i] == 1.0);
+            }
+        }
+        // the +8 shift on one sensor is flagged row by row (point-wise profile: no refractory period)
+        assertThat(a.metrics().tp()).as("%s; %s", a.metrics(), wgan.outcome()).isGreaterThan(a.metrics().fn());
     }
 
     @Test
