@@ -10,7 +10,8 @@ import picocli.CommandLine.Option;
 
 /**
  * The configuration options every subcommand shares (a picocli mixin). Commands add their own
- * options as overrides, which rank above the file and the environment.
+ * options as overrides, which rank above the file and the environment, and may bring defaults of
+ * their own, which rank below both.
  */
 public final class ConfigOptions {
     private static final Logger LOG = LoggerFactory.getLogger(ConfigOptions.class);
@@ -26,16 +27,26 @@ public final class ConfigOptions {
             description = "Kafka bootstrap servers (same as --set kafka.bootstrap.servers=...)")
     String bootstrapServers;
 
-    /** Loads the configuration once, with the command's own overrides on top, and logs it masked. */
-    public EarthmoverConfig load(Map<String, String> commandOverrides) {
+    /**
+     * Loads the configuration once and logs it masked.
+     *
+     * @param commandDefaults  the command's own defaults: below --config, the environment and --set
+     * @param commandOverrides the command's own options: on top of everything
+     */
+    public EarthmoverConfig load(Map<String, String> commandDefaults, Map<String, String> commandOverrides) {
         Map<String, String> cli = new LinkedHashMap<>(settings);
         if (bootstrapServers != null) {
             cli.put("kafka.bootstrap.servers", bootstrapServers);
         }
         cli.putAll(commandOverrides);
-        EarthmoverConfig cfg = EarthmoverConfig.load(configFile, System.getenv(), cli);
+        EarthmoverConfig cfg = EarthmoverConfig.load(commandDefaults, configFile, System.getenv(), cli);
         LOG.info("{}", cfg.describe());
         return cfg;
+    }
+
+    /** Loads the configuration with the command's own options on top. */
+    public EarthmoverConfig load(Map<String, String> commandOverrides) {
+        return load(Map.of(), commandOverrides);
     }
 
     public EarthmoverConfig load() {
