@@ -85,6 +85,9 @@ public final class ScorerApp implements AutoCloseable {
         p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, ErrorHandlers.Processing.class);
         p.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, ErrorHandlers.Production.class);
         p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true); // the default from Kafka 5.0
+        // Streams' partition assignor builds a StreamsConfig of its own from the main consumer's settings,
+        // which leave this flag out, and so warned on every start that the global thread's handler is off
+        p.put(StreamsConfig.mainConsumerPrefix(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG), true);
         p.put(ErrorHandlers.DLQ_TOPIC, c.get(ConfigKeys.TOPIC_DLQ));
         if (metrics != null) {
             p.put(ErrorHandlers.METRICS, metrics);
