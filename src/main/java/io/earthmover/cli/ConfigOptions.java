@@ -1,7 +1,10 @@
 package io.earthmover.cli;
 
+import io.earthmover.config.ConfigKeys;
 import io.earthmover.config.EarthmoverConfig;
+import io.earthmover.kafka.BrokerProbe;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -51,5 +54,10 @@ public final class ConfigOptions {
 
     public EarthmoverConfig load() {
         return load(Map.of());
+    }
+
+    /** Waits for Kafka at start-up (connect.wait.ms); one clear line and exit code 1 when it is not there. */
+    static void awaitKafka(EarthmoverConfig cfg) {
+        BrokerProbe.await(cfg.bootstrapServers(), Duration.ofMillis(cfg.get(ConfigKeys.CONNECT_WAIT)), ConfigKeys.CONNECT_WAIT.name());
     }
 }

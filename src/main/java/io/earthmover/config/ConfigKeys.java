@@ -37,6 +37,7 @@ public final class ConfigKeys {
     public static final ConfigKey<Integer> TOPIC_MAX_BYTES = integer("topics.max.message.bytes", (1 << 20) + (64 << 10), 1 << 20, 1 << 30, "max.message.bytes of the event topics earthmover creates (input, scores, training; the DLQ gets 16 KiB more for its headers): the broker's usual 1 MiB plus room for a record a little over record.max.bytes to arrive and be dead-lettered as TOO_LARGE");
     public static final ConfigKey<Integer> TOPIC_MODELS_MAX_BYTES = integer("topics.models.max.message.bytes", 16 << 20, 1 << 20, 1 << 30, "max.message.bytes of the models topic (bundles are larger than events)");
     public static final ConfigKey<Boolean> TOPIC_CREATE = bool("topics.create", true, "Create missing topics at start-up");
+    public static final ConfigKey<Long> CONNECT_WAIT = longValue("connect.wait.ms", 30_000L, 0L, 86_400_000L, "How long score, train and produce wait at start-up for a Kafka bootstrap server to accept a connection; then they stop with one line and exit code 1");
 
     // records
     public static final ConfigKey<Integer> RECORD_MAX_BYTES = integer("record.max.bytes", 1 << 20, 64, 64 << 20, "Largest accepted record value; larger ones go to the DLQ as TOO_LARGE");
@@ -98,7 +99,7 @@ public final class ConfigKeys {
 
     static {
         for (ConfigKey<?> k : List.of(TOPIC_INPUT, TOPIC_SCORES, TOPIC_DLQ, TOPIC_TRAIN, TOPIC_MODELS, TOPIC_PARTITIONS,
-                TOPIC_REPLICATION, TOPIC_MAX_BYTES, TOPIC_MODELS_MAX_BYTES, TOPIC_CREATE, RECORD_MAX_BYTES, BROKER_PORT, BROKER_DATA_DIR,
+                TOPIC_REPLICATION, TOPIC_MAX_BYTES, TOPIC_MODELS_MAX_BYTES, TOPIC_CREATE, CONNECT_WAIT, RECORD_MAX_BYTES, BROKER_PORT, BROKER_DATA_DIR,
                 METRICS_HOST, METRICS_PORT, FEATURES_WINDOW, FEATURES_DIFFERENCES, FEATURES_NORMALISER,
                 TRAIN_ITERATIONS, TRAIN_BATCH, TRAIN_CRITIC_STEPS, TRAIN_LAMBDA, TRAIN_LR, TRAIN_BETA1, TRAIN_BETA2,
                 TRAIN_SEED, TRAIN_LATENT, TRAIN_GEN_HIDDEN, TRAIN_CRITIC_HIDDEN, TRAIN_LAYER_NORM, TRAIN_PATIENCE,

@@ -97,7 +97,8 @@ public final class TopicAdmin {
             LOG.info("created topics {}", names);
             return names;
         } catch (ExecutionException | TimeoutException e) {
-            throw new IllegalStateException("cannot create topics on " + config.bootstrapServers() + ": " + e.getMessage(), e);
+            String why = e instanceof TimeoutException ? "timed out after 30 s" : String.valueOf(e.getMessage());
+            throw new IllegalStateException("cannot create topics on " + config.bootstrapServers() + ": " + why, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);
