@@ -46,6 +46,7 @@ import picocli.CommandLine.Option;
 
 /** {@code earthmover demo}: the whole product on an embedded broker, end to end. */
 @Command(name = "demo", mixinStandardHelpOptions = true,
+        header = "Run the whole product end to end on an embedded broker.",
         description = {"Run the whole product on an embedded Kafka broker: generate a multivariate stream of several",
                 "hosts into events-train, train and publish a model, score fresh data with injected anomalies",
                 "(spikes, level shifts, broken correlations, frozen sensors) live, and report precision and recall.",

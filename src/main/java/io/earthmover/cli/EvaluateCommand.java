@@ -25,6 +25,7 @@ import picocli.CommandLine.Option;
 
 /** {@code earthmover evaluate nab|skab|tabular}: labelled benchmarks, all detectors side by side. */
 @Command(name = "evaluate", mixinStandardHelpOptions = true,
+        header = "Compare detectors on labelled benchmarks (NAB, SKAB, tabular).",
         description = {"Evaluate detectors on labelled benchmarks (NAB, SKAB, ADBench-style CSV): prints a table",
                 "and writes a Markdown report with PNG plots under --out."},
         subcommands = {EvaluateCommand.Nab.class, EvaluateCommand.Skab.class, EvaluateCommand.Tabular.class})
