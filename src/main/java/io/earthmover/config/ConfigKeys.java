@@ -85,7 +85,7 @@ public final class ConfigKeys {
     public static final ConfigKey<String> SCORER_MODEL_FILE = string("scorer.model.file", "", "Model bundle file (with source file or both); re-read when it changes");
     public static final ConfigKey<Long> SCORER_LATE_TOLERANCE = longValue("scorer.late.tolerance.ms", 60_000L, 0L, Long.MAX_VALUE, "How far behind its key's newest record a record may be and still be placed in the window in event-time order");
     public static final ConfigKey<Integer> SCORER_DRIFT_WINDOW = integer("scorer.drift.window.minutes", 10, 1, 10_080, "Span of recent scores the drift estimate averages over");
-    public static final ConfigKey<String> SCORER_STATE_DIR = string("scorer.state.dir", "", "Kafka Streams state directory; empty means a directory under java.io.tmpdir");
+    public static final ConfigKey<String> SCORER_STATE_DIR = string("scorer.state.dir", "", "Kafka Streams state directory; empty means a directory under java.io.tmpdir, which Kafka Streams warns about at start (the OS may clear it; the state is then restored from its changelog): set one outside it to start without a warning");
     public static final ConfigKey<Long> SCORER_COMMIT_INTERVAL = longValue("scorer.commit.interval.ms", 1_000L, 10L, 600_000L, "Kafka Streams commit interval (also bounds exactly-once latency)");
 
     // trainer job: quality gate and metrics push

@@ -115,7 +115,8 @@ public final class FileRecords {
      * @throws IllegalArgumentException when the CSV has no header row
      */
     public static Options resolve(Path file, Options o) throws IOException {
-        List<String> columns = isJsonLines(file) ? DEFAULT_TIMESTAMP_COLUMNS.subList(0, 1) : header(file, o);
+        // a JSONL line is a record already: its event time is the contract's ts field
+        List<String> columns = isJsonLines(file) ? List.of("ts") : header(file, o);
         if (o.timestampColumn() != null) {
             return o;
         }
@@ -237,9 +238,8 @@ public final class FileRecords {
             while (it.hasNext()) {
                 CSVRecord row = it.next();
                 long ts = o.timestampColumn() == null ? -1 : parseTimeOrMinus1(row.get(o.timestampColumn()), o.unit());
-                if (first && ts > 0 && o.unit() == EpochUnit.MS && ts < PLAUSIBLE_MILLIS && row.get(o.timestampColumn()).trim().matches("\\d+")) {
-                    LOG.warn("column '{}' starts at {}, which as epoch milliseconds is {}: if these are seconds, add --timestamp-unit s",
-                            o.timestampColumn(), ts, Instant.ofEpochMilli(ts));
+                if (first && o.timestampColumn() != null) {
+                    warnIfSeconds(o, row.get(o.timestampColumn()), ts);
                 }
                 first = false;
                 sb.setLength(0);
@@ -293,6 +293,14 @@ public final class FileRecords {
             return Double.isFinite(d) && t.matches("-?(0|[1-9]\\d*)(\\.\\d+)?([eE][+-]?\\d+)?");
         } catch (NumberFormatException e) {
             return false;
+        }
+    }
+
+    /** Epoch seconds read as milliseconds land in early 1970: say so once, on the first row. */
+    private static void warnIfSeconds(Options o, String cell, long ts) {
+        if (o.unit() == EpochUnit.MS && ts > 0 && ts < PLAUSIBLE_MILLIS && cell.trim().matches("\\d+")) {
+            LOG.warn("column '{}' starts at {}, which as epoch milliseconds is {}: if these are seconds, add --timestamp-unit s",
+                    o.timestampColumn(), ts, Instant.ofEpochMilli(ts));
         }
     }
 
