@@ -86,13 +86,9 @@ public final class BenchSoakCommand implements Callable<Integer> {
         if (minutes < 1 || rate < 1 || keys < 1 || window < 1) {
             throw new UserException("--minutes, --rate, --keys and --window must be positive");
         }
+        Map<String, String> defaults = Map.of(ConfigKeys.METRICS_PORT.name(), "0",
+                ConfigKeys.SCORER_APP_ID.name(), "earthmover-soak-" + System.currentTimeMillis());
         Map<String, String> o = new LinkedHashMap<>();
-        if (!configOptions.settings.containsKey(ConfigKeys.METRICS_PORT.name())) {
-            o.put(ConfigKeys.METRICS_PORT.name(), "0");
-        }
-        if (!configOptions.settings.containsKey(ConfigKeys.SCORER_APP_ID.name())) {
-            o.put(ConfigKeys.SCORER_APP_ID.name(), "earthmover-soak-" + System.currentTimeMillis());
-        }
         EmbeddedKafkaBroker broker = null;
         Path modelFile = Files.createTempFile("earthmover-soak-", ".zip");
         Path stateDir = TempDirectories.create("earthmover-soak-state-");
@@ -104,7 +100,7 @@ public final class BenchSoakCommand implements Callable<Integer> {
             o.put(ConfigKeys.SCORER_MODEL_SOURCE.name(), "file");
             o.put(ConfigKeys.SCORER_MODEL_FILE.name(), modelFile.toString());
             o.put(ConfigKeys.SCORER_STATE_DIR.name(), stateDir.toString());
-            EarthmoverConfig cfg = configOptions.load(o);
+            EarthmoverConfig cfg = configOptions.load(defaults, o);
             System.out.printf(Locale.ROOT, "training a %d-feature model (window %d)...%n", FEATURES, window);
             Files.write(modelFile, trainModel(window).toBytes());
             return soak(cfg);

@@ -15,6 +15,7 @@ import picocli.CommandLine.Option;
 
 /** {@code earthmover broker}: an embedded single-node Kafka broker for local use. */
 @Command(name = "broker", mixinStandardHelpOptions = true,
+        header = "Run an embedded Kafka broker with the product's topics.",
         description = {"Run an embedded single-node KRaft Kafka broker on 127.0.0.1 with the product's topics,",
                 "until Ctrl-C or SIGTERM. Without --data-dir the data lives in a temporary directory deleted on exit."})
 public final class BrokerCommand implements Callable<Integer> {

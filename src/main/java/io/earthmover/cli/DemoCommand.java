@@ -45,10 +45,11 @@ import picocli.CommandLine.Option;
 
 /** {@code earthmover demo}: the whole product on an embedded broker, end to end. */
 @Command(name = "demo", mixinStandardHelpOptions = true,
+        header = "Run the whole product end to end on an embedded broker.",
         description = {"Run the whole product on an embedded Kafka broker: generate a multivariate stream of several",
                 "hosts into events-train, train and publish a model, score fresh data with injected anomalies",
                 "(spikes, level shifts, broken correlations, frozen sensors) live, and report precision and recall.",
-                "Serves /metrics throughout. The demo's training settings yield to --set and EARTHMOVER_* settings."})
+                "Serves /metrics throughout. The demo's training settings yield to --config, EARTHMOVER_* and --set."})
 public final class DemoCommand implements Callable<Integer> {
     /** Training settings that train well in well under a minute on 2 cores. */
     static final Map<String, String> DEMO_DEFAULTS = Map.of("train.iterations", "500", "train.batch.size", "128",
@@ -92,15 +93,10 @@ public final class DemoCommand implements Callable<Integer> {
             throw new UserException("--hosts, --train-days, --test-days, --anomalies-per-kind and --rate must be positive");
         }
         Map<String, String> overrides = new LinkedHashMap<>();
-        DEMO_DEFAULTS.forEach((k, v) -> {
-            if (!configOptions.settings.containsKey(k) && System.getenv(EarthmoverConfig.toEnvName(k)) == null) {
-                overrides.put(k, v);
-            }
-        });
         if (metricsPort != null) {
             overrides.put(ConfigKeys.METRICS_PORT.name(), String.valueOf(metricsPort));
         }
-        EarthmoverConfig base = configOptions.load(overrides);
+        EarthmoverConfig base = configOptions.load(DEMO_DEFAULTS, overrides);
         long t0 = System.nanoTime();
         say("starting an embedded Kafka broker on 127.0.0.1 ...");
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start()) {

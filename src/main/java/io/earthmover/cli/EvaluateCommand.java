@@ -29,6 +29,7 @@ import picocli.CommandLine.Option;
 
 /** {@code earthmover evaluate nab|skab|tabular}: labelled benchmarks, all detectors side by side. */
 @Command(name = "evaluate", mixinStandardHelpOptions = true,
+        header = "Compare detectors on labelled benchmarks (NAB, SKAB, tabular).",
         description = {"Evaluate detectors on labelled benchmarks (NAB, SKAB, ADBench-style CSV): prints a table",
                 "and writes a Markdown report with PNG plots under --out. wgan is the product: trained by the training",
                 "job and scored by the service's processing with --config FILE, by default the benchmark's profile",
@@ -74,7 +75,7 @@ public final class EvaluateCommand implements Runnable {
             WganDetectorFactory wgan;
             try {
                 p = configOptions.configFile != null ? Profile.file(configOptions.configFile) : Profile.builtIn(profile);
-                wgan = new WganDetectorFactory(p, configOptions.load(Map.of(), p.settings()), field, wganRetrainEvery, viaKafka);
+                wgan = new WganDetectorFactory(p, configOptions.loadWithDefaultFile(p.settings(), Map.of()), field, wganRetrainEvery, viaKafka);
                 f = Detectors.builtIn(rcfShingleSize, wgan).resolve(detectors);
             } catch (IllegalArgumentException e) {
                 throw new UserException(e.getMessage());

@@ -42,7 +42,7 @@ public final class EvaluateKeysCommand implements Callable<Integer> {
         }
         io.earthmover.model.Nd4jRuntime.configure(1);
         Profile profile = configOptions.configFile == null ? Profile.builtIn(PROFILE) : Profile.file(configOptions.configFile);
-        EarthmoverConfig cfg = configOptions.load(Map.of(), profile.settings());
+        EarthmoverConfig cfg = configOptions.loadWithDefaultFile(profile.settings(), Map.of());
         System.out.println("config: " + profile.source() + (configOptions.settings.isEmpty() ? "" : " with --set " + configOptions.settings));
         ManyKeysBenchmark.Result r = ManyKeysBenchmark.run(cfg, keys, trainSteps, testSteps, seed);
         System.out.printf(Locale.ROOT, "%d keys, one model %s: %d training records, %d scored, %d injected anomalies%n",

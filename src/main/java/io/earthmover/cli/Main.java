@@ -1,6 +1,7 @@
 package io.earthmover.cli;
 
 import io.earthmover.config.ConfigException;
+import io.earthmover.kafka.KafkaUnreachableException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -33,6 +34,10 @@ public final class Main implements Runnable {
             if (ex instanceof ConfigException || ex instanceof UserException) {
                 cmd.getErr().println("error: " + ex.getMessage());
                 return ExitCodes.USAGE;
+            }
+            if (ex instanceof KafkaUnreachableException) {
+                cmd.getErr().println("error: " + ex.getMessage());
+                return ExitCodes.FAILURE;
             }
             throw ex;
         });

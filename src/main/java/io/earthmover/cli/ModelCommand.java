@@ -1,5 +1,11 @@
 package io.earthmover.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import io.earthmover.model.InvalidModelException;
 import io.earthmover.model.ModelBundle;
 import java.io.IOException;
@@ -9,6 +15,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code earthmover model inspect|verify FILE}: look at and check model bundles. */
@@ -35,21 +42,57 @@ public final class ModelCommand implements Runnable {
     }
 
     @Command(name = "inspect", mixinStandardHelpOptions = true,
-            description = "Print the bundle's manifest as JSON (the bundle is verified first).")
+        header = "Print a bundle's manifest, long arrays summarised unless --full.",
+            description = {"Print the bundle's manifest as JSON (the bundle is verified first). Long arrays (the",
+                    "calibration table) are summarised as their length and range unless --full is given."})
     static final class Inspect implements Callable<Integer> {
+        /** Arrays longer than this are summarised. */
+        static final int SHOWN = 16;
+        private static final ObjectMapper JSON = new ObjectMapper();
+
         @Parameters(paramLabel = "FILE", description = "Model bundle (.zip)")
         Path file;
 
+        @Option(names = "--full", description = "Print every value, the whole calibration table too")
+        boolean full;
+
         @Override
-        public Integer call() {
+        public Integer call() throws IOException {
             try {
-                System.out.println(load(file).manifestJson());
+                String manifest = load(file).manifestJson();
+                System.out.println(full ? manifest : JSON.writerWithDefaultPrettyPrinter().writeValueAsString(summary(JSON.readTree(manifest))));
                 return ExitCodes.OK;
             } catch (InvalidModelException e) {
                 System.err.println("error: " + e.getMessage());
                 return ExitCodes.FAILURE;
             }
         }
+    }
+
+    /** The manifest with each long array replaced by its length and range. */
+    static JsonNode summary(JsonNode n) {
+        if (n.isArray() && n.size() > Inspect.SHOWN) {
+            double min = Double.POSITIVE_INFINITY;
+            double max = Double.NEGATIVE_INFINITY;
+            boolean numbers = true;
+            for (JsonNode e : n) {
+                numbers &= e.isNumber();
+                min = Math.min(min, e.asDouble());
+                max = Math.max(max, e.asDouble());
+            }
+            return TextNode.valueOf(n.size() + (numbers ? " values from " + min + " to " + max : " entries") + " (--full shows them)");
+        }
+        if (n.isObject()) {
+            ObjectNode copy = JsonNodeFactory.instance.objectNode();
+            n.properties().forEach(e -> copy.set(e.getKey(), summary(e.getValue())));
+            return copy;
+        }
+        if (n.isArray()) {
+            ArrayNode copy = JsonNodeFactory.instance.arrayNode();
+            n.forEach(e -> copy.add(summary(e)));
+            return copy;
+        }
+        return n;
     }
 
     @Command(name = "verify", mixinStandardHelpOptions = true,

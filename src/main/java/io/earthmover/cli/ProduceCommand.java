@@ -6,7 +6,6 @@ import io.earthmover.kafka.KafkaProps;
 import io.earthmover.record.FileRecords;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -27,6 +26,7 @@ import picocli.CommandLine.Option;
 
 /** {@code earthmover produce}: replays a CSV or JSONL file into a topic. */
 @Command(name = "produce", mixinStandardHelpOptions = true,
+        header = "Replay a CSV or JSONL file into a topic.",
         description = {"Replay a CSV or JSONL file into a topic as events-in records, as fast as possible, at a fixed",
                 "rate (--rate), or at the original timestamps sped up (--speedup, needs --timestamp-column)."})
 public final class ProduceCommand implements Callable<Integer> {
@@ -53,22 +53,28 @@ public final class ProduceCommand implements Callable<Integer> {
         Double speedup;
     }
 
+    @Option(names = "--key", paramLabel = "VALUE", description = "Kafka key of every record (one series); not with --key-column")
+    String key;
+
     @Option(names = "--no-progress", description = "No progress bar")
     boolean noProgress;
 
     @Override
     public Integer call() throws IOException {
         EarthmoverConfig cfg = configOptions.load();
-        if (!Files.isRegularFile(input)) {
-            throw new UserException("--input " + input + " is not a file");
+        if (key != null && fileOptions.keyColumn != null) {
+            throw new UserException("--key gives every record the same key, --key-column one per row: use one of them");
         }
-        if (pace != null && pace.speedup != null && fileOptions.timestampColumn == null) {
-            throw new UserException("--speedup replays original timestamps: give --timestamp-column");
+        FileRecords.Options files = fileOptions.forInput(input);
+        if (pace != null && pace.speedup != null && files.timestampColumn() == null) {
+            throw new UserException("--speedup replays original timestamps: the file has no ts or timestamp column, give --timestamp-column");
         }
         if (pace != null && ((pace.rate != null && !(pace.rate > 0)) || (pace.speedup != null && !(pace.speedup > 0)))) {
             throw new UserException("--rate and --speedup must be positive");
         }
+        ConfigOptions.awaitKafka(cfg);
         String target = topic == null ? cfg.get(ConfigKeys.TOPIC_INPUT) : topic;
+        byte[] constantKey = key == null ? null : key.getBytes(StandardCharsets.UTF_8);
         Map<String, Object> props = KafkaProps.producer(cfg);
         props.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 5);
         props.putIfAbsent(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
@@ -80,7 +86,7 @@ public final class ProduceCommand implements Callable<Integer> {
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
              ProgressBar bar = noProgress ? null : new ProgressBarBuilder().setTaskName("produce " + target)
                      .setInitialMax(total).setStyle(ProgressBarStyle.ASCII).setUnit(" rec", 1).showSpeed().build()) {
-            FileRecords.read(input, fileOptions.toOptions(), r -> {
+            FileRecords.read(input, files, r -> {
                 if (failure.get() != null) {
                     return;
                 }
@@ -93,8 +99,8 @@ public final class ProduceCommand implements Callable<Integer> {
                     }
                     sleepUntil(start + (long) ((r.ts() - firstTs[0]) * 1e6 / pace.speedup));
                 }
-                byte[] key = r.key() == null ? null : r.key().getBytes(StandardCharsets.UTF_8);
-                producer.send(new ProducerRecord<>(target, key, r.value()), (md, e) -> {
+                byte[] k = constantKey != null || r.key() == null ? constantKey : r.key().getBytes(StandardCharsets.UTF_8);
+                producer.send(new ProducerRecord<>(target, k, r.value()), (md, e) -> {
                     if (e != null) {
                         failure.compareAndSet(null, e);
                     }

@@ -32,6 +32,7 @@ import picocli.CommandLine.Option;
 
 /** {@code earthmover score}: the Kafka Streams scoring service. */
 @Command(name = "score", mixinStandardHelpOptions = true,
+        header = "Score events-in into anomaly-scores, bad records to the DLQ.",
         description = {"Score every record on the input topic (events-in) with the current model and write calibrated",
                 "scores to anomaly-scores and bad records to events-dlq. Runs until Ctrl-C or SIGTERM.",
                 "Records wait in Kafka until a model is loaded from the models topic and/or --model-file.",
@@ -85,6 +86,7 @@ public final class ScoreCommand implements Callable<Integer> {
             o.put(ConfigKeys.SCORER_THREADS.name(), String.valueOf(threads));
         }
         EarthmoverConfig cfg = configOptions.load(o);
+        ConfigOptions.awaitKafka(cfg);
         CountDownLatch stopped = new CountDownLatch(1);
         ScorerApp app = new ScorerApp(cfg, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

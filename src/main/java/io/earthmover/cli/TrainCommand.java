@@ -2,6 +2,7 @@ package io.earthmover.cli;
 
 import io.earthmover.config.ConfigKeys;
 import io.earthmover.config.EarthmoverConfig;
+import io.earthmover.kafka.KafkaUnreachableException;
 import io.earthmover.kafka.TopicRange;
 import io.earthmover.record.FileRecords;
 import io.earthmover.train.ConsoleProgress;
@@ -21,10 +22,13 @@ import picocli.CommandLine.Option;
 
 /** {@code earthmover train}: the bounded training job. */
 @Command(name = "train", mixinStandardHelpOptions = true,
+        header = "Train, gate and write (or publish) a model.",
         description = {"Train a model on normal data from a topic range (default: all of events-train) or a file,",
                 "check it with the quality gate, write it to --model-out and, with --publish, to the models topic.",
-                "Exit codes: 0 published, 1 failed (bad data, unreachable broker, missing topic), 2 bad usage,",
-                "3 refused by the quality gate. Nothing is written or published unless the exit code is 0."})
+                "Exit codes: 0 written (and published with --publish), 1 failed (bad data, a missing, unreadable",
+                "or empty --input file, unreachable broker, missing topic), 2 bad usage, 3 refused by the quality",
+                "gate. The last line says which (WRITTEN, PUBLISHED, FAILED, GATE_REJECTED) and why.",
+                "Nothing is written or published unless the exit code is 0."})
 public final class TrainCommand implements Callable<Integer> {
     @Mixin
     ConfigOptions configOptions;
@@ -110,13 +114,24 @@ public final class TrainCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new UserException(e.getMessage());
         }
+        FileRecords.Options files;
+        try {
+            files = input == null ? fileOptions.toOptions() : fileOptions.forInput(input);
+            if (input == null || publish) {
+                ConfigOptions.awaitKafka(cfg);
+            }
+        } catch (UserException | KafkaUnreachableException e) {
+            // the job's own status line and exit code: input and broker problems are failures of the run
+            System.out.println(TrainJob.Status.FAILED + ": " + e.getMessage());
+            return ExitCodes.FAILURE;
+        }
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         TrainJob job = new TrainJob(cfg, registry, quiet ? null : new ConsoleProgress());
         TrainJob.Result res = job.run(new TrainJob.Request(input == null ? (topic == null ? cfg.get(ConfigKeys.TOPIC_TRAIN) : topic) : null,
-                r, input, fileOptions.toOptions(), modelOut, publish, excludeAnomalies, current, timeout));
+                r, input, files, modelOut, publish, excludeAnomalies, current, timeout));
         System.out.println(res.status() + ": " + res.message());
         return switch (res.status()) {
-            case PUBLISHED -> ExitCodes.OK;
+            case PUBLISHED, WRITTEN -> ExitCodes.OK;
             case GATE_REJECTED -> ExitCodes.GATE_REJECTED;
             case FAILED -> ExitCodes.FAILURE;
         };

@@ -34,8 +34,10 @@ public final class ConfigKeys {
     public static final ConfigKey<String> TOPIC_MODELS = nonEmpty("topics.models", "models", "Compacted topic of model bundles (key = model name)");
     public static final ConfigKey<Integer> TOPIC_PARTITIONS = integer("topics.partitions", 3, 1, 10_000, "Partitions of topics earthmover creates");
     public static final ConfigKey<Integer> TOPIC_REPLICATION = integer("topics.replication.factor", 1, 1, 32, "Replication factor of topics earthmover creates");
+    public static final ConfigKey<Integer> TOPIC_MAX_BYTES = integer("topics.max.message.bytes", (1 << 20) + (64 << 10), 1 << 20, 1 << 30, "max.message.bytes of the event topics earthmover creates (input, scores, training; the DLQ gets 16 KiB more for its headers): the broker's usual 1 MiB plus room for a record a little over record.max.bytes to arrive and be dead-lettered as TOO_LARGE");
     public static final ConfigKey<Integer> TOPIC_MODELS_MAX_BYTES = integer("topics.models.max.message.bytes", 16 << 20, 1 << 20, 1 << 30, "max.message.bytes of the models topic (bundles are larger than events)");
     public static final ConfigKey<Boolean> TOPIC_CREATE = bool("topics.create", true, "Create missing topics at start-up");
+    public static final ConfigKey<Long> CONNECT_WAIT = longValue("connect.wait.ms", 30_000L, 0L, 86_400_000L, "How long score, train and produce wait at start-up for a Kafka bootstrap server to accept a connection; then they stop with one line and exit code 1");
 
     // records
     public static final ConfigKey<Integer> RECORD_MAX_BYTES = integer("record.max.bytes", 1 << 20, 64, 64 << 20, "Largest accepted record value; larger ones go to the DLQ as TOO_LARGE");
@@ -98,7 +100,7 @@ public final class ConfigKeys {
     public static final ConfigKey<String> SCORER_MODEL_FILE = string("scorer.model.file", "", "Model bundle file (with source file or both); re-read when it changes");
     public static final ConfigKey<Long> SCORER_LATE_TOLERANCE = longValue("scorer.late.tolerance.ms", 60_000L, 0L, Long.MAX_VALUE, "How far behind its key's newest record a record may be and still be placed in the window in event-time order");
     public static final ConfigKey<Integer> SCORER_DRIFT_WINDOW = integer("scorer.drift.window.minutes", 10, 1, 10_080, "Span of recent scores the drift estimate averages over");
-    public static final ConfigKey<String> SCORER_STATE_DIR = string("scorer.state.dir", "", "Kafka Streams state directory; empty means a directory under java.io.tmpdir");
+    public static final ConfigKey<String> SCORER_STATE_DIR = string("scorer.state.dir", "", "Kafka Streams state directory; empty means a directory under java.io.tmpdir, which Kafka Streams warns about at start (the OS may clear it; the state is then restored from its changelog): set one outside it to start without a warning");
     public static final ConfigKey<Long> SCORER_COMMIT_INTERVAL = longValue("scorer.commit.interval.ms", 1_000L, 10L, 600_000L, "Kafka Streams commit interval (also bounds exactly-once latency)");
 
     // trainer job: quality gate and metrics push
@@ -112,7 +114,7 @@ public final class ConfigKeys {
 
     static {
         for (ConfigKey<?> k : List.of(TOPIC_INPUT, TOPIC_SCORES, TOPIC_DLQ, TOPIC_TRAIN, TOPIC_MODELS, TOPIC_PARTITIONS,
-                TOPIC_REPLICATION, TOPIC_MODELS_MAX_BYTES, TOPIC_CREATE, RECORD_MAX_BYTES, BROKER_PORT, BROKER_DATA_DIR,
+                TOPIC_REPLICATION, TOPIC_MAX_BYTES, TOPIC_MODELS_MAX_BYTES, TOPIC_CREATE, CONNECT_WAIT, RECORD_MAX_BYTES, BROKER_PORT, BROKER_DATA_DIR,
                 METRICS_HOST, METRICS_PORT, FEATURES_WINDOW, FEATURES_DIFFERENCES, FEATURES_KEY_STANDARDISE, FEATURES_NORMALISER,
                 TRAIN_ITERATIONS, TRAIN_BATCH, TRAIN_CRITIC_STEPS, TRAIN_LAMBDA, TRAIN_LR, TRAIN_BETA1, TRAIN_BETA2,
                 TRAIN_SEED, TRAIN_LATENT, TRAIN_GEN_HIDDEN, TRAIN_CRITIC_HIDDEN, TRAIN_LAYER_NORM, TRAIN_PATIENCE,

@@ -15,8 +15,9 @@ import java.util.regex.Pattern;
 
 /**
  * The one immutable, validated configuration. Sources, lowest precedence first: the defaults in
- * {@link ConfigKeys}, a properties file, environment variables {@code EARTHMOVER_A_B} (for key
- * {@code a.b}), then command-line settings. Unknown keys and invalid values fail at load with a
+ * {@link ConfigKeys}, a command's own defaults (the demo's quick training settings, say), a
+ * properties file, environment variables {@code EARTHMOVER_A_B} (for key {@code a.b}), then
+ * command-line settings. Unknown keys and invalid values fail at load with a
  * {@link ConfigException} naming the key.
  */
 public final class EarthmoverConfig {
@@ -49,7 +50,7 @@ public final class EarthmoverConfig {
      * @param cli  settings from the command line
      */
     public static EarthmoverConfig load(Path file, Map<String, String> env, Map<String, String> cli) {
-        return loadFrom(file == null ? Map.of() : readFile(file), env, cli);
+        return load(Map.of(), file, env, cli);
     }
 
     /**
@@ -57,7 +58,21 @@ public final class EarthmoverConfig {
      * inside the jar, say, which ranks where {@code --config} would.
      */
     public static EarthmoverConfig loadFrom(Map<String, String> fileSettings, Map<String, String> env, Map<String, String> cli) {
-        Map<String, String> raw = new LinkedHashMap<>(fileSettings);
+        return load(fileSettings, null, env, cli);
+    }
+
+    /**
+     * Loads and validates the configuration with a command's own defaults, which rank above the
+     * built-in defaults and below every source the user controls.
+     *
+     * @param commandDefaults settings a command prefers to the built-in defaults
+     */
+    public static EarthmoverConfig load(Map<String, String> commandDefaults, Path file, Map<String, String> env,
+            Map<String, String> cli) {
+        Map<String, String> raw = new LinkedHashMap<>(commandDefaults);
+        if (file != null) {
+            raw.putAll(readFile(file));
+        }
         env.forEach((k, v) -> {
             if (k.startsWith(ENV_PREFIX) && k.length() > ENV_PREFIX.length()) {
                 raw.put(fromEnvName(k), v);

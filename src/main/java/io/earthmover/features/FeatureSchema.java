@@ -2,6 +2,7 @@ package io.earthmover.features;
 
 import io.earthmover.record.ErrorCode;
 import io.earthmover.record.ParsedRecord;
+import io.earthmover.record.RecordParser;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
@@ -103,7 +104,7 @@ public record FeatureSchema(List<String> names, boolean named) {
             int k = indexOf(rn[i]);
             if (k < 0) {
                 return new VectorResult.Bad(ErrorCode.UNKNOWN_FEATURE,
-                        "feature '" + rn[i] + "' is not in the model's schema " + names);
+                        "feature '" + RecordParser.shorten(rn[i]) + "' is not in the model's schema " + names);
             }
             if (!seen[k]) {
                 seen[k] = true;

@@ -19,6 +19,11 @@ import org.slf4j.LoggerFactory;
 /** Creates the product's topics: input, scores, DLQ, training, and the compacted models topic. */
 public final class TopicAdmin {
     private static final Logger LOG = LoggerFactory.getLogger(TopicAdmin.class);
+    /**
+     * What a dead letter may add to the record it copies (error and source headers): the DLQ
+     * allows this much more, so every record that fits {@code events-in} can be dead-lettered.
+     */
+    public static final int DLQ_HEADER_ROOM = 16 << 10;
     private final EarthmoverConfig config;
 
     public TopicAdmin(EarthmoverConfig config) {
@@ -30,9 +35,11 @@ public final class TopicAdmin {
         int partitions = config.get(ConfigKeys.TOPIC_PARTITIONS);
         short rf = config.get(ConfigKeys.TOPIC_REPLICATION).shortValue();
         List<NewTopic> topics = new ArrayList<>();
+        int events = config.get(ConfigKeys.TOPIC_MAX_BYTES);
         for (var key : List.of(ConfigKeys.TOPIC_INPUT, ConfigKeys.TOPIC_SCORES, ConfigKeys.TOPIC_DLQ, ConfigKeys.TOPIC_TRAIN)) {
+            int max = key == ConfigKeys.TOPIC_DLQ ? events + DLQ_HEADER_ROOM : events;
             topics.add(new NewTopic(config.get(key), partitions, rf)
-                    .configs(Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, String.valueOf(EmbeddedKafkaBroker.MAX_MESSAGE_BYTES))));
+                    .configs(Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, String.valueOf(max))));
         }
         // one partition: a model name's bundles stay in order, and compaction keeps the latest per name
         topics.add(new NewTopic(config.get(ConfigKeys.TOPIC_MODELS), 1, rf).configs(Map.of(
@@ -90,7 +97,8 @@ public final class TopicAdmin {
             LOG.info("created topics {}", names);
             return names;
         } catch (ExecutionException | TimeoutException e) {
-            throw new IllegalStateException("cannot create topics on " + config.bootstrapServers() + ": " + e.getMessage(), e);
+            String why = e instanceof TimeoutException ? "timed out after 30 s" : String.valueOf(e.getMessage());
+            throw new IllegalStateException("cannot create topics on " + config.bootstrapServers() + ": " + why, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);

@@ -11,7 +11,7 @@ public enum ErrorCode {
     EMPTY_PAYLOAD,
     /** The value is larger than {@code record.max.bytes}. */
     TOO_LARGE,
-    /** The value is not valid UTF-8. */
+    /** The value is not valid UTF-8, or is UTF-16/UTF-32 text (a NUL byte among its first two). */
     INVALID_UTF8,
     /** The value is not syntactically valid JSON (truncated, trailing garbage, bad literal). */
     MALFORMED_JSON,
@@ -19,13 +19,16 @@ public enum ErrorCode {
     TOO_DEEP,
     /** The top-level JSON value is not an object. */
     NOT_AN_OBJECT,
-    /** A field name appears twice in one object. */
+    /** A field name appears twice in one object, anywhere in the record (ignored fields too). */
     DUPLICATE_FIELD,
     /** There is no {@code features} field, it is empty, or a named feature the model needs is absent. */
     MISSING_FEATURES,
     /** A field has the wrong JSON type (a string where a number belongs, a nested array, ...). */
     WRONG_TYPE,
-    /** A feature value is NaN, Infinity, overflows a double, or is too far outside the model's range to be scored. */
+    /**
+     * A feature value is NaN, Infinity, overflows a double, or is too far outside the model's range to be
+     * scored; or a NaN/Infinity literal (not JSON) appears anywhere else in the record.
+     */
     NON_FINITE,
     /** {@code ts} is neither epoch milliseconds nor an ISO-8601 instant. */
     INVALID_TIMESTAMP,

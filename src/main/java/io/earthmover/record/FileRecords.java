@@ -6,7 +6,10 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.charset.CharacterCodingException;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.LocalDateTime;
@@ -22,6 +25,8 @@ import java.util.function.Consumer;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Reads CSV or JSON Lines files as {@code events-in} records, for {@code produce} and
@@ -32,32 +37,131 @@ import org.apache.commons.csv.CSVRecord;
  */
 public final class FileRecords {
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Logger LOG = LoggerFactory.getLogger(FileRecords.class);
+    /** Epoch milliseconds below this (March 1973) are far more likely seconds than a 1970s date. */
+    private static final long PLAUSIBLE_MILLIS = 100_000_000_000L;
     private static final DateTimeFormatter SPACE_FORMAT = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss[.SSSSSS][.SSS]");
 
     /** One record read from a file: its Kafka key (may be null), event time (or -1) and value bytes. */
     public record FileRecord(String key, long ts, byte[] value) {
     }
 
+    /** What an epoch number in a timestamp column counts. */
+    public enum EpochUnit {
+        S("epoch seconds", 1000.0), MS("epoch milliseconds", 1.0), US("epoch microseconds", 0.001);
+
+        private final String text;
+        private final double toMillis;
+
+        EpochUnit(String text, double toMillis) {
+            this.text = text;
+            this.toMillis = toMillis;
+        }
+
+        long toMillis(String number) {
+            return this == MS ? Long.parseLong(number) : Math.round(Double.parseDouble(number) * toMillis);
+        }
+
+        @Override
+        public String toString() {
+            return text;
+        }
+    }
+
+    /** The record contract's names for the event time, used when no timestamp column is given. */
+    public static final List<String> DEFAULT_TIMESTAMP_COLUMNS = List.of("ts", "timestamp");
+
     /**
      * How to read a file.
      *
      * @param separator       CSV field separator
      * @param timestampColumn CSV column (or JSONL field) with the event time; null for none
+     * @param unit            what epoch numbers in the timestamp column count (ISO-8601 text is read as such)
      * @param featureColumns  CSV columns to use as features; empty = every column not named elsewhere
      * @param keyColumn       CSV column (or JSONL field) to use as the Kafka key; null for none
      * @param idColumn        CSV column to use as the record id; null for none
      * @param exclude         CSV columns never used as features (labels, say)
      */
-    public record Options(char separator, String timestampColumn, List<String> featureColumns, String keyColumn,
-                          String idColumn, List<String> exclude) {
+    public record Options(char separator, String timestampColumn, EpochUnit unit, List<String> featureColumns,
+                          String keyColumn, String idColumn, List<String> exclude) {
         public Options {
             featureColumns = List.copyOf(featureColumns);
             exclude = List.copyOf(exclude);
         }
 
         public static Options defaults() {
-            return new Options(',', null, List.of(), null, null, List.of());
+            return new Options(',', null, EpochUnit.MS, List.of(), null, null, List.of());
         }
+
+        Options withTimestampColumn(String column) {
+            return new Options(separator, column, unit, featureColumns, keyColumn, idColumn, exclude);
+        }
+
+        /** Says where event times come from, for a person. */
+        public String timeSource() {
+            return timestampColumn == null
+                    ? "event time: the file has no " + String.join(" or ", DEFAULT_TIMESTAMP_COLUMNS)
+                            + " column (--timestamp-column names one), so records carry none"
+                    : "event time: column '" + timestampColumn + "', numbers read as " + unit
+                            + " (--timestamp-unit s|ms|us), text as ISO-8601";
+        }
+    }
+
+    /**
+     * The options with the contract's timestamp column filled in when none is given and the file
+     * has one ({@code ts}, else {@code timestamp}), so that it is not taken for a feature. Also
+     * checks that a CSV file starts with a header row.
+     *
+     * @throws IllegalArgumentException when the CSV has no header row
+     */
+    public static Options resolve(Path file, Options o) throws IOException {
+        // a JSONL line is a record already: its event time is the contract's ts field
+        List<String> columns = isJsonLines(file) ? List.of("ts") : header(file, o);
+        if (o.timestampColumn() != null) {
+            return o;
+        }
+        for (String c : DEFAULT_TIMESTAMP_COLUMNS) {
+            if (columns.contains(c) && !c.equals(o.keyColumn()) && !c.equals(o.idColumn()) && !o.exclude().contains(c)) {
+                return o.withTimestampColumn(c);
+            }
+        }
+        return o;
+    }
+
+    private static List<String> header(Path file, Options o) throws IOException {
+        try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8);
+             CSVParser p = CSVFormat.DEFAULT.builder().setDelimiter(o.separator()).setIgnoreSurroundingSpaces(true).get().parse(r)) {
+            Iterator<CSVRecord> it = p.iterator();
+            if (!it.hasNext()) {
+                throw new IllegalArgumentException(file + " is empty: a CSV file needs a header row naming its columns");
+            }
+            List<String> names = it.next().toList();
+            if (names.stream().allMatch(FileRecords::isNumber)) {
+                throw new IllegalArgumentException("the first line of " + file + " (" + String.join(String.valueOf(o.separator()), names)
+                        + ") is data, not a header: a CSV file needs a header row naming its columns");
+            }
+            if (!it.hasNext()) {
+                LOG.warn("{} has a header row and no data rows", file);
+            }
+            return names;
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
+    }
+
+    /** Why a file could not be read, in words (the JDK's messages are often just the path). */
+    public static String whyUnreadable(Path file, IOException e) {
+        String why;
+        if (e instanceof NoSuchFileException) {
+            why = "no such file";
+        } else if (e instanceof AccessDeniedException) {
+            why = "permission denied";
+        } else if (e instanceof CharacterCodingException) {
+            why = "not UTF-8 text";
+        } else {
+            why = String.valueOf(e.getMessage());
+        }
+        return "cannot read " + file + ": " + why;
     }
 
     private FileRecords() {
@@ -101,7 +205,7 @@ public final class FileRecords {
                             key = n.get(o.keyColumn()).asText();
                         }
                         if (o.timestampColumn() != null && n.hasNonNull(o.timestampColumn())) {
-                            ts = parseTime(n.get(o.timestampColumn()).asText());
+                            ts = parseTime(n.get(o.timestampColumn()).asText(), o.unit());
                         }
                     } catch (IOException | RuntimeException e) {
                         // a malformed line is still sent: the scorer dead-letters it
@@ -130,9 +234,14 @@ public final class FileRecords {
             }
             Iterator<CSVRecord> it = p.iterator();
             StringBuilder sb = new StringBuilder(256);
+            boolean first = true;
             while (it.hasNext()) {
                 CSVRecord row = it.next();
-                long ts = o.timestampColumn() == null ? -1 : parseTimeOrMinus1(row.get(o.timestampColumn()));
+                long ts = o.timestampColumn() == null ? -1 : parseTimeOrMinus1(row.get(o.timestampColumn()), o.unit());
+                if (first && o.timestampColumn() != null) {
+                    warnIfSeconds(o, row.get(o.timestampColumn()), ts);
+                }
+                first = false;
                 sb.setLength(0);
                 sb.append('{');
                 if (o.idColumn() != null) {
@@ -187,9 +296,17 @@ public final class FileRecords {
         }
     }
 
-    private static long parseTimeOrMinus1(String s) {
+    /** Epoch seconds read as milliseconds land in early 1970: say so once, on the first row. */
+    private static void warnIfSeconds(Options o, String cell, long ts) {
+        if (o.unit() == EpochUnit.MS && ts > 0 && ts < PLAUSIBLE_MILLIS && cell.trim().matches("\\d+")) {
+            LOG.warn("column '{}' starts at {}, which as epoch milliseconds is {}: if these are seconds, add --timestamp-unit s",
+                    o.timestampColumn(), ts, Instant.ofEpochMilli(ts));
+        }
+    }
+
+    private static long parseTimeOrMinus1(String s, EpochUnit unit) {
         try {
-            return parseTime(s);
+            return parseTime(s, unit);
         } catch (IllegalArgumentException e) {
             return -1;
         }
@@ -197,9 +314,14 @@ public final class FileRecords {
 
     /** Epoch milliseconds, ISO-8601 with offset, or {@code yyyy-MM-dd HH:mm:ss} taken as UTC (NAB, SKAB). */
     public static long parseTime(String s) {
+        return parseTime(s, EpochUnit.MS);
+    }
+
+    /** An epoch number in {@code unit} (seconds may have a fraction), ISO-8601, or {@code yyyy-MM-dd HH:mm:ss} as UTC. */
+    public static long parseTime(String s, EpochUnit unit) {
         String t = s.trim();
-        if (t.matches("\\d{1,19}")) {
-            return Long.parseLong(t);
+        if (t.matches("\\d{1,19}") || (unit != EpochUnit.MS && t.matches("\\d{1,16}\\.\\d{1,9}"))) {
+            return unit.toMillis(t);
         }
         try {
             return Instant.parse(t).toEpochMilli();

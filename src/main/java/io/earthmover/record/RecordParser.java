@@ -17,15 +17,23 @@ import java.util.Arrays;
  * Turns the bytes of an {@code events-in} record into a {@link ParseResult}: exactly one of
  * accepted or rejected with an {@link ErrorCode}. Pure and thread-safe; no exception escapes.
  *
- * <p>Syntax wins over meaning: a record that is both truncated and holds a NaN is
- * {@code MALFORMED_JSON}, so the code does not depend on where the damage happens to be.
- * Unknown top-level fields are ignored, so producers may wrap extra metadata around a record.
+ * <p>Syntax wins over meaning: a record that is both truncated and holds a NaN or a duplicate
+ * name is {@code MALFORMED_JSON}, so the code does not depend on where the damage happens to be;
+ * among the faults of a well-formed record a duplicate name wins, then the first other one.
+ * Unknown top-level fields are ignored, so producers may wrap extra metadata around a record, but
+ * they must still be JSON: a duplicate name or a NaN/Infinity literal in them is refused too.
+ *
+ * <p>Names, strings and numbers have no length limit of their own (Jackson's defaults would
+ * report a 60,000-character name as a size problem): each is bounded by {@code maxBytes} only.
+ * A feature value is read as the nearest double, whatever its length.
  */
 public final class RecordParser {
     /** Default size limit of one record value: 1 MiB. */
     public static final int DEFAULT_MAX_BYTES = 1 << 20;
     /** Default JSON nesting limit; a valid record needs 2 levels. */
     public static final int DEFAULT_MAX_DEPTH = 32;
+    /** Digits of the largest epoch-millisecond {@code ts} (Long.MAX_VALUE has 19). */
+    private static final int MAX_LONG_DIGITS = 19;
 
     private final JsonFactory factory;
     private final int maxBytes;
@@ -40,13 +48,17 @@ public final class RecordParser {
         }
         this.maxBytes = maxBytes;
         this.factory = JsonFactory.builder()
+                // no shared symbol table: long names would pile up in it and slow every later parse
+                .disable(JsonFactory.Feature.CANONICALIZE_FIELD_NAMES)
                 // NaN/Infinity literals parse, so that they can be rejected as NON_FINITE, not as syntax
                 .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
-                .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+                // duplicates are found by the Reader, which goes on to the end so that syntax still wins
+                .disable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION)
                 .streamReadConstraints(StreamReadConstraints.builder()
                         .maxNestingDepth(maxDepth)
                         .maxStringLength(maxBytes)
-                        .maxNumberLength(1000)
+                        .maxNameLength(maxBytes)
+                        .maxNumberLength(maxBytes)
                         .build())
                 .build();
     }
@@ -75,16 +87,17 @@ public final class RecordParser {
         if (!Utf8.isValid(value)) {
             return ParseResult.rejected(ErrorCode.INVALID_UTF8, "record is not valid UTF-8");
         }
+        String wide = Utf8.wideEncoding(value);
+        if (wide != null) {
+            // Jackson would detect this encoding from the NUL bytes and decode it: the contract is UTF-8 only
+            return ParseResult.rejected(ErrorCode.INVALID_UTF8, "record is " + wide + " (a NUL byte among the first two), not UTF-8");
+        }
         try (JsonParser p = factory.createParser(value)) {
             return new Reader(p, kafkaTimestamp).read();
         } catch (StreamConstraintsException e) {
             return constraint(e);
         } catch (JsonProcessingException e) {
-            String m = e.getOriginalMessage();
-            if (m != null && m.startsWith("Duplicate field")) {
-                return ParseResult.rejected(ErrorCode.DUPLICATE_FIELD, shorten(m));
-            }
-            return ParseResult.rejected(ErrorCode.MALFORMED_JSON, shorten(m));
+            return ParseResult.rejected(ErrorCode.MALFORMED_JSON, shorten(e.getOriginalMessage()));
         } catch (IOException | RuntimeException e) {
             // the parser reads a byte array, so this is a malformed-input path inside Jackson
             return ParseResult.rejected(ErrorCode.MALFORMED_JSON, shorten(String.valueOf(e.getMessage())));
@@ -101,19 +114,24 @@ public final class RecordParser {
         return ParseResult.rejected(ErrorCode.TOO_LARGE, shorten(m));
     }
 
-    private static String shorten(String m) {
+    /** Shortens text quoted in a message (a name may be as long as the record). */
+    public static String shorten(String m) {
         if (m == null) {
             return "unparseable";
         }
-        return m.length() <= 200 ? m : m.substring(0, 200) + "...";
+        return m.length() <= 200 ? m : m.substring(0, 200) + "... (" + m.length() + " chars)";
     }
 
-    /** Per-call state: the first semantic problem is remembered, syntax is still checked to the end. */
+    /**
+     * Per-call state: the first duplicate name and the first other semantic problem are
+     * remembered, syntax is still checked to the end.
+     */
     private static final class Reader {
         private final JsonParser p;
         private final long kafkaTimestamp;
         private ErrorCode problem;
         private String problemMessage;
+        private String duplicate;
         private String id;
         private Long ts;
         private boolean sawFeatures;
@@ -134,8 +152,10 @@ public final class RecordParser {
                 return ParseResult.rejected(ErrorCode.NOT_AN_OBJECT,
                         "top-level JSON value must be an object, got " + describe(t));
             }
+            SeenNames fields = new SeenNames();
             while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
                 String field = p.currentName();
+                checkDuplicate(fields, field, "");
                 JsonToken v = p.nextToken();
                 switch (field) {
                     case "features" -> readFeatures(v);
@@ -148,6 +168,9 @@ public final class RecordParser {
                 return ParseResult.rejected(ErrorCode.MALFORMED_JSON, "unexpected " + describe(t));
             }
             expectEnd();
+            if (duplicate != null) {
+                return ParseResult.rejected(ErrorCode.DUPLICATE_FIELD, duplicate);
+            }
             if (problem != null) {
                 return ParseResult.rejected(problem, problemMessage);
             }
@@ -176,13 +199,21 @@ public final class RecordParser {
             }
         }
 
+        private void checkDuplicate(SeenNames seen, String name, String where) {
+            if (!seen.add(name) && duplicate == null) {
+                duplicate = "duplicate field '" + shorten(where + name) + "'";
+            }
+        }
+
         private void readFeatures(JsonToken v) throws IOException {
             sawFeatures = true;
             if (v == JsonToken.START_OBJECT) {
                 names = new String[16];
+                SeenNames seen = new SeenNames();
                 JsonToken t;
                 while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
                     String name = p.currentName();
+                    checkDuplicate(seen, name, "features.");
                     JsonToken nv = p.nextToken();
                     add(name, nv);
                 }
@@ -204,7 +235,7 @@ public final class RecordParser {
         }
 
         private void add(String name, JsonToken v) throws IOException {
-            String where = name == null ? "features[" + count + "]" : "features." + name;
+            String where = name == null ? "features[" + count + "]" : "features." + shorten(name);
             if (v != JsonToken.VALUE_NUMBER_INT && v != JsonToken.VALUE_NUMBER_FLOAT) {
                 skipValue(v);
                 flag(ErrorCode.WRONG_TYPE, where + " must be a number, got " + describe(v));
@@ -229,8 +260,9 @@ public final class RecordParser {
 
         private void readTs(JsonToken v) throws IOException {
             if (v == JsonToken.VALUE_NUMBER_INT) {
-                if (p.getNumberType() == JsonParser.NumberType.BIG_INTEGER) {
-                    flag(ErrorCode.INVALID_TIMESTAMP, "'ts' out of range: " + p.getText());
+                // the length first: a BigInteger of a record-sized number costs quadratic time
+                if (p.getTextLength() > MAX_LONG_DIGITS || p.getNumberType() == JsonParser.NumberType.BIG_INTEGER) {
+                    flag(ErrorCode.INVALID_TIMESTAMP, "'ts' out of range: " + shorten(p.getText()));
                     return;
                 }
                 long l = p.getLongValue();
@@ -269,15 +301,31 @@ public final class RecordParser {
             }
         }
 
+        /**
+         * Reads past a value the record does not use, still checking that it is JSON: no
+         * duplicate names, no NaN/Infinity literals. Recursion is bounded by the nesting limit.
+         */
         private void skipValue(JsonToken v) throws IOException {
             if (v == null) {
                 throw new com.fasterxml.jackson.core.JsonParseException(p, "unexpected end of input");
             }
-            if (v == JsonToken.START_OBJECT || v == JsonToken.START_ARRAY) {
-                p.skipChildren();
-                if (p.currentToken() == null) {
-                    throw new com.fasterxml.jackson.core.JsonParseException(p, "unexpected end of input");
+            if (v == JsonToken.START_OBJECT) {
+                SeenNames seen = new SeenNames();
+                JsonToken t;
+                while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
+                    checkDuplicate(seen, p.currentName(), "");
+                    skipValue(p.nextToken());
                 }
+                if (t != JsonToken.END_OBJECT) {
+                    throw new com.fasterxml.jackson.core.JsonParseException(p, "unexpected " + describe(t));
+                }
+            } else if (v == JsonToken.START_ARRAY) {
+                JsonToken t;
+                while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
+                    skipValue(t);
+                }
+            } else if (v == JsonToken.VALUE_NUMBER_FLOAT && p.isNaN()) {
+                flag(ErrorCode.NON_FINITE, "'" + p.getText() + "' is not JSON (RFC 8259 has no NaN or Infinity), in an ignored field");
             }
         }
 

@@ -1,6 +1,9 @@
 package io.earthmover.record;
 
-/** Allocation-free UTF-8 validation (RFC 3629: no overlongs, no surrogates, at most U+10FFFF). */
+/**
+ * Allocation-free UTF-8 validation (RFC 3629: no overlongs, no surrogates, at most U+10FFFF), and
+ * recognition of UTF-16/UTF-32 text, which is valid UTF-8 byte for byte when it holds only ASCII.
+ */
 final class Utf8 {
     private Utf8() {
     }
@@ -45,5 +48,20 @@ final class Utf8 {
             i += extra + 1;
         }
         return true;
+    }
+
+    /**
+     * The UTF-16 or UTF-32 encoding the bytes are in, or null. JSON text starts with an ASCII
+     * character, so in those encodings one of the first two bytes is NUL (RFC 4627, section 3),
+     * never in UTF-8 JSON; a byte-order mark is not valid UTF-8 and is refused before this.
+     */
+    static String wideEncoding(byte[] b) {
+        if (b.length < 2 || (b[0] != 0 && b[1] != 0)) {
+            return null;
+        }
+        if (b[0] == 0) {
+            return b[1] == 0 ? "UTF-32BE" : "UTF-16BE";
+        }
+        return b.length >= 4 && b[2] == 0 && b[3] == 0 ? "UTF-32LE" : "UTF-16LE";
     }
 }

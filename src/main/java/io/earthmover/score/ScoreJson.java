@@ -108,8 +108,13 @@ public final class ScoreJson {
                 case '\r' -> sb.append("\\r");
                 case '\t' -> sb.append("\\t");
                 default -> {
-                    if (c < 0x20) {
+                    // a lone surrogate (legal in a JSON string as an escape) is echoed as that escape:
+                    // encoding it to UTF-8 would silently turn it into '?'
+                    boolean pair = Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1));
+                    if (c < 0x20 || (Character.isSurrogate(c) && !pair)) {
                         sb.append(String.format("\\u%04x", (int) c));
+                    } else if (pair) {
+                        sb.append(c).append(s.charAt(++i));
                     } else {
                         sb.append(c);
                     }

@@ -37,8 +37,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class ScorerApp implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ScorerApp.class);
-    /** Room for the largest record the embedded broker accepts, so a huge bad record can still be dead-lettered. */
-    static final int MAX_REQUEST_BYTES = 33 << 20;
 
     private final EarthmoverConfig config;
     private final PrometheusMeterRegistry registry;
@@ -66,7 +64,9 @@ public final class ScorerApp implements AutoCloseable {
     public static Properties streamsProperties(EarthmoverConfig c, ScorerMetrics metrics) {
         Properties p = new Properties();
         // throughput defaults a user's kafka.* settings may override
-        p.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), MAX_REQUEST_BYTES);
+        // room for the largest record events-in holds plus dead-letter headers, so it can still be dead-lettered
+        p.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG),
+                c.get(ConfigKeys.TOPIC_MAX_BYTES) + TopicAdmin.DLQ_HEADER_ROOM + 1024);
         p.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 5);
         p.put(StreamsConfig.producerPrefix(ProducerConfig.BATCH_SIZE_CONFIG), 128 * 1024);
         p.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "lz4");
@@ -85,6 +85,9 @@ public final class ScorerApp implements AutoCloseable {
         p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, ErrorHandlers.Processing.class);
         p.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, ErrorHandlers.Production.class);
         p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true); // the default from Kafka 5.0
+        // Streams' partition assignor builds a StreamsConfig of its own from the main consumer's settings,
+        // which leave this flag out, and so warned on every start that the global thread's handler is off
+        p.put(StreamsConfig.mainConsumerPrefix(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG), true);
         p.put(ErrorHandlers.DLQ_TOPIC, c.get(ConfigKeys.TOPIC_DLQ));
         if (metrics != null) {
             p.put(ErrorHandlers.METRICS, metrics);

@@ -24,7 +24,7 @@ public final class ConsoleProgress implements TrainingListener {
 
     @Override
     public void onStart(int maxIterations, long trainingSamples, long holdoutSamples, String runtime) {
-        out.printf(Locale.ROOT, "training on %d inputs (%d held out), up to %d iterations; %s%n",
+        out.printf(Locale.ROOT, "training on %d windows (%d more held out for calibration), up to %d iterations; %s%n",
                 trainingSamples, holdoutSamples, maxIterations, runtime);
     }
 

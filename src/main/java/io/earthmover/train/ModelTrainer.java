@@ -137,8 +137,7 @@ public final class ModelTrainer {
             throw new TrainingException("no training data: every series is empty");
         }
         if (allConstant(rows)) {
-            throw new TrainingException("all " + n + " features are constant in the " + rows.size()
-                    + " training rows: there is nothing to learn");
+            throw new TrainingException("all " + n + " features are constant in the training data: there is nothing to learn");
         }
         Normaliser normaliser = Normaliser.fit(s.normaliser(), rows);
         Featuriser featuriser = new Featuriser(schema, s.window(), s.differences(), normaliser);
@@ -175,7 +174,8 @@ public final class ModelTrainer {
 
         String runtime = Nd4jRuntime.describe();
         LOG.info("{}", runtime);
-        LOG.info("training on {} inputs of size {} ({} held out), {} rows, {}", trainCount, d, holdoutCount, rows.size(), s);
+        LOG.info("training on {} windows, {} more held out for calibration; critic input size {}; {}", trainCount,
+                holdoutCount, d, s);
 
         Mlp critic = Mlp.init(Mlp.layerSizes(d, s.criticHidden(), 1), Mlp.DEFAULT_SLOPE, rng, DataType.FLOAT);
         Mlp generator = Mlp.init(Mlp.layerSizes(s.latentSize(), s.generatorHidden(), d), Mlp.DEFAULT_SLOPE, rng, DataType.FLOAT);

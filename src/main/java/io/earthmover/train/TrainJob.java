@@ -45,7 +45,8 @@ public final class TrainJob {
     private static final Logger LOG = LoggerFactory.getLogger(TrainJob.class);
     public static final String PUSH_JOB = "earthmover-train";
 
-    public enum Status { PUBLISHED, GATE_REJECTED, FAILED }
+    /** PUBLISHED: written and sent to the models topic; WRITTEN: written to the model directory only. */
+    public enum Status { PUBLISHED, WRITTEN, GATE_REJECTED, FAILED }
 
     /**
      * What to train on and where the result goes.
@@ -79,10 +80,13 @@ public final class TrainJob {
         Result r;
         try {
             r = doRun(req);
-        } catch (IllegalStateException | IllegalArgumentException | IOException e) {
+        } catch (IllegalStateException | IllegalArgumentException e) {
             r = new Result(Status.FAILED, e.getMessage(), null, null, null, Map.of());
+        } catch (IOException e) {
+            r = new Result(Status.FAILED, req.inputFile() == null ? String.valueOf(e.getMessage())
+                    : FileRecords.whyUnreadable(req.inputFile(), e), null, null, null, Map.of());
         }
-        if (r.status() == Status.PUBLISHED) {
+        if (r.status() == Status.PUBLISHED || r.status() == Status.WRITTEN) {
             lastSuccess.set(Instant.now().getEpochSecond());
         }
         if (r.status() != Status.GATE_REJECTED && r.decision() == null) {
@@ -148,6 +152,11 @@ public final class TrainJob {
         List<double[][]> training = windows.subList(nVal, windows.size());
         data.put("windowsTrained", training.size());
         data.put("windowsValidation", validation.size());
+        // each named for what it counts: a record falls in up to `history` windows, so rows are never summed
+        LOG.info("read {} records ({} accepted, {} refused); built {} windows of {} record(s), sampled {}; "
+                        + "{} kept for the quality gate, {} go to training (part of them held out for calibration)",
+                sampler.accepted() + sampler.rejectedTotal(), sampler.accepted(), sampler.rejectedTotal(),
+                sampler.windowsSeen(), history, windows.size(), validation.size(), training.size());
         TrainingOutcome out;
         try {
             out = new ModelTrainer().fit(new ArrayList<>(training), sampler.schema(), settings, data, listener, registry);
@@ -178,13 +187,16 @@ public final class TrainJob {
         b.write(file);
         out.report().writeTo(req.modelOut().resolve(b.version() + "-report"));
         LOG.info("model {} written to {}", b.version(), file);
-        if (req.publish()) {
-            var md = ModelTopic.publish(KafkaProps.producer(config), config.get(ConfigKeys.TOPIC_MODELS),
-                    config.get(ConfigKeys.MODEL_NAME), b.toBytes(), req.kafkaTimeout());
-            LOG.info("model {} published to {} (partition {}, offset {}) as '{}'", b.version(), md.topic(), md.partition(),
-                    md.offset(), config.get(ConfigKeys.MODEL_NAME));
+        if (!req.publish()) {
+            return new Result(Status.WRITTEN, "model " + b.version() + " written to " + file
+                    + "; not published (--publish sends it to the models topic)", b, file, d, data);
         }
-        return new Result(Status.PUBLISHED, "model " + b.version() + " published", b, file, d, data);
+        var md = ModelTopic.publish(KafkaProps.producer(config), config.get(ConfigKeys.TOPIC_MODELS),
+                config.get(ConfigKeys.MODEL_NAME), b.toBytes(), req.kafkaTimeout());
+        LOG.info("model {} published to {} (partition {}, offset {}) as '{}'", b.version(), md.topic(), md.partition(),
+                md.offset(), config.get(ConfigKeys.MODEL_NAME));
+        return new Result(Status.PUBLISHED, "model " + b.version() + " written to " + file + " and published to "
+                + md.topic() + " as '" + config.get(ConfigKeys.MODEL_NAME) + "'", b, file, d, data);
     }
 
     private static Result failed(String message, Map<String, Object> data) {

@@ -2,28 +2,23 @@ package io.earthmover.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
 class MainTest {
 
     private static String[] run(String... args) {
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code;
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            code = Main.run(args);
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
+        CliRun r = CliRun.of(args);
+        return new String[] {String.valueOf(r.code()), r.out(), r.err()};
+    }
+
+    @Test
+    void helpSaysWhatEachCommandDoesInOneSentence() {
+        String out = CliRun.of("--help").out();
+        String list = out.substring(out.indexOf("Commands:") + "Commands:".length()).strip();
+        for (String line : list.split("\\R")) {
+            assertThat(line).as("a command's line in --help").matches("\\s*[a-z]+\\s+[A-Z].*\\.");
         }
-        return new String[] {String.valueOf(code), out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8)};
+        assertThat(list.split("\\R")).as("one line per command").hasSize(new picocli.CommandLine(new Main()).getSubcommands().size());
     }
 
     @Test

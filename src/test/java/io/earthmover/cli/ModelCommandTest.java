@@ -39,7 +39,21 @@ class ModelCommandTest {
         assertThat(out.toString(StandardCharsets.UTF_8)).startsWith("OK ").contains("sha256");
         out.reset();
         assertThat(Main.run("model", "inspect", f.toString())).isEqualTo(ExitCodes.OK);
-        assertThat(out.toString(StandardCharsets.UTF_8)).contains("\"formatVersion\" : 1", "\"featureNames\"");
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("\"formatVersion\" : " + io.earthmover.model.ModelBundle.FORMAT_VERSION, "\"featureNames\"");
+    }
+
+    @Test
+    void inspectSummarisesTheCalibrationTableUnlessAskedForAll() throws Exception {
+        Path f = dir.resolve("m.zip");
+        ScoringBenchmark.referenceBundle(4, new int[] {8}, 1).write(f);
+        assertThat(Main.run("model", "inspect", f.toString())).isEqualTo(ExitCodes.OK);
+        String summary = out.toString(StandardCharsets.UTF_8);
+        assertThat(summary).contains("\"criticValues\" : \"", " values from ", "(--full shows them)", "\"featureNames\"");
+        out.reset();
+        assertThat(Main.run("model", "inspect", "--full", f.toString())).isEqualTo(ExitCodes.OK);
+        String full = out.toString(StandardCharsets.UTF_8);
+        assertThat(full).doesNotContain("--full shows them").contains("\"criticValues\" : [");
+        assertThat(summary.length()).as("the summary is a summary").isLessThan(full.length() / 5);
     }
 
     @Test

@@ -33,6 +33,20 @@ class EarthmoverConfigTest {
     }
 
     @Test
+    void commandDefaultsRankBelowEverySourceTheUserControls(@TempDir Path dir) throws Exception {
+        Path f = dir.resolve("e.properties");
+        Files.writeString(f, "train.iterations=7\n");
+        Map<String, String> command = Map.of("train.iterations", "500", "train.batch.size", "128", "train.seed", "9",
+                "topics.partitions", "4");
+        EarthmoverConfig c = EarthmoverConfig.load(command, f, Map.of("EARTHMOVER_TRAIN_BATCH_SIZE", "64"),
+                Map.of("train.seed", "3"));
+        assertThat(c.get(ConfigKeys.TRAIN_ITERATIONS)).as("the file wins over the command's default").isEqualTo(7);
+        assertThat(c.get(ConfigKeys.TRAIN_BATCH)).as("the environment wins").isEqualTo(64);
+        assertThat(c.get(ConfigKeys.TRAIN_SEED)).as("the command line wins").isEqualTo(3L);
+        assertThat(c.get(ConfigKeys.TOPIC_PARTITIONS)).as("the command's default wins over the built-in one").isEqualTo(4);
+    }
+
+    @Test
     void kafkaKeysPassThroughUnchanged() {
         EarthmoverConfig c = EarthmoverConfig.load(null,
                 Map.of("EARTHMOVER_KAFKA_SECURITY_PROTOCOL", "SASL_SSL"),

@@ -43,6 +43,10 @@ class EmbeddedKafkaBrokerIT {
                 var conf = admin.describeConfigs(List.of(models)).all().get(30, TimeUnit.SECONDS).get(models);
                 assertThat(conf.get("cleanup.policy").value()).isEqualTo("compact");
                 assertThat(conf.get("max.message.bytes").value()).isEqualTo(String.valueOf(cfg.get(ConfigKeys.TOPIC_MODELS_MAX_BYTES)));
+                var in = new ConfigResource(ConfigResource.Type.TOPIC, "events-in");
+                assertThat(admin.describeConfigs(List.of(in)).all().get(30, TimeUnit.SECONDS).get(in).get("max.message.bytes").value())
+                        .as("the events topics' limit is topics.max.message.bytes, not the embedded broker's")
+                        .isEqualTo(String.valueOf(ConfigKeys.TOPIC_MAX_BYTES.defaultValue()));
             }
 
             try (KafkaProducer<byte[], byte[]> p = KafkaTestClients.producer(broker.bootstrapServers())) {

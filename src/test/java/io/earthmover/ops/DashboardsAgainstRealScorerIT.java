@@ -98,7 +98,7 @@ class DashboardsAgainstRealScorerIT {
                             List.of(pushgateway != null ? pushgateway.address() : trainerEndpoint.target()));
                     try (PrometheusServer server = PrometheusServer.start(prometheus, jobs, SCRAPE, Set.of("pushgateway"))) {
                         TrainJob.Result train = runTrainJob(tmp, trainRegistry, pushgateway);
-                        assertThat(train.status()).as(train.message()).isEqualTo(TrainJob.Status.PUBLISHED);
+                        assertThat(train.status()).as(train.message()).isEqualTo(TrainJob.Status.WRITTEN);
 
                         Instant trafficStart = Instant.now();
                         Traffic sent = sendTraffic(broker.bootstrapServers());

@@ -14,7 +14,8 @@ import org.junit.jupiter.api.Test;
  * come back with exactly the values that were put in.
  */
 class RecordParserFuzzTest {
-    private static final int INPUTS = 120_000;
+    private static final int KINDS = 13;
+    private static final int INPUTS = 130_000;
     private final RecordParser parser = new RecordParser(4 << 20, RecordParser.DEFAULT_MAX_DEPTH);
 
     @Test
@@ -24,8 +25,9 @@ class RecordParserFuzzTest {
         int accepted = 0;
         int validRoundTrips = 0;
         for (int i = 0; i < INPUTS; i++) {
-            int kind = i % 10;
+            int kind = i % KINDS;
             double[] expected = null;
+            ErrorCode expectedCode = null;
             byte[] input;
             switch (kind) {
                 case 0 -> input = randomBytes(rnd);
@@ -36,6 +38,18 @@ class RecordParserFuzzTest {
                 case 5 -> input = duplicateKeys(rnd);
                 case 6 -> input = wrongTypes(rnd);
                 case 7 -> input = mutate(validJson(rnd, new double[4]), rnd);
+                case 10 -> {
+                    input = wideEncoding(validJson(rnd, new double[1 + rnd.nextInt(8)]), rnd);
+                    expectedCode = ErrorCode.INVALID_UTF8;
+                }
+                case 11 -> {
+                    input = nonFiniteInIgnoredField(rnd);
+                    expectedCode = ErrorCode.NON_FINITE;
+                }
+                case 12 -> {
+                    expected = new double[1 + rnd.nextInt(4)];
+                    input = longNames(rnd, expected);
+                }
                 default -> {
                     expected = new double[1 + rnd.nextInt(32)];
                     input = validJson(rnd, expected);
@@ -61,8 +75,12 @@ class RecordParserFuzzTest {
                 codes.merge(rej.code(), 1, Integer::sum);
                 assertThat(expected).as("generated valid record #%d rejected: %s", i, rej).isNull();
             }
+            if (expectedCode != null) {
+                assertThat(r).as("input #%d (kind %d)", i, kind).isInstanceOf(ParseResult.Rejected.class);
+                assertThat(((ParseResult.Rejected) r).code()).as("input #%d (kind %d)", i, kind).isEqualTo(expectedCode);
+            }
         }
-        assertThat(validRoundTrips).isEqualTo(INPUTS / 10 * 2);
+        assertThat(validRoundTrips).isEqualTo(INPUTS / KINDS * 3);
         assertThat(accepted + codes.values().stream().mapToInt(Integer::intValue).sum()).isEqualTo(INPUTS);
         // the generators must actually reach the rejection paths they target
         assertThat(codes).containsKeys(ErrorCode.MALFORMED_JSON, ErrorCode.TOO_DEEP, ErrorCode.NON_FINITE,
@@ -106,6 +124,39 @@ class RecordParserFuzzTest {
         }
         sb.append(named ? '}' : ']').append('}');
         return sb.toString().getBytes(UTF_8);
+    }
+
+    /** A valid record in UTF-16 or UTF-32 without a byte-order mark: valid UTF-8 byte for byte. */
+    private static byte[] wideEncoding(byte[] utf8, SplittableRandom rnd) {
+        String[] charsets = {"UTF-16LE", "UTF-16BE", "UTF-32LE", "UTF-32BE"};
+        return new String(utf8, UTF_8).getBytes(java.nio.charset.Charset.forName(charsets[rnd.nextInt(charsets.length)]));
+    }
+
+    /** A valid record with NaN or Infinity somewhere in a field the parser otherwise ignores. */
+    private static byte[] nonFiniteInIgnoredField(SplittableRandom rnd) {
+        String[] lits = {"NaN", "Infinity", "-Infinity", "+Infinity"};
+        String lit = lits[rnd.nextInt(lits.length)];
+        String extra = switch (rnd.nextInt(3)) {
+            case 0 -> lit;
+            case 1 -> "[1.5," + lit + "]";
+            default -> "{\"a\":{\"b\":[" + lit + "]}}";
+        };
+        String body = "\"features\":[1,2]";
+        return (rnd.nextBoolean() ? "{\"note\":" + extra + "," + body + "}" : "{" + body + ",\"note\":" + extra + "}").getBytes(UTF_8);
+    }
+
+    /** A valid record whose ignored field name, string or feature names are tens of thousands of characters. */
+    private static byte[] longNames(SplittableRandom rnd, double[] values) {
+        int longest = rnd.nextInt(10) == 0 ? 80_000 : 2_000; // a tenth beyond Jackson's default 50,000
+        StringBuilder sb = new StringBuilder("{\"");
+        sb.append("m".repeat(rnd.nextInt(longest / 2, longest))).append("\":\"").append("v".repeat(rnd.nextInt(1, longest)));
+        sb.append("\",\"features\":{");
+        for (int j = 0; j < values.length; j++) {
+            values[j] = rnd.nextInt(-1000, 1000);
+            sb.append(j > 0 ? "," : "").append('"').append((char) ('a' + j)).append("x".repeat(j == 0 ? rnd.nextInt(1, longest) : rnd.nextInt(8)))
+                    .append("\":").append((long) values[j]);
+        }
+        return sb.append("}}").toString().getBytes(UTF_8);
     }
 
     private static byte[] truncate(byte[] b, SplittableRandom rnd) {

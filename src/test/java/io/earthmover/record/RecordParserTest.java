@@ -3,6 +3,7 @@ package io.earthmover.record;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.charset.Charset;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -81,6 +82,20 @@ class RecordParserTest {
             "{\"features\":[1],\"features\":[2]}|DUPLICATE_FIELD",
             "{\"x\":[[[[[[[[[[1]]]]]]]]]],\"features\":[1]}|TOO_DEEP",
             "{\"features\":[NaN]|MALFORMED_JSON",
+            // syntax wins over a duplicate name (issue 15, fault 2)
+            "{\"id\":\"x\",\"features\":{\"cpu\":51.2,\"cpu\":52.0,\"mem\":6|MALFORMED_JSON",
+            "{\"features\":[1],\"features\":[2]|MALFORMED_JSON",
+            "{\"features\":[1],\"m\":{\"a\":1,\"a\":2} x}|MALFORMED_JSON",
+            // a duplicate anywhere, ignored fields too, and it wins over other faults
+            "{\"features\":[1],\"meta\":{\"a\":1,\"a\":2}}|DUPLICATE_FIELD",
+            "{\"features\":[1],\"meta\":[{\"b\":{\"c\":1,\"c\":1}}]}|DUPLICATE_FIELD",
+            "{\"features\":[NaN],\"features\":[1]}|DUPLICATE_FIELD",
+            "{\"features\":[1],\"ts\":\"bad\",\"ts\":1}|DUPLICATE_FIELD",
+            // NaN and Infinity are not JSON: refused outside features as well (issue 15, fault 3)
+            "{\"features\":[1],\"note\":NaN}|NON_FINITE",
+            "{\"features\":[1],\"hist\":[1.5,Infinity]}|NON_FINITE",
+            "{\"m\":{\"a\":-Infinity},\"features\":{\"x\":1}}|NON_FINITE",
+            "{\"features\":[1],\"note\":NaN|MALFORMED_JSON",
     })
     void rejectsWithTheRightCode(String json, ErrorCode code) {
         ParseResult r = parse(json);
@@ -102,6 +117,68 @@ class RecordParserTest {
                 .as("UTF-16 surrogate encoded in UTF-8").isEqualTo(ErrorCode.INVALID_UTF8);
         assertThat(code(parser.parse(new byte[] {'{', (byte) 0xC0, (byte) 0x80, '}'}, 0)))
                 .as("overlong encoding").isEqualTo(ErrorCode.INVALID_UTF8);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"UTF-16LE", "UTF-16BE", "UTF-32LE", "UTF-32BE"})
+    void refusesUtf16AndUtf32WithoutAByteOrderMark(String charset) {
+        // issue 15, fault 1: Jackson alone detects these from the NUL bytes and scores them
+        byte[] value = "{\"id\":\"e-1\",\"features\":{\"cpu\":0.5}}".getBytes(Charset.forName(charset));
+        ParseResult r = parser.parse(value, 0);
+        assertThat(code(r)).isEqualTo(ErrorCode.INVALID_UTF8);
+        assertThat(((ParseResult.Rejected) r).message()).contains(charset).contains("not UTF-8");
+        assertThat(code(parser.parse(" [1]".getBytes(Charset.forName(charset)), 0))).isEqualTo(ErrorCode.INVALID_UTF8);
+    }
+
+    @Test
+    void refusesUtf16WithAByteOrderMarkAndIgnoresAUtf8One() {
+        assertThat(code(parser.parse("\ufeff{\"features\":[1]}".getBytes(Charset.forName("UTF-16")), 0)))
+                .isEqualTo(ErrorCode.INVALID_UTF8);
+        assertThat(accepted(parser.parse("\ufeff{\"features\":[2]}".getBytes(UTF_8), 0)).values()).containsExactly(2.0);
+        assertThat(code(parse("{\"features\":[1]}\u0000"))).as("a NUL after the start is bad syntax, not an encoding")
+                .isEqualTo(ErrorCode.MALFORMED_JSON);
+    }
+
+    @Test
+    void acceptsNonFiniteLookingButValidNumbersInIgnoredFields() {
+        ParsedRecord r = accepted(parse("{\"big\":1e400,\"neg\":-1e999,\"text\":\"NaN\",\"features\":[1]}"));
+        assertThat(r.values()).containsExactly(1.0);
+    }
+
+    @Test
+    void longNamesAndNumbersAreBoundedByTheRecordSizeOnly() {
+        // issue 15, fault 4: a 60,000-character name was TOO_LARGE far under record.max.bytes
+        RecordParser big = new RecordParser(1 << 20, RecordParser.DEFAULT_MAX_DEPTH);
+        String longName = "n".repeat(60_000);
+        ParsedRecord named = accepted(big.parse(("{\"features\":{\"cpu\":1,\"" + longName + "\":2}}").getBytes(UTF_8), 0));
+        assertThat(named.names()).containsExactly("cpu", longName); // the schema then says UNKNOWN_FEATURE
+        ParsedRecord ignored = accepted(big.parse(("{\"" + longName + "\":\"" + "v".repeat(200_000)
+                + "\",\"n\":" + "7".repeat(100_000) + ",\"features\":[3]}").getBytes(UTF_8), 0));
+        assertThat(ignored.values()).containsExactly(3.0);
+        assertThat(code(big.parse(("{\"features\":[" + "9".repeat(2000) + "]}").getBytes(UTF_8), 0)))
+                .as("a 2,000-digit integer overflows a double").isEqualTo(ErrorCode.NON_FINITE);
+        assertThat(accepted(big.parse(("{\"features\":[0.5" + "0".repeat(500_000) + "1]}").getBytes(UTF_8), 0)).values())
+                .as("a long number that fits is its nearest double").containsExactly(0.5);
+        ParseResult ts = big.parse(("{\"ts\":" + "1".repeat(900_000) + ",\"features\":[1]}").getBytes(UTF_8), 0);
+        assertThat(code(ts)).isEqualTo(ErrorCode.INVALID_TIMESTAMP);
+        assertThat(((ParseResult.Rejected) ts).message()).hasSizeLessThan(300);
+    }
+
+    @Test
+    void findsADuplicateAmongManyNames() {
+        StringBuilder sb = new StringBuilder("{\"features\":{");
+        for (int i = 0; i < 40; i++) {
+            sb.append("\"f").append(i).append("\":").append(i).append(',');
+        }
+        assertThat(accepted(parse(sb.toString().replaceAll(",$", "}}"))).values()).hasSize(40);
+        assertThat(code(parse(sb.append("\"f3\":1}}").toString()))).isEqualTo(ErrorCode.DUPLICATE_FIELD);
+    }
+
+    @Test
+    void keepsALoneSurrogateInTheIdExactly() {
+        // issue 15, fault 5: legal JSON; the score echoes it as the same escape (ScoreJsonTest)
+        ParsedRecord r = accepted(parse("{\"id\":\"e-\\ud800-lone\",\"features\":[1]}"));
+        assertThat(r.id()).isEqualTo("e-\ud800-lone").hasSize(8);
     }
 
     @Test

@@ -14,6 +14,7 @@ import io.earthmover.model.ModelBundle;
 import io.earthmover.score.ScorerApp;
 import io.earthmover.testutil.Http;
 import io.earthmover.testutil.KafkaTestClients;
+import io.earthmover.testutil.LogCapture;
 import io.earthmover.testutil.TestBundles;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.prometheusmetrics.PrometheusConfig;

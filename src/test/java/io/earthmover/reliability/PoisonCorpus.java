@@ -4,6 +4,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 
 import io.earthmover.record.ErrorCode;
 import java.io.ByteArrayOutputStream;
+import java.nio.charset.Charset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -21,6 +22,8 @@ final class PoisonCorpus {
 
     private static final String OK = "\"cpu\":0.1,\"disk\":-0.2,\"mem\":0.3";
     private static final int FIVE_MB = 5 << 20;
+    /** The valid edge case whose id must come back as the very escape it was sent with. */
+    static final String LONE_SURROGATE = "lone surrogate in the id";
 
     private PoisonCorpus() {
     }
@@ -33,13 +36,19 @@ final class PoisonCorpus {
         k.add(new Kind("5 MB record, valid JSON", padded(FIVE_MB), ErrorCode.TOO_LARGE));
         k.add(new Kind("5 MB of 'x'", filled(FIVE_MB, (byte) 'x'), ErrorCode.TOO_LARGE));
         k.add(new Kind("1 MiB + 1 byte", padded((1 << 20) + 1), ErrorCode.TOO_LARGE));
-        k.add(s("number of 2,000 digits", "{\"features\":{\"cpu\":" + "9".repeat(2000) + ",\"disk\":1,\"mem\":1}}", ErrorCode.TOO_LARGE));
+        // issue 15: names and numbers have no limit but the record's size
+        k.add(s("number of 2,000 digits", "{\"features\":{\"cpu\":" + "9".repeat(2000) + ",\"disk\":1,\"mem\":1}}", ErrorCode.NON_FINITE));
+        k.add(s("60,000-char unknown feature name", "{\"features\":{" + OK + ",\"" + "n".repeat(60_000) + "\":1}}", ErrorCode.UNKNOWN_FEATURE));
         // not UTF-8
         k.add(b("lone continuation byte", "{\"id\":\"", new byte[] {(byte) 0x80}, "\",\"features\":{" + OK + "}}", ErrorCode.INVALID_UTF8));
         k.add(b("overlong encoding of '/'", "{\"id\":\"", new byte[] {(byte) 0xC0, (byte) 0xAF}, "\",\"features\":{" + OK + "}}", ErrorCode.INVALID_UTF8));
         k.add(b("UTF-16 surrogate in UTF-8", "{\"id\":\"", new byte[] {(byte) 0xED, (byte) 0xA0, (byte) 0x80}, "\",\"features\":{" + OK + "}}", ErrorCode.INVALID_UTF8));
         k.add(b("0xFF byte", "{\"features\":{" + OK + "}}", new byte[] {(byte) 0xFF}, "", ErrorCode.INVALID_UTF8));
         k.add(b("Latin-1 feature name", "{\"features\":{\"caf", new byte[] {(byte) 0xE9}, "\":1," + OK + "}}", ErrorCode.INVALID_UTF8));
+        for (String cs : List.of("UTF-16LE", "UTF-16BE", "UTF-32LE", "UTF-32BE")) {
+            k.add(new Kind("valid record in " + cs, ("{\"id\":\"x\",\"features\":{" + OK + "}}").getBytes(Charset.forName(cs)),
+                    ErrorCode.INVALID_UTF8));
+        }
         k.add(b("multi-byte sequence cut at the end", "{\"features\":{" + OK + "}}", new byte[] {(byte) 0xE2, (byte) 0x82}, "", ErrorCode.INVALID_UTF8));
         // broken syntax
         k.add(s("truncated JSON", "{\"features\":{\"cpu\":1", ErrorCode.MALFORMED_JSON));
@@ -69,6 +78,8 @@ final class PoisonCorpus {
         k.add(s("top-level boolean", "true", ErrorCode.NOT_AN_OBJECT));
         // duplicates and absences
         k.add(s("duplicate feature", "{\"features\":{\"cpu\":1,\"cpu\":2,\"disk\":1,\"mem\":1}}", ErrorCode.DUPLICATE_FIELD));
+        k.add(s("truncated after a duplicate", "{\"id\":\"x\",\"features\":{\"cpu\":51.2,\"cpu\":52.0,\"mem\":6", ErrorCode.MALFORMED_JSON));
+        k.add(s("duplicate in an ignored field", "{\"meta\":{\"a\":1,\"a\":2},\"features\":{" + OK + "}}", ErrorCode.DUPLICATE_FIELD));
         k.add(s("duplicate features field", "{\"features\":{" + OK + "},\"features\":{" + OK + "}}", ErrorCode.DUPLICATE_FIELD));
         k.add(s("empty object", "{}", ErrorCode.MISSING_FEATURES));
         k.add(s("only an id", "{\"id\":\"x\"}", ErrorCode.MISSING_FEATURES));
@@ -90,6 +101,8 @@ final class PoisonCorpus {
         k.add(s("NaN", "{\"features\":{\"cpu\":NaN,\"disk\":1,\"mem\":1}}", ErrorCode.NON_FINITE));
         k.add(s("Infinity", "{\"features\":{\"cpu\":Infinity,\"disk\":1,\"mem\":1}}", ErrorCode.NON_FINITE));
         k.add(s("-Infinity", "{\"features\":{\"cpu\":1,\"disk\":-Infinity,\"mem\":1}}", ErrorCode.NON_FINITE));
+        k.add(s("NaN in an ignored field", "{\"features\":{" + OK + "},\"note\":NaN}", ErrorCode.NON_FINITE));
+        k.add(s("Infinity in an ignored array", "{\"features\":{" + OK + "},\"hist\":[1.5,Infinity]}", ErrorCode.NON_FINITE));
         k.add(s("1e400 overflows a double", "{\"features\":{\"cpu\":1,\"disk\":1,\"mem\":1e400}}", ErrorCode.NON_FINITE));
         k.add(s("-1e400", "{\"features\":{\"cpu\":-1e400,\"disk\":1,\"mem\":1}}", ErrorCode.NON_FINITE));
         k.add(s("400-digit integer", "{\"features\":{\"cpu\":1" + "0".repeat(400) + ",\"disk\":1,\"mem\":1}}", ErrorCode.NON_FINITE));
@@ -130,6 +143,9 @@ final class PoisonCorpus {
         k.add(s("whitespace and extra fields", " \n{ \"meta\" : {\"x\":[1,2]}, \"features\" : { " + OK + " } }\n", null));
         k.add(s("unicode id", "{\"id\":\"\u00e9\u6f22\ud83d\ude00\",\"features\":{" + OK + "}}", null));
         k.add(s("ISO timestamp", "{\"ts\":\"2024-01-01T00:00:00Z\",\"features\":{" + OK + "}}", null));
+        k.add(s("60,000-char ignored field name", "{\"" + "m".repeat(60_000) + "\":1,\"features\":{" + OK + "}}", null));
+        k.add(s(LONE_SURROGATE, "{\"id\":\"e-\\ud800-lone\",\"features\":{" + OK + "}}", null));
+        k.add(s("1e400 in an ignored field", "{\"big\":1e400,\"features\":{" + OK + "}}", null));
         k.add(s("integer features", "{\"features\":{\"cpu\":1,\"disk\":2,\"mem\":3}}", null));
         return k;
     }

@@ -74,7 +74,7 @@ class PoisonInputIT {
                 "metrics.port", "0", "scorer.state.dir", tmp.resolve("state-" + lane.name()).toString(),
                 "scorer.application.id", "poison-" + lane.name(), "scorer.model.source", "file",
                 "scorer.model.file", model.toString(), "topics.input", lane.in(), "topics.scores", lane.scores(),
-                "topics.dlq", lane.dlq()));
+                "topics.dlq", lane.dlq(), "topics.max.message.bytes", String.valueOf(8 << 20)));
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         try (ScorerApp app = new ScorerApp(cfg, registry)) {
             app.start(Duration.ofSeconds(60));
@@ -138,6 +138,9 @@ class PoisonInputIT {
                 JsonNode j = JSON.readTree(r.value());
                 assertThat(j.get("score").isNumber() && Double.isFinite(j.get("score").asDouble()))
                         .as("finite score for %s (%s): %s", id, kindOf.getOrDefault(id, "normal"), j).isTrue();
+                if (PoisonCorpus.LONE_SURROGATE.equals(kindOf.get(id))) {
+                    assertThat(new String(r.value(), UTF_8)).as("id echoed exactly").startsWith("{\"id\":\"e-\\ud800-lone\",");
+                }
             }
             assertThat(c.scored().keySet()).as("every valid record scored").containsExactlyInAnyOrderElementsOf(valid);
 

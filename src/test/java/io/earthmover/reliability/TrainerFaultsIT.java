@@ -84,15 +84,17 @@ class TrainerFaultsIT {
             record Case(String name, List<String> args, String expected) {
             }
             String closed = "127.0.0.1:" + EmbeddedKafkaBroker.freePort();
+            List<String> unreachable = train(closed, "events-train", tmp.resolve("m7"));
+            unreachable.addAll(List.of("--set", "connect.wait.ms=2000"));
             List<Case> cases = List.of(
                     new Case("NaN training data", train(bs, "train-nan", tmp.resolve("m1")), "no valid training data"),
                     new Case("infinite training data", train(bs, "train-infinite", tmp.resolve("m2")), "no valid training data"),
                     new Case("constant training data", train(bs, "train-constant", tmp.resolve("m3")), "are constant"),
                     new Case("empty topic", train(bs, "train-empty", tmp.resolve("m4")), "no valid training data: 0 records"),
                     new Case("empty input file", List.of("train", "--bootstrap-servers", bs, "--input", jsonl.toString(), "--publish",
-                            "--quiet", "--model-out", tmp.resolve("m5").toString(), "--timeout", "PT10S"), "no valid training data"),
+                            "--quiet", "--model-out", tmp.resolve("m5").toString(), "--timeout", "PT10S"), "the file is empty"),
                     new Case("missing topic", train(bs, "no-such-topic", tmp.resolve("m6")), "'no-such-topic' does not exist"),
-                    new Case("unreachable broker", train(closed, "events-train", tmp.resolve("m7")), closed));
+                    new Case("unreachable broker", unreachable, "cannot reach Kafka at " + closed));
             for (Case c : cases) {
                 long t0 = System.nanoTime();
                 Run r = cli(c.args());

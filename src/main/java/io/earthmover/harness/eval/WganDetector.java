@@ -190,7 +190,7 @@ public final class WganDetector implements Detector {
                     .run(new TrainJob.Request(null, TopicRange.all(), input, FileRecords.Options.defaults(),
                             dir.resolve("models"), false, false, currentFile, NO_KAFKA));
             return switch (r.status()) {
-                case PUBLISHED -> {
+                case PUBLISHED, WRITTEN -> {
                     counts.accepted.incrementAndGet();
                     yield r.bundle();
                 }

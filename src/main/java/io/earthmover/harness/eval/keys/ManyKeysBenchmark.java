@@ -89,10 +89,12 @@ public final class ManyKeysBenchmark {
                 w.write("{\"key\":\"" + e.host() + "\"," + e.json("t" + i).substring(1) + "\n");
             }
         }
-        FileRecords.Options opts = new FileRecords.Options(',', null, List.of(), "key", null, List.of());
+        FileRecords.Options o = FileRecords.Options.defaults();
+        FileRecords.Options opts = new FileRecords.Options(o.separator(), null, o.unit(), List.of(), "key", null,
+                List.of());
         TrainJob.Result res = new TrainJob(cfg, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), null).run(
                 new TrainJob.Request(null, null, file, opts, dir.resolve("models"), false, false, null, Duration.ofSeconds(30)));
-        if (res.status() != TrainJob.Status.PUBLISHED) {
+        if (res.bundle() == null || res.status() == TrainJob.Status.GATE_REJECTED) {
             throw new IllegalStateException("training gave no model: " + res.message());
         }
         return res.bundle();

@@ -1,4 +1,4 @@
-package io.earthmover.reliability;
+package io.earthmover.testutil;
 
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -9,8 +9,8 @@ import org.apache.logging.log4j.core.LoggerContext;
 import org.apache.logging.log4j.core.appender.AbstractAppender;
 import org.apache.logging.log4j.core.config.Property;
 
-/** Collects what this JVM logs under a logger name, at WARN and above, while open. */
-final class LogCapture extends AbstractAppender implements AutoCloseable {
+/** Collects what this JVM logs under a logger name, at WARN (or a given level) and above, while open. */
+public final class LogCapture extends AbstractAppender implements AutoCloseable {
     private final List<String> lines = new CopyOnWriteArrayList<>();
     private final String loggerName;
 
@@ -19,11 +19,16 @@ final class LogCapture extends AbstractAppender implements AutoCloseable {
         this.loggerName = loggerName;
     }
 
-    static LogCapture warnings(String loggerName) {
+    public static LogCapture warnings(String loggerName) {
+        return at(Level.WARN, loggerName);
+    }
+
+    /** What is logged at {@code level} and above under the logger's configuration (its nearest configured parent). */
+    public static LogCapture at(Level level, String loggerName) {
         LogCapture c = new LogCapture(loggerName);
         c.start();
         LoggerContext ctx = (LoggerContext) LogManager.getContext(false);
-        ctx.getConfiguration().getLoggerConfig(loggerName).addAppender(c, Level.WARN, null);
+        ctx.getConfiguration().getLoggerConfig(loggerName).addAppender(c, level, null);
         ctx.updateLoggers();
         return c;
     }
@@ -33,7 +38,7 @@ final class LogCapture extends AbstractAppender implements AutoCloseable {
         lines.add(event.getLevel() + " " + event.getLoggerName() + " " + event.getMessage().getFormattedMessage());
     }
 
-    List<String> lines() {
+    public List<String> lines() {
         return List.copyOf(lines);
     }
 
