@@ -12,7 +12,9 @@ import java.util.Random;
  * saw it measures (a) the false-alarm rate at the model's threshold and (b) the critic's ROC-AUC
  * between the validation windows and synthetic anomalies made from them (the newest record of each
  * window with a few features pushed 5 scale units away, in raw units of the new model's
- * normaliser). A model that learned nothing has AUC near 0.5 and is refused. If a current model
+ * normaliser). A model that learned nothing has AUC near 0.5 and is refused. The limits are tested
+ * against 95 % confidence bounds, so a small validation sample (a few dozen windows, where two false
+ * alarms are 5 %) does not refuse a model on evidence too thin to show it is bad. If a current model
  * exists it is measured on the same sample and the new one may be worse by at most the tolerance.
  */
 public final class QualityGate {
@@ -22,8 +24,33 @@ public final class QualityGate {
     public record Limits(double minAuc, double maxFar, double tolerance) {
     }
 
-    /** Measurements of one model on the validation sample. */
-    public record Measures(double auc, double falseAlarmRate) {
+    /** Two-sided 95 % normal quantile of the confidence bounds. */
+    static final double Z = 1.96;
+
+    /** Measurements of one model on the validation sample, with the sample sizes behind them. */
+    public record Measures(double auc, double falseAlarmRate, int normals, int anomalies) {
+
+        /**
+         * Upper 95 % confidence bound of the AUC (Hanley and McNeil, Radiology 143, 1982): a model is
+         * refused for a low AUC only when even this is below the limit, not on a handful of windows.
+         */
+        public double aucUpperBound() {
+            double a = auc;
+            double q1 = a / (2 - a);
+            double q2 = 2 * a * a / (1 + a);
+            double var = (a * (1 - a) + (normals - 1) * (q1 - a * a) + (anomalies - 1) * (q2 - a * a))
+                    / ((double) normals * anomalies);
+            return a + Z * Math.sqrt(Math.max(var, 0));
+        }
+
+        /** Lower 95 % Wilson bound of the false-alarm rate: refused only when even this is above the limit. */
+        public double falseAlarmLowerBound() {
+            double n = normals;
+            double p = falseAlarmRate;
+            double centre = p + Z * Z / (2 * n);
+            double half = Z * Math.sqrt(p * (1 - p) / n + Z * Z / (4 * n * n));
+            return Math.max(0, (centre - half) / (1 + Z * Z / n));
+        }
     }
 
     /** The decision, with its reasons for the log. */
@@ -47,13 +74,14 @@ public final class QualityGate {
         }
         List<double[][]> anomalies = synthesise(candidate, validation, seed);
         Measures c = measure(candidate, validation, anomalies);
-        if (c.auc() < limits.minAuc()) {
-            return new Decision(false, String.format("AUC %.3f against synthetic anomalies is below train.gate.min.auc %.3f",
-                    c.auc(), limits.minAuc()), c, null);
+        if (c.aucUpperBound() < limits.minAuc()) {
+            return new Decision(false, String.format("AUC %.3f against synthetic anomalies (95 %% bound %.3f on %d windows)"
+                    + " is below train.gate.min.auc %.3f", c.auc(), c.aucUpperBound(), c.normals(), limits.minAuc()), c, null);
         }
-        if (c.falseAlarmRate() > limits.maxFar()) {
-            return new Decision(false, String.format("false-alarm rate %.4f is above train.gate.max.far %.4f",
-                    c.falseAlarmRate(), limits.maxFar()), c, null);
+        if (c.falseAlarmLowerBound() > limits.maxFar()) {
+            return new Decision(false, String.format("false-alarm rate %.4f (95 %% bound %.4f on %d windows) is above"
+                    + " train.gate.max.far %.4f", c.falseAlarmRate(), c.falseAlarmLowerBound(), c.normals(), limits.maxFar()),
+                    c, null);
         }
         if (current == null) {
             return new Decision(true, String.format("AUC %.3f, false-alarm rate %.4f; no current model", c.auc(), c.falseAlarmRate()), c, null);
@@ -114,7 +142,7 @@ public final class QualityGate {
             s.score(in, r);
             ca[i] = r.critic;
         }
-        return new Measures(auc(cn, ca), alarms / (double) normal.size());
+        return new Measures(auc(cn, ca), alarms / (double) normal.size(), normal.size(), anomalies.size());
     }
 
     private static double[][] tail(double[][] w, int h) {
