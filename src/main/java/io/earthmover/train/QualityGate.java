@@ -151,42 +151,6 @@ public final class QualityGate {
 
     /** P(critic of a normal window > critic of an anomaly), ties half: the Mann-Whitney form of ROC-AUC. */
     static double auc(double[] normal, double[] anomalous) {
-        double[] a = anomalous.clone();
-        java.util.Arrays.sort(a);
-        double sum = 0;
-        for (double v : normal) {
-            int lo = lowerBound(a, v);
-            int hi = upperBound(a, v);
-            sum += lo + 0.5 * (hi - lo);
-        }
-        return sum / ((double) normal.length * a.length);
-    }
-
-    private static int lowerBound(double[] a, double v) {
-        int lo = 0;
-        int hi = a.length;
-        while (lo < hi) {
-            int m = (lo + hi) >>> 1;
-            if (a[m] < v) {
-                lo = m + 1;
-            } else {
-                hi = m;
-            }
-        }
-        return lo;
-    }
-
-    private static int upperBound(double[] a, double v) {
-        int lo = 0;
-        int hi = a.length;
-        while (lo < hi) {
-            int m = (lo + hi) >>> 1;
-            if (a[m] <= v) {
-                lo = m + 1;
-            } else {
-                hi = m;
-            }
-        }
-        return lo;
+        return RocAuc.of(normal, anomalous);
     }
 }

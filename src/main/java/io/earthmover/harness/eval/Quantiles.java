@@ -17,9 +17,6 @@ public final class Quantiles {
         }
         double[] s = values.clone();
         Arrays.sort(s);
-        double pos = q * (s.length - 1);
-        int lo = (int) Math.floor(pos);
-        int hi = Math.min(lo + 1, s.length - 1);
-        return s[lo] + (pos - lo) * (s[hi] - s[lo]);
+        return io.earthmover.features.Normaliser.quantileSorted(s, q);
     }
 }

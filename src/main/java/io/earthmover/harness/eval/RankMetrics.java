@@ -19,29 +19,22 @@ public final class RankMetrics {
      */
     public static double rocAuc(double[] scores, int[] labels) {
         check(scores, labels);
-        Integer[] order = sortedAscending(scores);
-        double rankSumPos = 0.0;
-        long pos = 0;
-        int i = 0;
-        while (i < order.length) {
-            int j = i;
-            while (j + 1 < order.length && scores[order[j + 1]] == scores[order[i]]) {
-                j++;
-            }
-            double avgRank = (i + j) / 2.0 + 1.0; // ranks are 1-based; ties share the mean rank
-            for (int k = i; k <= j; k++) {
-                if (labels[order[k]] != 0) {
-                    rankSumPos += avgRank;
-                    pos++;
-                }
-            }
-            i = j + 1;
+        int pos = 0;
+        for (int l : labels) {
+            pos += l != 0 ? 1 : 0;
         }
-        long neg = scores.length - pos;
-        if (pos == 0 || neg == 0) {
-            throw new IllegalArgumentException("ROC-AUC needs both classes");
+        double[] anomalous = new double[pos];
+        double[] normal = new double[scores.length - pos];
+        int a = 0;
+        int n = 0;
+        for (int i = 0; i < scores.length; i++) {
+            if (labels[i] != 0) {
+                anomalous[a++] = scores[i];
+            } else {
+                normal[n++] = scores[i];
+            }
         }
-        return (rankSumPos - pos * (pos + 1) / 2.0) / ((double) pos * neg);
+        return io.earthmover.train.RocAuc.of(anomalous, normal);
     }
 
     /**
