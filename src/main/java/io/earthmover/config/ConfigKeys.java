@@ -85,6 +85,12 @@ public final class ConfigKeys {
     public static final ConfigKey<Integer> SCORER_DRIFT_WINDOW = integer("scorer.drift.window.minutes", 10, 1, 10_080, "Span of recent scores the drift estimate averages over");
     public static final ConfigKey<String> SCORER_STATE_DIR = string("scorer.state.dir", "", "Kafka Streams state directory; empty means a directory under java.io.tmpdir");
     public static final ConfigKey<Long> SCORER_COMMIT_INTERVAL = longValue("scorer.commit.interval.ms", 1_000L, 10L, 600_000L, "Kafka Streams commit interval (also bounds exactly-once latency)");
+    /** One RocksDB block cache for all of an instance's state stores: 32 MiB. */
+    public static final long DEFAULT_ROCKSDB_CACHE_BYTES = 32L << 20;
+    /** Memtables of all stores, charged to that cache: 8 MiB. */
+    public static final long DEFAULT_ROCKSDB_WRITE_BUFFER_BYTES = 8L << 20;
+    public static final ConfigKey<Long> SCORER_ROCKSDB_CACHE = longValue("scorer.rocksdb.cache.bytes", DEFAULT_ROCKSDB_CACHE_BYTES, 1L << 20, 1L << 40, "Off-heap bytes of the one RocksDB block cache shared by all state stores of the instance (blocks, index and filter blocks, and the memtables below): bounds RocksDB's native memory");
+    public static final ConfigKey<Long> SCORER_ROCKSDB_WRITE_BUFFER = longValue("scorer.rocksdb.write.buffer.bytes", DEFAULT_ROCKSDB_WRITE_BUFFER_BYTES, 1L << 20, 1L << 40, "Bytes of memtables of all state stores together (one write-buffer manager, counted within scorer.rocksdb.cache.bytes, so at most that)");
 
     // trainer job: quality gate and metrics push
     public static final ConfigKey<Double> GATE_MIN_AUC = decimal("train.gate.min.auc", 0.8, 0.0, 1.0, "Quality gate: least ROC-AUC of the critic separating validation rows from synthetic anomalies");
@@ -104,6 +110,7 @@ public final class ConfigKeys {
                 TRAIN_HOLDOUT, TRAIN_MAX_ROWS, TRAIN_AUX_FRACTION, TRAIN_AUX_NOISE, CALIBRATION_QUANTILE, ATTRIBUTION_TOP_K,
                 SCORER_APP_ID, SCORER_THREADS, SCORER_GUARANTEE, MODEL_NAME, SCORER_MODEL_SOURCE, SCORER_MODEL_FILE,
                 SCORER_LATE_TOLERANCE, SCORER_DRIFT_WINDOW, SCORER_STATE_DIR, SCORER_COMMIT_INTERVAL,
+                SCORER_ROCKSDB_CACHE, SCORER_ROCKSDB_WRITE_BUFFER,
                 GATE_MIN_AUC, GATE_MAX_FAR, GATE_TOLERANCE, GATE_VALIDATION, METRICS_PUSHGATEWAY)) {
             register(k);
         }
