@@ -10,10 +10,11 @@ import jdk.incubator.vector.VectorSpecies;
  * {@code --add-modules jdk.incubator.vector}, as the container image is): a plain
  * {@code java -jar} cannot resolve an incubator module, and then the {@link ScalarKernel} serves.
  *
- * <p>A layer is register-blocked: four vectors of outputs stay in registers while every input
+ * <p>A layer is register-blocked: eight vectors of outputs stay in registers while every input
  * row is multiplied in, so each weight is loaded once and no output is stored until the end
- * (the scalar kernel loads and stores its outputs once per four rows). Outputs past the last
- * whole vector are summed in plain Java: masked loads are not intrinsified on every JDK 17 CPU.
+ * (the scalar kernel loads and stores its outputs once per four rows). Fewer outputs than that
+ * go one vector at a time with four partial sums over the rows; outputs past the last whole
+ * vector are summed in plain Java: masked loads are not intrinsified on every JDK 17 CPU.
  */
 final class VectorKernel implements DenseKernel {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
@@ -25,41 +26,8 @@ final class VectorKernel implements DenseKernel {
         for (; j + 8 * L <= n; j += 8 * L) {
             eightVectors(coef, count, flat, n, init, out, j);
         }
-        for (; j + 4 * L <= n; j += 4 * L) {
-            FloatVector a0 = start(init, j);
-            FloatVector a1 = start(init, j + L);
-            FloatVector a2 = start(init, j + 2 * L);
-            FloatVector a3 = start(init, j + 3 * L);
-            for (int i = 0, o = j; i < count; i++, o += n) {
-                FloatVector c = FloatVector.broadcast(S, coef[i]);
-                a0 = FloatVector.fromArray(S, flat, o).fma(c, a0);
-                a1 = FloatVector.fromArray(S, flat, o + L).fma(c, a1);
-                a2 = FloatVector.fromArray(S, flat, o + 2 * L).fma(c, a2);
-                a3 = FloatVector.fromArray(S, flat, o + 3 * L).fma(c, a3);
-            }
-            a0.intoArray(out, j);
-            a1.intoArray(out, j + L);
-            a2.intoArray(out, j + 2 * L);
-            a3.intoArray(out, j + 3 * L);
-        }
         for (; j + L <= n; j += L) {
-            // one vector of outputs: four partial sums over the rows, else one chain of dependent FMAs
-            FloatVector a0 = start(init, j);
-            FloatVector a1 = FloatVector.zero(S);
-            FloatVector a2 = FloatVector.zero(S);
-            FloatVector a3 = FloatVector.zero(S);
-            int i = 0;
-            int o = j;
-            for (; i + 3 < count; i += 4, o += 4 * n) {
-                a0 = FloatVector.fromArray(S, flat, o).fma(FloatVector.broadcast(S, coef[i]), a0);
-                a1 = FloatVector.fromArray(S, flat, o + n).fma(FloatVector.broadcast(S, coef[i + 1]), a1);
-                a2 = FloatVector.fromArray(S, flat, o + 2 * n).fma(FloatVector.broadcast(S, coef[i + 2]), a2);
-                a3 = FloatVector.fromArray(S, flat, o + 3 * n).fma(FloatVector.broadcast(S, coef[i + 3]), a3);
-            }
-            for (; i < count; i++, o += n) {
-                a0 = FloatVector.fromArray(S, flat, o).fma(FloatVector.broadcast(S, coef[i]), a0);
-            }
-            a0.add(a1).add(a2.add(a3)).intoArray(out, j);
+            oneVector(coef, count, flat, n, init, out, j);
         }
         for (; j < n; j++) {
             float s = init == null ? 0f : init[j];
@@ -68,6 +36,26 @@ final class VectorKernel implements DenseKernel {
             }
             out[j] = s;
         }
+    }
+
+    /** Outputs {@code [j, j + L)}: four partial sums over the rows, else one chain of dependent FMAs. */
+    private static void oneVector(float[] coef, int count, float[] flat, int n, float[] init, float[] out, int j) {
+        FloatVector a0 = start(init, j);
+        FloatVector a1 = FloatVector.zero(S);
+        FloatVector a2 = FloatVector.zero(S);
+        FloatVector a3 = FloatVector.zero(S);
+        int i = 0;
+        int o = j;
+        for (; i + 3 < count; i += 4, o += 4 * n) {
+            a0 = FloatVector.fromArray(S, flat, o).fma(FloatVector.broadcast(S, coef[i]), a0);
+            a1 = FloatVector.fromArray(S, flat, o + n).fma(FloatVector.broadcast(S, coef[i + 1]), a1);
+            a2 = FloatVector.fromArray(S, flat, o + 2 * n).fma(FloatVector.broadcast(S, coef[i + 2]), a2);
+            a3 = FloatVector.fromArray(S, flat, o + 3 * n).fma(FloatVector.broadcast(S, coef[i + 3]), a3);
+        }
+        for (; i < count; i++, o += n) {
+            a0 = FloatVector.fromArray(S, flat, o).fma(FloatVector.broadcast(S, coef[i]), a0);
+        }
+        a0.add(a1).add(a2.add(a3)).intoArray(out, j);
     }
 
     /** Outputs {@code [j, j + 8L)}: eight accumulators hide the FMA latency (measured 1.6x four on 128x128). */
