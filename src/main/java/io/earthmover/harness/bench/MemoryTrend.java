@@ -12,7 +12,7 @@ import java.util.Locale;
  * both at least {@link #MIN_RISE_MB_PER_MIN}, and Kendall's tau (the share of later-above-earlier
  * sample pairs minus the share of later-below-earlier ones) is at least {@link #STEADY_TAU}.
  * The second-half slope tells a leak (still rising at the end) from a one-off step after warm-up
- * (flat at the end); tau tells a trend from noise. The issue's case, RSS +3 MB/min from 475 to
+ * (flat at the end); tau tells a trend from noise. The issue's case, RSS rising every minute from 475 to
  * 504 MB, grows by only 6 % of its mean, which the share rule alone let pass.</li>
  * <li><b>by much</b>: the fitted growth over the run exceeds {@link #MAX_GROWTH_SHARE} of the mean,
  * whatever its shape.</li>

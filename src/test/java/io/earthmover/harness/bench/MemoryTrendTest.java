@@ -15,7 +15,7 @@ class MemoryTrendTest {
     }
 
     @Test
-    void theIssuesRssSeriesRisingThreeMegabytesAMinuteFails() {
+    void theIssuesRssSeriesRisingEveryMinuteFails() {
         // issue 14: RSS 475 MB at minute 3 to 504 MB at minute 10, a rise every minute, 6 % of the mean
         double[] rss = {475, 479, 482, 486, 490, 494, 499, 504};
         MemoryTrend.Verdict v = MemoryTrend.of(minutes(3, rss.length), rss);
