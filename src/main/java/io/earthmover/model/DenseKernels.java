@@ -62,9 +62,10 @@ final class DenseKernels {
                     + " to try it)");
         }
         DenseKernel v = candidate.get();
+        long t0 = System.nanoTime();
         double[] ns = fastestCallNanos(fallback, v);
-        String figures = String.format(java.util.Locale.ROOT, "128x128 layer: %s %.0f ns, %s %.0f ns",
-                fallback.name(), ns[0], v.name(), ns[1]);
+        String figures = String.format(java.util.Locale.ROOT, "128x128 layer: %s %.0f ns, %s %.0f ns; measured in %d ms",
+                fallback.name(), ns[0], v.name(), ns[1], (System.nanoTime() - t0) / 1_000_000);
         return ns[1] < ns[0] ? new Choice(v, v.name() + " measured faster; " + figures)
                 : new Choice(fallback, v.name() + " measured slower; " + figures);
     }
