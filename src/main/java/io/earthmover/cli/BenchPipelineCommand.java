@@ -25,7 +25,8 @@ import picocli.CommandLine.Option;
         description = {"Throughput of (a) a JSON passthrough topology and (b) the scoring topology over the same",
                 "pre-produced records on the embedded broker, at-least-once and exactly-once, their ratio (b)/(a),",
                 "p50/p99 end-to-end latency of (a) and of (b) at the same offered load (half the maximum of (b)),",
-                "and heap and RSS. Both run with the scorer's Streams settings (defaults, or --set/--config).",
+                "and heap and RSS. Both run with the scorer's Streams settings (defaults, or --set/--config),",
+                "on an embedded broker of their own.",
                 "Prints figures."})
 public final class BenchPipelineCommand implements Callable<Integer> {
     @Mixin
@@ -57,6 +58,11 @@ public final class BenchPipelineCommand implements Callable<Integer> {
         if (features < 1 || records < 1000 || partitions < 1 || latencySeconds <= PipelineBenchmark.WARM_UP_SECONDS) {
             throw new UserException("--features and --partitions must be positive, --records at least 1000 and --latency-seconds more than "
                     + PipelineBenchmark.WARM_UP_SECONDS);
+        }
+        if (configOptions.bootstrapServers != null || configOptions.settings.containsKey("kafka.bootstrap.servers")) {
+            // its fixed topic names would meet those of an earlier run on a shared broker
+            throw new UserException("bench pipeline runs on its own embedded broker: --bootstrap-servers and"
+                    + " kafka.bootstrap.servers are not taken");
         }
         System.out.printf("bench pipeline: %,d records of %d features, %d partitions, 1 stream thread%n", records, features, partitions);
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(EmbeddedKafkaBroker.Options.defaults().withPort(0))) {
