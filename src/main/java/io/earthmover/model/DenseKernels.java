@@ -22,7 +22,7 @@ final class DenseKernels {
     static final String VECTOR_MODULE = "jdk.incubator.vector";
     private static final Logger LOG = LoggerFactory.getLogger(DenseKernels.class);
     private static final int CALIBRATION_ROUNDS = 60;
-    private static final int CALLS_PER_ROUND = 200;
+    private static final int CALLS_PER_ROUND = 100;
 
     /** The kernel chosen, and why, with the measured cost of one 128x128 layer for each candidate. */
     record Choice(DenseKernel kernel, String reason) {

@@ -110,6 +110,27 @@ class FastScorerKernelsTest {
     }
 
     @Test
+    void leakyDerivativeIsOneAboveZeroAndTheSlopeAtOrBelowIt() {
+        List<DenseKernel> kernels = new ArrayList<>(List.of(ScalarKernel.INSTANCE));
+        DenseKernels.vectorKernel().ifPresent(kernels::add);
+        // 37 values: whole vectors of 8 and 16 plus a scalar tail, normal floats at both extremes
+        float[] z = new float[37];
+        float[] expected = new float[z.length];
+        float[] special = {0f, -0f, Float.MIN_NORMAL, -Float.MIN_NORMAL, 1e-30f, -1e-30f, 3e38f, -3e38f,
+                Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, 1f, -1f};
+        for (int i = 0; i < z.length; i++) {
+            z[i] = special[i % special.length];
+            expected[i] = z[i] > 0 ? 2f : 2f * 0.2f;
+        }
+        for (DenseKernel k : kernels) {
+            float[] g = new float[z.length];
+            java.util.Arrays.fill(g, 2f);
+            k.timesLeakyDerivative(g, z, z.length, 0.2f);
+            assertThat(g).as(k.name()).containsExactly(expected);
+        }
+    }
+
+    @Test
     void withoutTheVectorModuleTheScalarKernelServes() {
         DenseKernels.Choice c = DenseKernels.choose(ScalarKernel.INSTANCE, Optional.empty());
         assertThat(c.kernel()).isSameAs(ScalarKernel.INSTANCE);
