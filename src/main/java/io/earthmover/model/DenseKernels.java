@@ -21,8 +21,13 @@ import org.slf4j.LoggerFactory;
 final class DenseKernels {
     static final String VECTOR_MODULE = "jdk.incubator.vector";
     private static final Logger LOG = LoggerFactory.getLogger(DenseKernels.class);
-    private static final int CALIBRATION_ROUNDS = 60;
-    private static final int CALLS_PER_ROUND = 100;
+    /** At least this many rounds of each kernel (20,000 calls: past the JIT's C2 thresholds). */
+    private static final int MIN_ROUNDS = 100;
+    private static final int CALLS_PER_ROUND = 200;
+    /** A best time counts as improved when it drops by more than this share. */
+    private static final double IMPROVEMENT = 0.02;
+    /** Give up waiting for the JIT after this long: the figures so far decide. */
+    private static final long MAX_CALIBRATION_NANOS = 3_000_000_000L;
 
     /** The kernel chosen, and why, with the measured cost of one 128x128 layer for each candidate. */
     record Choice(DenseKernel kernel, String reason) {
@@ -71,8 +76,11 @@ final class DenseKernels {
     }
 
     /**
-     * The fastest round of each kernel over interleaved rounds, so both see the same machine load,
-     * and the first rounds (interpreted, then compiled) only count if nothing later beats them.
+     * The fastest round of each kernel over interleaved rounds, so both see the same machine load.
+     * It runs until neither best has improved in the second half of the rounds (and at least
+     * {@link #MIN_ROUNDS}): the Vector API is many times slower until C2 compiles it, and on a busy
+     * machine the compiler threads are late, so a fixed count chose the scalar kernel once in a
+     * few runs. {@link #MAX_CALIBRATION_NANOS} bounds it.
      */
     private static double[] fastestCallNanos(DenseKernel a, DenseKernel b) {
         int n = 128;
@@ -93,14 +101,23 @@ final class DenseKernels {
         float sink = 0;
         double[] best = {Double.MAX_VALUE, Double.MAX_VALUE};
         DenseKernel[] ks = {a, b};
-        for (int round = 0; round < CALIBRATION_ROUNDS; round++) {
+        int lastImprovement = 0;
+        long deadline = System.nanoTime() + MAX_CALIBRATION_NANOS;
+        for (int round = 0; round < MIN_ROUNDS || round < 2 * lastImprovement; round++) {
             for (int k = 0; k < 2; k++) {
                 long t0 = System.nanoTime();
                 for (int c = 0; c < CALLS_PER_ROUND; c++) {
                     ks[k].combineRows(coef, n, rows, flat, n, coef, out);
                     sink += ks[k].dot(out, coef, n);
                 }
-                best[k] = Math.min(best[k], (System.nanoTime() - t0) / (double) CALLS_PER_ROUND);
+                double ns = (System.nanoTime() - t0) / (double) CALLS_PER_ROUND;
+                if (ns < best[k] * (1 - IMPROVEMENT)) {
+                    lastImprovement = round;
+                }
+                best[k] = Math.min(best[k], ns);
+            }
+            if (System.nanoTime() > deadline) {
+                break;
             }
         }
         blackhole = sink; // the results are used: the JIT cannot drop the loops
