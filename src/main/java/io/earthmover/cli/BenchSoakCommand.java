@@ -3,6 +3,7 @@ package io.earthmover.cli;
 import io.earthmover.config.ConfigKeys;
 import io.earthmover.config.EarthmoverConfig;
 import io.earthmover.features.FeatureSchema;
+import io.earthmover.harness.bench.MemoryTrend;
 import io.earthmover.kafka.EmbeddedKafkaBroker;
 import io.earthmover.kafka.TempDirectories;
 import io.earthmover.kafka.KafkaProps;
@@ -50,14 +51,13 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "soak", mixinStandardHelpOptions = true,
         description = {"Run the scorer at a fixed input rate and print every minute: heap after GC, RSS, lag and",
-                "throughput; at the end the growth trend of heap and RSS. Uses an embedded broker unless",
-                "--bootstrap-servers is given, and a small model trained on the spot on a normal cloud."})
+                "throughput; at the end the trend of heap and RSS and a verdict: a steady rise (or growth above",
+                "10 % of the mean) fails with exit code 1. Uses an embedded broker unless --bootstrap-servers is",
+                "given, and a small model trained on the spot on a normal cloud."})
 public final class BenchSoakCommand implements Callable<Integer> {
     static final int DEFAULT_RATE = 2_000;
     static final int DEFAULT_KEYS = 200;
     static final int FEATURES = 4;
-    /** A run is called flat when heap and RSS grow by less than this share of their mean over the run. */
-    static final double FLAT_SHARE = 0.10;
 
     @Mixin
     ConfigOptions configOptions;
@@ -153,41 +153,31 @@ public final class BenchSoakCommand implements Callable<Integer> {
             running.set(false);
             producer.join(30_000);
         }
-        report(samples);
-        return ExitCodes.OK;
+        return report(samples) ? ExitCodes.OK : ExitCodes.FAILURE;
     }
 
-    /** Least-squares growth of heap and RSS per minute, leaving out the first (warm-up) minute. */
-    private static void report(List<Sample> samples) {
+    /**
+     * The trend of heap and RSS after the first (warm-up) minute, judged by {@link MemoryTrend};
+     * true when both are flat. A rising series fails the run (exit code 1).
+     */
+    private static boolean report(List<Sample> samples) {
         List<Sample> s = samples.size() > 2 ? samples.subList(1, samples.size()) : samples;
-        double heapSlope = slope(s, Sample::heapMb);
-        double rssSlope = slope(s, Sample::rssMb);
-        double heapMean = s.stream().mapToDouble(Sample::heapMb).average().orElse(0);
-        double rssMean = s.stream().mapToDouble(Sample::rssMb).average().orElse(0);
-        double span = Math.max(1, s.size() - 1);
         double meanRate = s.stream().mapToDouble(Sample::perSecond).average().orElse(0);
         long maxLag = s.stream().mapToLong(Sample::lag).max().orElse(0);
-        boolean flat = Math.abs(heapSlope * span) < FLAT_SHARE * heapMean && Math.abs(rssSlope * span) < FLAT_SHARE * rssMean;
-        System.out.printf(Locale.ROOT, "trend over minutes %d-%d: heap %+.2f MB/min (mean %.1f MB), RSS %+.2f MB/min (mean %.1f MB);"
-                        + " throughput mean %.0f/s, max lag %d: %s%n", s.get(0).minute(), s.get(s.size() - 1).minute(), heapSlope,
-                heapMean, rssSlope, rssMean, meanRate, maxLag,
-                flat ? "no growth trend" : "GROWTH: heap or RSS grew by more than " + (int) (FLAT_SHARE * 100) + " % of its mean");
-    }
-
-    private static double slope(List<Sample> s, java.util.function.ToDoubleFunction<Sample> f) {
-        int n = s.size();
-        if (n < 2) {
-            return 0;
+        System.out.printf(Locale.ROOT, "minutes %d-%d: throughput mean %.0f/s, max lag %d%n", s.get(0).minute(),
+                s.get(s.size() - 1).minute(), meanRate, maxLag);
+        if (s.size() < 2) {
+            System.out.println("too short for a trend: run at least 3 minutes");
+            return true;
         }
-        double mx = s.stream().mapToDouble(Sample::minute).average().orElse(0);
-        double my = s.stream().mapToDouble(f).average().orElse(0);
-        double num = 0;
-        double den = 0;
-        for (Sample x : s) {
-            num += (x.minute() - mx) * (f.applyAsDouble(x) - my);
-            den += (x.minute() - mx) * (x.minute() - mx);
-        }
-        return num / den;
+        double[] minutes = s.stream().mapToDouble(Sample::minute).toArray();
+        MemoryTrend.Verdict heap = MemoryTrend.of(minutes, s.stream().mapToDouble(Sample::heapMb).toArray());
+        MemoryTrend.Verdict rss = MemoryTrend.of(minutes, s.stream().mapToDouble(Sample::rssMb).toArray());
+        System.out.println("trend: " + heap.describe("heap after GC"));
+        System.out.println("trend: " + rss.describe("RSS"));
+        boolean flat = !heap.rising() && !rss.rising();
+        System.out.println(flat ? "verdict: flat" : "verdict: FAIL, memory rises");
+        return flat;
     }
 
     private void produce(EarthmoverConfig cfg, AtomicBoolean running, AtomicLong produced) {

@@ -75,6 +75,7 @@ public final class ConfigKeys {
     public static final ConfigKey<Double> TRAIN_AUX_FRACTION = decimal("train.aux.fraction", 0.5, 0.0, 0.95, "Share of the critic's fake batch replaced by auxiliary negatives (noisy copies of real rows and far uniform points) so the critic falls away from the data; 0 = plain WGAN-GP");
     public static final ConfigKey<Double> TRAIN_AUX_NOISE = decimal("train.aux.noise", 1.0, 0.01, 100.0, "Noise std (normalised units) of the near-data auxiliary negatives");
     public static final ConfigKey<Double> CALIBRATION_QUANTILE = decimal("calibration.threshold.quantile", 0.995, 0.5, 0.999999, "Holdout quantile of the anomaly threshold");
+    public static final ConfigKey<Double> ATTRIBUTION_MIN_SCORE = decimal("attribution.min.score", 1.0, 0.0, 1.0, "topFeatures are computed for records the alarm layer flags and for records whose calibrated score is at least this (0 = every record; the input gradient is about half the cost of scoring)");
     public static final ConfigKey<Integer> ATTRIBUTION_TOP_K = integer("attribution.top.k", 3, 0, 64, "Features listed in topFeatures of each score");
 
     // alarm layer (per key, after the critic)
@@ -102,6 +103,12 @@ public final class ConfigKeys {
     public static final ConfigKey<Integer> SCORER_DRIFT_WINDOW = integer("scorer.drift.window.minutes", 10, 1, 10_080, "Span of recent scores the drift estimate averages over");
     public static final ConfigKey<String> SCORER_STATE_DIR = string("scorer.state.dir", "", "Kafka Streams state directory; empty means a directory under java.io.tmpdir, which Kafka Streams warns about at start (the OS may clear it; the state is then restored from its changelog): set one outside it to start without a warning");
     public static final ConfigKey<Long> SCORER_COMMIT_INTERVAL = longValue("scorer.commit.interval.ms", 1_000L, 10L, 600_000L, "Kafka Streams commit interval (also bounds exactly-once latency)");
+    /** One RocksDB block cache for all of an instance's state stores: 32 MiB. */
+    public static final long DEFAULT_ROCKSDB_CACHE_BYTES = 32L << 20;
+    /** Memtables of all stores, charged to that cache: 8 MiB. */
+    public static final long DEFAULT_ROCKSDB_WRITE_BUFFER_BYTES = 8L << 20;
+    public static final ConfigKey<Long> SCORER_ROCKSDB_CACHE = longValue("scorer.rocksdb.cache.bytes", DEFAULT_ROCKSDB_CACHE_BYTES, 1L << 20, 1L << 40, "Off-heap bytes of the one RocksDB block cache shared by all state stores of the instance (blocks, index and filter blocks, and the memtables below): bounds RocksDB's native memory");
+    public static final ConfigKey<Long> SCORER_ROCKSDB_WRITE_BUFFER = longValue("scorer.rocksdb.write.buffer.bytes", DEFAULT_ROCKSDB_WRITE_BUFFER_BYTES, 1L << 20, 1L << 40, "Bytes of memtables of all state stores together (one write-buffer manager, counted within scorer.rocksdb.cache.bytes, so at most that)");
 
     // trainer job: quality gate and metrics push
     public static final ConfigKey<Double> GATE_MIN_AUC = decimal("train.gate.min.auc", 0.8, 0.0, 1.0, "Quality gate: least ROC-AUC of the critic separating validation rows from synthetic anomalies");
@@ -118,11 +125,12 @@ public final class ConfigKeys {
                 METRICS_HOST, METRICS_PORT, FEATURES_WINDOW, FEATURES_DIFFERENCES, FEATURES_KEY_STANDARDISE, FEATURES_NORMALISER,
                 TRAIN_ITERATIONS, TRAIN_BATCH, TRAIN_CRITIC_STEPS, TRAIN_LAMBDA, TRAIN_LR, TRAIN_BETA1, TRAIN_BETA2,
                 TRAIN_SEED, TRAIN_LATENT, TRAIN_GEN_HIDDEN, TRAIN_CRITIC_HIDDEN, TRAIN_LAYER_NORM, TRAIN_PATIENCE,
-                TRAIN_HOLDOUT, TRAIN_MAX_ROWS, TRAIN_AUX_FRACTION, TRAIN_AUX_NOISE, CALIBRATION_QUANTILE, ATTRIBUTION_TOP_K,
+                TRAIN_HOLDOUT, TRAIN_MAX_ROWS, TRAIN_AUX_FRACTION, TRAIN_AUX_NOISE, CALIBRATION_QUANTILE, ATTRIBUTION_MIN_SCORE, ATTRIBUTION_TOP_K,
                 ALARM_ENABLED, ALARM_SIGNAL, ALARM_THRESHOLD, ALARM_AVERAGING, ALARM_HISTORY, ALARM_BLOCK, ALARM_RANGE,
                 ALARM_RANGE_TOLERANCE, ALARM_PERSISTENCE_K, ALARM_PERSISTENCE_N, ALARM_REFRACTORY, ALARM_REARM,
                 SCORER_APP_ID, SCORER_THREADS, SCORER_GUARANTEE, MODEL_NAME, SCORER_MODEL_SOURCE, SCORER_MODEL_FILE,
                 SCORER_LATE_TOLERANCE, SCORER_DRIFT_WINDOW, SCORER_STATE_DIR, SCORER_COMMIT_INTERVAL,
+                SCORER_ROCKSDB_CACHE, SCORER_ROCKSDB_WRITE_BUFFER,
                 GATE_MIN_AUC, GATE_MAX_FAR, GATE_TOLERANCE, GATE_VALIDATION, METRICS_PUSHGATEWAY)) {
             register(k);
         }

@@ -54,7 +54,7 @@ public final class TopicAdmin {
      * that gets NOT_LEADER_OR_FOLLOWER and, being idempotent, may then fail batches with
      * out-of-order sequence numbers.
      */
-    private static void awaitLeaders(Admin admin, Set<String> names) throws InterruptedException, ExecutionException,
+    public static void awaitLeaders(Admin admin, Set<String> names) throws InterruptedException, ExecutionException,
             TimeoutException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (true) {

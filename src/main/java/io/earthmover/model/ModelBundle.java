@@ -472,9 +472,22 @@ public final class ModelBundle {
         return create(manifest.withKeyStandardise(on), weights, biases);
     }
 
-    /** A plain-Java scorer reporting the {@code topK} largest attributions. Not thread-safe: one per thread. */
+    /**
+     * A plain-Java scorer reporting the {@code topK} largest attributions, on the kernel chosen for
+     * this JVM (see {@link FastScorer}). Not thread-safe: one per thread.
+     */
     public FastScorer newScorer(int topK) {
-        return new FastScorer(critic, calibration, manifest.threshold(), baseline, topK);
+        return new FastScorer(critic, DenseKernels.selected().kernel(), calibration, manifest.threshold(), baseline, topK);
+    }
+
+    /** The critic's weights in {@link FastScorer}'s layout (for tests that pick a kernel). */
+    PlainCritic plainCritic() {
+        return critic;
+    }
+
+    /** As {@link #newScorer(int)}, always on the plain-Java kernel: the fallback, for comparisons. */
+    public FastScorer newScalarScorer(int topK) {
+        return new FastScorer(critic, ScalarKernel.INSTANCE, calibration, manifest.threshold(), baseline, topK);
     }
 
     /** The critic as an ND4J network (batch scoring, benchmarks, agreement tests). */

@@ -4,9 +4,10 @@ package io.earthmover.model;
  * The critic's weights as plain float arrays, laid out for {@link FastScorer}'s loops: the
  * forward pass reads the rows of {@code w[l]} ({@code in} rows of {@code out}) and the
  * input-gradient pass the rows of the transpose {@code wt[l]} ({@code out} rows of {@code in}),
- * so both inner loops are contiguous multiply-adds. Each row is its own array: with one flat
- * array per layer and row offsets, HotSpot's C2 cannot rule out that the store to the output
- * overlaps a later weight load and does not vectorise the loop (4x slower).
+ * so both inner loops are contiguous multiply-adds. For the {@link ScalarKernel} each row is its
+ * own array: with one flat array per layer and row offsets, HotSpot's C2 cannot rule out that the
+ * store to the output overlaps a later weight load and does not vectorise the loop (4x slower).
+ * The {@link VectorKernel} reads the flat row-major copies {@code w[l]} and {@code wt[l]}.
  * Immutable after construction and shared by all scorers.
  */
 final class PlainCritic {
@@ -16,6 +17,8 @@ final class PlainCritic {
     final float[][] w;
     final float[][][] rows;
     final float[][][] rowsT;
+    /** wt[l] flat row-major (out x in): the transpose of w[l]. */
+    final float[][] wt;
     final float[][] b;
 
     PlainCritic(int[] sizes, double slope, float[][] w, float[][] b) {
@@ -24,6 +27,7 @@ final class PlainCritic {
         this.w = new float[w.length][];
         this.rows = new float[w.length][][];
         this.rowsT = new float[w.length][][];
+        this.wt = new float[w.length][];
         this.b = new float[b.length][];
         for (int l = 0; l < w.length; l++) {
             int in = sizes[l];
@@ -40,6 +44,10 @@ final class PlainCritic {
             }
             this.rows[l] = r;
             this.rowsT[l] = t;
+            this.wt[l] = new float[in * out];
+            for (int j = 0; j < out; j++) {
+                System.arraycopy(t[j], 0, this.wt[l], j * in, in);
+            }
         }
     }
 

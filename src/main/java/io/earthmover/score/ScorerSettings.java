@@ -8,12 +8,19 @@ import java.util.Locale;
 
 /** What the scoring topology needs from the configuration. */
 public record ScorerSettings(String inputTopic, String scoresTopic, String dlqTopic, int recordMaxBytes, int topK,
-                             long lateToleranceMs, String modelName, AlarmPolicy alarm) {
+                             long lateToleranceMs, String modelName, AlarmPolicy alarm, double attributionMinScore) {
+
+    /** The settings without the attribution level: topFeatures for flagged records only (the default). */
+    public ScorerSettings(String inputTopic, String scoresTopic, String dlqTopic, int recordMaxBytes, int topK,
+            long lateToleranceMs, String modelName, AlarmPolicy alarm) {
+        this(inputTopic, scoresTopic, dlqTopic, recordMaxBytes, topK, lateToleranceMs, modelName, alarm,
+                ConfigKeys.ATTRIBUTION_MIN_SCORE.defaultValue());
+    }
 
     public static ScorerSettings from(EarthmoverConfig c) {
         return new ScorerSettings(c.get(ConfigKeys.TOPIC_INPUT), c.get(ConfigKeys.TOPIC_SCORES), c.get(ConfigKeys.TOPIC_DLQ),
                 c.get(ConfigKeys.RECORD_MAX_BYTES), c.get(ConfigKeys.ATTRIBUTION_TOP_K), c.get(ConfigKeys.SCORER_LATE_TOLERANCE),
-                c.get(ConfigKeys.MODEL_NAME), alarmPolicy(c));
+                c.get(ConfigKeys.MODEL_NAME), alarmPolicy(c), c.get(ConfigKeys.ATTRIBUTION_MIN_SCORE));
     }
 
     /** The alarm policy of a configuration; a combination of values that cannot work names its key. */

@@ -158,7 +158,8 @@ public final class ScoringEngine {
             }
         }
         featuriser.featurise(window, input);
-        scorer.score(input, result);
+        // the input gradient is about half the cost: computed below only where it is shown
+        scorer.score(input, result, false);
         if (!Double.isFinite(result.score) || !Double.isFinite(result.critic)) {
             // a safety net: the range check above should make this unreachable
             reject(sink, ErrorCode.NON_FINITE, "the critic's output is not finite for this record");
@@ -166,6 +167,9 @@ public final class ScoringEngine {
         }
         // the range rule sees what the model sees: raw values, or the key's standardised ones
         decide(m.bundle(), x);
+        if (alarmResult.anomaly || result.score >= settings.attributionMinScore()) {
+            scorer.attribute(input, result);
+        }
         if (stateful) {
             store.put(k, KeyState.store(history, standardiser, alarm));
         }

@@ -104,22 +104,31 @@ class FastScorerTest {
     @Test
     void scoringAllocatesNothingInSteadyState() throws Exception {
         ModelBundle b = TestBundles.small();
-        FastScorer s = b.newScorer(3);
+        for (FastScorer s : new FastScorer[] {b.newScorer(3), b.newScalarScorer(3)}) {
+            assertThat(steadyStateAllocation(s, true)).as("%s with attribution", s.kernelName()).isLessThan(10_000);
+            assertThat(steadyStateAllocation(s, false)).as("%s forward only", s.kernelName()).isLessThan(10_000);
+        }
+    }
+
+    /**
+     * Bytes allocated by 100k calls once the JIT has compiled them: the least of up to 30 tries, as
+     * the Vector API allocates until C2 compiles it (interpreted and C1 code box every vector),
+     * and a busy machine delays that compilation. Anything per call would show as megabytes.
+     */
+    private static long steadyStateAllocation(FastScorer s, boolean attribution) {
         ScoreResult res = new ScoreResult(3);
         float[] x = new float[12];
-        for (int i = 0; i < 20_000; i++) { // warm up: let the JIT compile the loops
-            x[i % 12] = (i % 7) * 0.3f;
-            s.score(x, res);
-        }
         com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         long tid = Thread.currentThread().getId();
-        long before = mx.getThreadAllocatedBytes(tid);
-        for (int i = 0; i < 100_000; i++) {
-            x[i % 12] = (i % 5) * 0.2f;
-            s.score(x, res);
+        long least = Long.MAX_VALUE;
+        for (int attempt = 0; attempt < 30 && least >= 10_000; attempt++) {
+            long before = mx.getThreadAllocatedBytes(tid);
+            for (int i = 0; i < 100_000; i++) {
+                x[i % 12] = (i % 5) * 0.2f;
+                s.score(x, res, attribution);
+            }
+            least = Math.min(least, mx.getThreadAllocatedBytes(tid) - before);
         }
-        long allocated = mx.getThreadAllocatedBytes(tid) - before;
-        // 100k calls: anything per call would show as megabytes; allow the measurement's own overhead
-        assertThat(allocated).isLessThan(10_000);
+        return least;
     }
 }

@@ -91,7 +91,7 @@ class ScoringTopologyTest {
 
     @Test
     void scoresAValidRecordWithItsKeyAndModelVersion() throws Exception {
-        start(Map.of());
+        start(Map.of("attribution.min.score", "0"));
         String v1 = load(1, 1);
         send("host-1", rec("r1", 1000, 0.1, 0.2), 1000);
         var out = scores.readRecord();
@@ -409,5 +409,20 @@ class ScoringTopologyTest {
         assertThat(warming).isEqualTo(2L * io.earthmover.features.KeyStandardiser.WARMUP);
         assertThat(alarmed(out, "k0")).contains(300);
         assertThat(alarmed(out, "k0").size() + alarmed(out, "k1").size()).as("few false alarms").isLessThan(6);
+    }
+
+    @Test
+    void topFeaturesAreComputedForFlaggedRecordsOnlyByDefault() throws Exception {
+        start(Map.of());
+        var b = TestBundles.bundle(NAMES, true, 1, 1).withAlarmSeed(new io.earthmover.alarm.AlarmSeed(0, 0.3, 1000, 10,
+                new double[] {-3.5, -3.5}, new double[] {3.5, 3.5}));
+        assertThat(holder.offer(b.toBytes(), "test")).isInstanceOf(ModelHolder.Swapped.class);
+        send("k", rec("normal", 1000, 0.1, -0.2), 1000);
+        send("k", rec("spike", 2000, 30, 0), 2000);
+        List<JsonNode> out = readScores();
+        assertThat(out.get(0).get("anomaly").asBoolean()).isFalse();
+        assertThat(out.get(0).get("topFeatures")).isEmpty();
+        assertThat(out.get(1).get("anomaly").asBoolean()).isTrue();
+        assertThat(out.get(1).get("topFeatures").get(0).get("feature").asText()).isEqualTo("cpu");
     }
 }

@@ -9,6 +9,7 @@ import io.earthmover.model.ModelManifest;
 import io.earthmover.model.Calibration;
 import io.earthmover.model.InvalidModelException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -30,14 +31,27 @@ public final class ScoringBenchmark {
     private ScoringBenchmark() {
     }
 
+    /** One FastScorer variant's rate, measured in rounds interleaved with the others. */
+    public record Rate(String name, double recordsPerSecond) {
+        public double microsPerRecord() {
+            return 1e6 / recordsPerSecond;
+        }
+    }
+
     /**
-     * @param fastRecordsPerSecond        FastScorer with attribution, one thread
+     * @param fast                        FastScorer variants, one thread each, measured in the same rounds
      * @param nd4jRecordsPerSecond        ND4J critic forward pass, batches of 256
      * @param nd4jWithGradientPerSecond   ND4J forward plus input gradient (what attribution needs), batches of 256
      * @param maxAbsDifference            largest |FastScorer - ND4J| critic difference seen
+     * @param kernelChoice                the kernel the service uses in this JVM, and why
      */
-    public record Result(double fastRecordsPerSecond, double fastRecordsPerCpuSecond, double nd4jRecordsPerSecond,
-                         double nd4jWithGradientPerSecond, double maxAbsDifference, String architecture) {
+    public record Result(List<Rate> fast, double nd4jRecordsPerSecond, double nd4jWithGradientPerSecond,
+                         double maxAbsDifference, String architecture, String kernelChoice) {
+    }
+
+    /** What one variant does to one record. */
+    private interface Variant {
+        double score(float[] input);
     }
 
     /** A bundle with seeded random weights: {@code features} positional inputs, critic {@code features-hidden...-1}. */
@@ -71,7 +85,10 @@ public final class ScoringBenchmark {
         return ModelBundle.create(m, w, b);
     }
 
-    /** Runs each measurement for about {@code seconds} after a warm-up. */
+    /**
+     * Measures each FastScorer variant for about {@code seconds} in total, in rounds that take
+     * turns so all see the same share of a busy machine, after a warm-up; then ND4J.
+     */
     public static Result run(ModelBundle bundle, int topK, double seconds) {
         int d = bundle.featuriser().inputSize();
         Random r = new Random(1);
@@ -84,31 +101,29 @@ public final class ScoringBenchmark {
                 flat[i * d + j] = inputs[i][j];
             }
         }
-        FastScorer scorer = bundle.newScorer(topK);
-        ScoreResult res = new ScoreResult(topK);
+        Map<String, Variant> variants = variants(bundle, topK);
+        long[] counts = new long[variants.size()];
+        long[] nanos = new long[variants.size()];
+        List<Variant> vs = List.copyOf(variants.values());
         double sink = 0;
-        long deadline = System.nanoTime() + (long) (seconds * 0.3e9);
-        while (System.nanoTime() < deadline) { // warm-up for the JIT
-            for (int i = 0; i < pool; i++) {
-                scorer.score(inputs[i], res);
-                sink += res.score;
+        for (int k = 0; k < vs.size(); k++) { // warm-up for the JIT
+            sink += timed(vs.get(k), inputs, seconds * 0.3 / vs.size(), new long[2]);
+        }
+        for (int round = 0; round < ROUNDS; round++) {
+            for (int k = 0; k < vs.size(); k++) {
+                long[] cn = new long[2];
+                sink += timed(vs.get(k), inputs, seconds / ROUNDS, cn);
+                counts[k] += cn[0];
+                nanos[k] += cn[1];
             }
         }
-        long n = 0;
-        java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
-        long c0 = mx.getCurrentThreadCpuTime();
-        long t0 = System.nanoTime();
-        deadline = t0 + (long) (seconds * 1e9);
-        while (System.nanoTime() < deadline) {
-            for (int i = 0; i < pool; i++) {
-                scorer.score(inputs[i], res);
-                sink += res.score;
-            }
-            n += pool;
+        List<Rate> rates = new ArrayList<>();
+        int k = 0;
+        for (String name : variants.keySet()) {
+            rates.add(new Rate(name, counts[k] / (nanos[k] / 1e9)));
+            k++;
         }
-        double fast = n / ((System.nanoTime() - t0) / 1e9);
-        double fastCpu = n / ((mx.getCurrentThreadCpuTime() - c0) / 1e9);
-
+        FastScorer scorer = bundle.newScorer(topK);
         Mlp critic = bundle.nd4jCritic(DataType.FLOAT);
         INDArray all = Nd4j.create(flat, new long[] {pool, d}, 'c');
         double maxDiff = 0;
@@ -119,9 +134,59 @@ public final class ScoringBenchmark {
         double nd = nd4jRate(critic, all, pool, d, false, seconds);
         double ndGrad = nd4jRate(critic, all, pool, d, true, seconds);
         if (sink == 42) {
-            System.out.print(""); // keeps the scoring loop from being optimised away
+            System.out.print(""); // keeps the scoring loops from being optimised away
         }
-        return new Result(fast, fastCpu, nd, ndGrad, maxDiff, java.util.Arrays.toString(bundle.manifest().architecture().critic()));
+        return new Result(rates, nd, ndGrad, maxDiff, java.util.Arrays.toString(bundle.manifest().architecture().critic()),
+                FastScorer.kernelChoice());
+    }
+
+    private static final int ROUNDS = 6;
+
+    /**
+     * The previous scorer, then the current one on the scalar kernel and, where this JVM chose
+     * another, on that one: each with attribution on every record and forward only.
+     */
+    private static Map<String, Variant> variants(ModelBundle bundle, int topK) {
+        Map<String, Variant> v = new LinkedHashMap<>();
+        ScoreResult res = new ScoreResult(topK);
+        PreviousFastScorer previous = new PreviousFastScorer(bundle, topK);
+        v.put("previous FastScorer (6954b87), with attribution", x -> {
+            previous.score(x, res);
+            return res.score;
+        });
+        List<FastScorer> scorers = new ArrayList<>(List.of(bundle.newScalarScorer(topK)));
+        FastScorer chosen = bundle.newScorer(topK);
+        if (!chosen.kernelName().equals(scorers.get(0).kernelName())) {
+            scorers.add(chosen);
+        }
+        for (FastScorer s : scorers) {
+            v.put("FastScorer " + s.kernelName() + ", with attribution", x -> {
+                s.score(x, res, true);
+                return res.topContribution.length > 0 ? res.topContribution[0] : res.score;
+            });
+            v.put("FastScorer " + s.kernelName() + ", forward only", x -> {
+                s.score(x, res, false);
+                return res.score;
+            });
+        }
+        return v;
+    }
+
+    /** Scores the pool over and over for about {@code seconds}; {@code countNanos} gets records and elapsed nanos. */
+    private static double timed(Variant v, float[][] inputs, double seconds, long[] countNanos) {
+        double sink = 0;
+        long n = 0;
+        long t0 = System.nanoTime();
+        long deadline = t0 + (long) (seconds * 1e9);
+        while (System.nanoTime() < deadline) {
+            for (float[] x : inputs) {
+                sink += v.score(x);
+            }
+            n += inputs.length;
+        }
+        countNanos[0] = n;
+        countNanos[1] = System.nanoTime() - t0;
+        return sink;
     }
 
     private static double nd4jRate(Mlp critic, INDArray all, int pool, int d, boolean gradient, double seconds) {

@@ -1,0 +1,361 @@
+package io.earthmover.harness.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.earthmover.config.ConfigKeys;
+import io.earthmover.config.EarthmoverConfig;
+import io.earthmover.features.FeatureSchema;
+import io.earthmover.kafka.KafkaProps;
+import io.earthmover.kafka.TempDirectories;
+import io.earthmover.kafka.TopicAdmin;
+import io.earthmover.metrics.ScorerMetrics;
+import io.earthmover.model.ModelBundle;
+import io.earthmover.score.DriftTracker;
+import io.earthmover.score.ModelHolder;
+import io.earthmover.score.ScorerApp;
+import io.earthmover.score.ScorerSettings;
+import io.earthmover.score.ScoringTopology;
+import io.earthmover.score.WindowKeys;
+import io.earthmover.train.ModelTrainer;
+import io.earthmover.train.TrainingSettings;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Random;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.Produced;
+
+/**
+ * The engine of {@code bench pipeline}: a JSON passthrough topology and the scoring topology over
+ * the same records on one broker, with the scorer's own Streams properties
+ * ({@link ScorerApp#streamsProperties}), under each processing guarantee: the throughput of each
+ * over pre-produced records, then the end-to-end latency of each at the same offered load (half
+ * the scoring maximum), so the scorer's own share of the latency is visible.
+ *
+ * <p>The load generator sends from a pool of pre-formatted records: formatting numbers per
+ * record cost more CPU than the scorer on a 2-core machine, and the generator shares the CPUs
+ * with the system under test.
+ */
+public final class PipelineBenchmark {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int POOL = 8192;
+    /** Latency samples before this many seconds are dropped: JIT warm-up, first fetches, rebalances. */
+    public static final int WARM_UP_SECONDS = 3;
+
+    /**
+     * What to run. Each of {@code variants} (configuration overrides, e.g. {@code kafka.producer.linger.ms=1})
+     * is measured after the defaults, under each guarantee, in the same run: a tuning change next to its baseline.
+     */
+    public record Settings(int records, int features, int partitions, int latencySeconds, List<String> guarantees,
+                           List<Map<String, String>> variants) {
+    }
+
+    /** End-to-end latency at a consumer of the output, at {@code offered} records/s; -1 where nothing arrived. */
+    public record Latency(double offered, long produced, long measured, long p50, long p99, long max) {
+        static Latency none(double offered, long produced) {
+            return new Latency(offered, produced, 0, -1, -1, -1);
+        }
+    }
+
+    /** One guarantee's figures under one configuration ({@code variant}: the overrides, or "defaults"). */
+    public record Row(String guarantee, String variant, double passthroughPerSecond, double scoringPerSecond, Latency passthroughLatency,
+                      Latency scoringLatency, long commitIntervalMs) {
+    }
+
+    private final Settings settings;
+    private final EarthmoverConfig cfg;
+    private final byte[][] pool;
+    private final AtomicLong passed = new AtomicLong();
+
+    /** @param cfg the configuration the scorer would run with (bootstrap servers of the broker to use) */
+    public PipelineBenchmark(Settings settings, EarthmoverConfig cfg) {
+        this.settings = settings;
+        this.cfg = cfg;
+        Random r = new Random(2);
+        pool = new byte[POOL][];
+        for (int i = 0; i < POOL; i++) {
+            pool[i] = record(r, i).getBytes(StandardCharsets.UTF_8);
+        }
+    }
+
+    /** Runs every guarantee under the defaults and each variant; prints progress lines to stdout. */
+    public List<Row> run() throws Exception {
+        ModelBundle model = trainModel(settings.features());
+        List<Map<String, String>> configs = new ArrayList<>();
+        configs.add(Map.of());
+        configs.addAll(settings.variants());
+        List<String> topics = new ArrayList<>(List.of("bench-in", "bench-dlq", "bench-warm"));
+        for (String g : settings.guarantees()) {
+            for (int v = 0; v < configs.size(); v++) {
+                for (String t : List.of("out-a", "out-b", "lat-in-a", "lat-out-a", "lat-in-b", "lat-out-b")) {
+                    topics.add(topic(t, g, v));
+                }
+            }
+        }
+        createTopics(topics);
+        long bytes = produce("bench-in", settings.records(), 0, 0)[1];
+        System.out.printf(Locale.ROOT, "produced %,d records, %d bytes on average%n", settings.records(), bytes / settings.records());
+        warmUp(model);
+        List<Row> rows = new ArrayList<>();
+        for (String g : settings.guarantees()) {
+            double rate = 0;
+            for (int v = 0; v < configs.size(); v++) {
+                Row r = measure(g, v, configs.get(v), model, rate);
+                rate = r.scoringLatency().offered();
+                rows.add(r);
+            }
+        }
+        return rows;
+    }
+
+    private static String topic(String what, String guarantee, int variant) {
+        return "bench-" + what + "-" + guarantee + "-" + variant;
+    }
+
+    /**
+     * One untimed pass of each topology over the first fifth of the records, so the first
+     * measured figure does not carry the JIT's warm-up (it made the first guarantee look slower).
+     */
+    private void warmUp(ModelBundle model) throws Exception {
+        int n = Math.max(1, settings.records() / 5);
+        throughput(cfg, "at_least_once", passthrough("bench-in", "bench-warm"), passed::get, n);
+        ScorerMetrics m = new ScorerMetrics(new SimpleMeterRegistry());
+        throughput(cfg, "at_least_once", scoring(cfg, "bench-in", "bench-warm", model, m), () -> (long) m.inCount(), n);
+    }
+
+    /**
+     * Throughput of both topologies, then the latency of both at {@code rate} records/s offered, or at
+     * half the scoring maximum just measured where {@code rate} is 0 (the defaults: their rate is then
+     * offered to every variant, so latencies compare at the same load).
+     */
+    private Row measure(String g, int v, Map<String, String> overrides, ModelBundle model, double rate) throws Exception {
+        EarthmoverConfig c = cfg.with(overrides);
+        String label = overrides.isEmpty() ? "defaults" : overrides.toString();
+        double a = throughput(c, g, passthrough("bench-in", topic("out-a", g, v)), passed::get, settings.records());
+        ScorerMetrics m = new ScorerMetrics(new SimpleMeterRegistry());
+        double b = throughput(c, g, scoring(c, "bench-in", topic("out-b", g, v), model, m), () -> (long) m.inCount(), settings.records());
+        System.out.printf(Locale.ROOT, "%-16s %s: passthrough %,10.0f rec/s   scoring %,10.0f rec/s   ratio %.2f%n", g, label, a, b, b / a);
+        double offered = rate > 0 ? rate : b / 2;
+        Latency la = latency(c, g, passthrough(topic("lat-in-a", g, v), topic("lat-out-a", g, v)), topic("lat-in-a", g, v),
+                topic("lat-out-a", g, v), offered);
+        print("passthrough", g, label, la);
+        Latency lb = latency(c, g, scoring(c, topic("lat-in-b", g, v), topic("lat-out-b", g, v), model,
+                new ScorerMetrics(new SimpleMeterRegistry())), topic("lat-in-b", g, v), topic("lat-out-b", g, v), offered);
+        print("scoring", g, label, lb);
+        return new Row(g, label, a, b, la, lb, c.get(ConfigKeys.SCORER_COMMIT_INTERVAL));
+    }
+
+    private static void print(String what, String guarantee, String label, Latency l) {
+        System.out.printf(Locale.ROOT, "latency of %s at %,.0f rec/s offered (%s, %s, %,d of %,d records after %d s warm-up):"
+                        + " p50 %d ms, p99 %d ms, max %d ms%n", what, l.offered(), guarantee, label, l.measured(), l.produced(),
+                WARM_UP_SECONDS, l.p50(), l.p99(), l.max());
+    }
+
+    private static ModelBundle trainModel(int features) throws Exception {
+        FeatureSchema schema = FeatureSchema.positional(features);
+        Random r = new Random(1);
+        double[][] rows = new double[2000][features];
+        for (double[] row : rows) {
+            for (int j = 0; j < features; j++) {
+                row[j] = r.nextGaussian();
+            }
+        }
+        // throughput does not depend on how well the critic is trained: a short run of the default architecture
+        TrainingSettings s = TrainingSettings.defaults().withIterations(20).withEarlyStopPatience(0);
+        return new ModelTrainer().fit(List.<double[][]>of(rows), schema, s, Map.of("source", "bench"), null, null).bundle();
+    }
+
+    private void createTopics(List<String> names) throws Exception {
+        try (Admin admin = Admin.create(KafkaProps.admin(cfg))) {
+            List<NewTopic> t = new ArrayList<>();
+            for (String n : names) {
+                t.add(new NewTopic(n, settings.partitions(), (short) 1));
+            }
+            admin.createTopics(t).all().get(30, TimeUnit.SECONDS);
+            TopicAdmin.awaitLeaders(admin, new java.util.TreeSet<>(names));
+        }
+    }
+
+    private String record(Random r, long i) {
+        StringBuilder sb = new StringBuilder(120).append("{\"id\":\"").append(i).append("\",\"features\":[");
+        for (int j = 0; j < settings.features(); j++) {
+            if (j > 0) {
+                sb.append(',');
+            }
+            sb.append(String.format(Locale.ROOT, "%.3f", r.nextGaussian()));
+        }
+        return sb.append("]}").toString();
+    }
+
+    /** Sends n pooled records; at {@code rate} > 0 paced for {@code durationNanos}, else as fast as possible. Returns records and bytes sent. */
+    private long[] produce(String topic, int n, double rate, long durationNanos) {
+        Map<String, Object> p = new HashMap<>(KafkaProps.producer(cfg));
+        p.put(ProducerConfig.LINGER_MS_CONFIG, rate > 0 ? 1 : 20);
+        p.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
+        // the load needs no idempotence, and an idempotent producer whose first batch meets a partition
+        // leader not yet ready (NOT_LEADER_OR_FOLLOWER, seen on a busy machine even after the admin
+        // reports a leader) can loop on OUT_OF_ORDER_SEQUENCE_NUMBER for minutes
+        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, false);
+        p.put(ProducerConfig.ACKS_CONFIG, "1");
+        long bytes = 0;
+        long sent = 0;
+        AtomicLong failed = new AtomicLong();
+        byte[][] keys = new byte[64][];
+        for (int k = 0; k < keys.length; k++) {
+            keys[k] = ("k" + k).getBytes(StandardCharsets.UTF_8);
+        }
+        long start = System.nanoTime();
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
+            for (long i = 0; rate > 0 ? System.nanoTime() - start < durationNanos : i < n; i++) {
+                if (rate > 0) {
+                    long wait = start + (long) (i * 1e9 / rate) - System.nanoTime();
+                    if (wait > 0) {
+                        TimeUnit.NANOSECONDS.sleep(wait);
+                    }
+                }
+                byte[] v = pool[(int) (i % POOL)];
+                bytes += v.length;
+                sent++;
+                producer.send(new ProducerRecord<>(topic, keys[(int) (i % keys.length)], v), (md, e) -> {
+                    if (e != null) {
+                        failed.incrementAndGet();
+                    }
+                });
+            }
+            producer.flush();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (failed.get() > 0) {
+            // a throughput run waits for every record: with some lost it would wait for its deadline
+            throw new IllegalStateException(failed.get() + " of " + sent + " records to " + topic + " were not delivered");
+        }
+        return new long[] {sent, bytes};
+    }
+
+    private Topology passthrough(String in, String out) {
+        StreamsBuilder b = new StreamsBuilder();
+        b.stream(in, Consumed.with(Serdes.ByteArray(), Serdes.ByteArray())).mapValues(v -> {
+            passed.incrementAndGet();
+            try {
+                return JSON.writeValueAsBytes(JSON.readTree(v));
+            } catch (Exception e) {
+                return v;
+            }
+        }).to(out, Produced.with(Serdes.ByteArray(), Serdes.ByteArray()));
+        return b.build();
+    }
+
+    /** The scoring topology with the alarm policy of {@code c} (so {@code --variant alarm.enabled=false} measures its cost). */
+    private static Topology scoring(EarthmoverConfig c, String in, String out, ModelBundle model, ScorerMetrics metrics) {
+        ModelHolder holder = new ModelHolder("bench", metrics);
+        holder.offer(model.toBytes(), "bench");
+        return ScoringTopology.build(new ScorerSettings(in, out, "bench-dlq", 1 << 20, 3, 60_000, "bench",
+                ScorerSettings.alarmPolicy(c)), holder, metrics,
+                new DriftTracker(Clock.systemUTC(), 10), new WindowKeys(), Clock.systemUTC());
+    }
+
+    private static Properties props(EarthmoverConfig cfg, String guarantee, Path state) {
+        EarthmoverConfig c = cfg.with(Map.of(ConfigKeys.SCORER_GUARANTEE.name(), guarantee,
+                ConfigKeys.SCORER_APP_ID.name(), "bench-" + UUID.randomUUID(),
+                ConfigKeys.SCORER_STATE_DIR.name(), state.toString(), ConfigKeys.TOPIC_DLQ.name(), "bench-dlq"));
+        Properties p = ScorerApp.streamsProperties(c, null);
+        p.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
+        return p;
+    }
+
+    /** Runs a topology over the first {@code records} of bench-in; returns records/s from its first to its last record. */
+    private double throughput(EarthmoverConfig c, String guarantee, Topology t, LongSupplier count, int records) throws Exception {
+        passed.set(0);
+        Path state = TempDirectories.create("earthmover-bench-");
+        try (KafkaStreams ks = new KafkaStreams(t, props(c, guarantee, state))) {
+            ks.start();
+            long first = 0;
+            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
+            while (count.getAsLong() < records && System.nanoTime() < deadline) {
+                if (first == 0 && count.getAsLong() > 0) {
+                    first = System.nanoTime();
+                }
+                Thread.sleep(first == 0 ? 1 : 20);
+            }
+            return count.getAsLong() / ((System.nanoTime() - first) / 1e9);
+        } finally {
+            TempDirectories.delete(state);
+        }
+    }
+
+    /** Offers {@code rate} records/s for the configured time and measures end-to-end latency at a consumer of {@code out}. */
+    private Latency latency(EarthmoverConfig c, String guarantee, Topology t, String in, String out, double rate) throws Exception {
+        Path state = TempDirectories.create("earthmover-bench-");
+        List<Long> lat = new ArrayList<>();
+        Map<String, Object> cp = new HashMap<>(KafkaProps.consumer(cfg));
+        cp.put(ConsumerConfig.GROUP_ID_CONFIG, "bench-lat-" + UUID.randomUUID());
+        cp.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
+        cp.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 5);
+        // under exactly-once a reader sees output only when its transaction commits
+        cp.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, guarantee.startsWith("exactly") ? "read_committed" : "read_uncommitted");
+        AtomicLong produced = new AtomicLong();
+        try (KafkaStreams ks = new KafkaStreams(t, props(c, guarantee, state));
+             KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(cp, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            ks.start();
+            while (ks.state() != KafkaStreams.State.RUNNING) {
+                Thread.sleep(50);
+            }
+            consumer.subscribe(List.of(out));
+            while (consumer.assignment().isEmpty()) {
+                consumer.poll(Duration.ofMillis(100));
+            }
+            long seconds = settings.latencySeconds();
+            Thread producer = new Thread(() -> produced.set(produce(in, 0, rate, TimeUnit.SECONDS.toNanos(seconds))[0]),
+                    "bench-load");
+            producer.start();
+            long warmEnd = System.currentTimeMillis() + TimeUnit.SECONDS.toMillis(WARM_UP_SECONDS);
+            long quietSince = 0;
+            // after the load stops, wait until nothing arrives for 2 s (records still queued arrive late and count)
+            while (producer.isAlive() || System.currentTimeMillis() - quietSince < 2000) {
+                var records = consumer.poll(Duration.ofMillis(100));
+                long now = System.currentTimeMillis();
+                if (!records.isEmpty() || producer.isAlive()) {
+                    quietSince = now;
+                }
+                for (var r : records) {
+                    if (r.timestamp() > warmEnd) {
+                        lat.add(now - r.timestamp());
+                    }
+                }
+            }
+        } finally {
+            TempDirectories.delete(state);
+        }
+        long[] a = lat.stream().mapToLong(Long::longValue).sorted().toArray();
+        if (a.length == 0) {
+            return Latency.none(rate, produced.get());
+        }
+        return new Latency(rate, produced.get(), a.length, a[a.length / 2], a[(int) (a.length * 0.99)], a[a.length - 1]);
+    }
+}
