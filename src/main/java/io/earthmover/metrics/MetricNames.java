@@ -25,7 +25,7 @@ public final class MetricNames {
     public static final String RECORDS_LATE = "earthmover.records.late";
     public static final String RECORDS_LATE_DESC = "Records older than the newest in their key's window, by action (accepted within the tolerance, dropped from the window beyond it)";
     public static final String ANOMALIES = "earthmover.anomalies";
-    public static final String ANOMALIES_DESC = "Scored records above the model's threshold";
+    public static final String ANOMALIES_DESC = "Scored records the alarm layer flagged (anomaly true; score >= threshold with alarm.enabled=false)";
 
     // scorer: distributions
     public static final String SCORE = "earthmover.score";
