@@ -1,0 +1,90 @@
+package io.earthmover.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.earthmover.score.OfflineScorer;
+import io.earthmover.score.ScoreRecord;
+import io.earthmover.score.ScorerSettings;
+import io.earthmover.config.EarthmoverConfig;
+import io.earthmover.model.ModelBundle;
+import io.earthmover.testutil.TestBundles;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code score --input}: the service's processing over a file, one score line per scored record. */
+class ScoreCommandOfflineTest {
+    private static final List<String> NAMES = List.of("cpu", "mem");
+    @TempDir
+    Path dir;
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+    private PrintStream saved;
+
+    @BeforeEach
+    void capture() {
+        saved = System.err;
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+    }
+
+    @AfterEach
+    void restore() {
+        System.setErr(saved);
+    }
+
+    @Test
+    void scoresAFileAsTheServiceWouldAndReportsBadRecordsWithTheirCode() throws Exception {
+        ModelBundle model = TestBundles.bundle(NAMES, true, 1, 2);
+        Path modelFile = dir.resolve("m.zip");
+        model.write(modelFile);
+        Random r = new Random(4);
+        List<String> lines = new ArrayList<>(List.of("host,ts,cpu,mem"));
+        for (int i = 0; i < 200; i++) {
+            double cpu = i == 150 ? 40 : r.nextGaussian();
+            lines.add((i % 2 == 0 ? "a" : "b") + "," + (1000L * i) + "," + cpu + "," + r.nextGaussian());
+        }
+        lines.add("a,999999,not-a-number,1");
+        Path csv = dir.resolve("in.csv");
+        Files.write(csv, lines, StandardCharsets.UTF_8);
+        Path out = dir.resolve("scores.jsonl");
+
+        int rc = Main.run("score", "--input", csv.toString(), "--model-file", modelFile.toString(), "--output",
+                out.toString(), "--key-column", "host", "--timestamp-column", "ts");
+
+        assertThat(rc).isEqualTo(ExitCodes.OK);
+        List<String> scored = Files.readAllLines(out, StandardCharsets.UTF_8);
+        assertThat(scored).hasSize(200);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("record 201 dead-lettered: WRONG_TYPE");
+        // the same records through the engine directly give the same fields (scoredAt aside)
+        OfflineScorer direct = new OfflineScorer(ScorerSettings.from(EarthmoverConfig.defaults()), model, Clock.systemUTC());
+        for (int i = 0; i < 200; i++) {
+            String[] f = lines.get(i + 1).split(",");
+            String json = "{\"ts\":" + f[1] + ",\"features\":{\"cpu\":" + f[2] + ",\"mem\":" + f[3] + "}}";
+            ScoreRecord expected = ScoreRecord.parse(direct.process(f[0], json.getBytes(StandardCharsets.UTF_8),
+                    Long.parseLong(f[1])).json());
+            ScoreRecord got = ScoreRecord.parse(scored.get(i).getBytes(StandardCharsets.UTF_8));
+            assertThat(got.critic()).as("record %d", i).isEqualTo(expected.critic());
+            assertThat(got.alarmScore()).isEqualTo(expected.alarmScore());
+            assertThat(got.anomaly()).isEqualTo(expected.anomaly());
+        }
+        assertThat(ScoreRecord.parse(scored.get(150).getBytes(StandardCharsets.UTF_8)).anomaly()).isTrue();
+    }
+
+    @Test
+    void offlineScoringWithoutAModelFileIsAUsageError() throws Exception {
+        Path csv = dir.resolve("in.csv");
+        Files.write(csv, List.of("cpu,mem", "1,2"), StandardCharsets.UTF_8);
+        assertThat(Main.run("score", "--input", csv.toString())).isEqualTo(ExitCodes.USAGE);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("--model-file");
+    }
+}
