@@ -15,10 +15,11 @@ package io.earthmover.alarm;
  * @param persistenceN     ... of the key's last n scored records
  * @param refractory       records after an alarm during which the key does not alarm again (0 = none)
  * @param rearmLevel       after an alarm the key alarms again only once its level has been below this
+ * @param frozen           the frozen-value rule is on
  */
 public record AlarmPolicy(boolean enabled, Signal signal, double threshold, int averaging, int history, int block,
                           boolean range, double rangeTolerance, int persistenceK, int persistenceN, int refractory,
-                          double rearmLevel) {
+                          double rearmLevel, boolean frozen) {
 
     /** What {@code anomaly} thresholds. */
     public enum Signal {

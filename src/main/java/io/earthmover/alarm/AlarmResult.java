@@ -4,7 +4,7 @@ package io.earthmover.alarm;
 public final class AlarmResult {
     /** Why an alarm fired. */
     public enum Reason {
-        LIKELIHOOD, RANGE, SCORE;
+        LIKELIHOOD, RANGE, FROZEN, SCORE;
 
         public String label() {
             return name().toLowerCase(java.util.Locale.ROOT);

@@ -12,9 +12,17 @@ package io.earthmover.alarm;
  * @param averaging    the averaging window they were computed with
  * @param featureMin   per raw feature, the smallest training value
  * @param featureMax   per raw feature, the largest training value
+ * @param longestRun   per raw feature, the longest run of one exact value repeated in a key's training
+ *                     records (the frozen-value rule's reference); null when not known
  */
 public record AlarmSeed(double surpriseMean, double surpriseStd, long samples, int averaging, double[] featureMin,
-                        double[] featureMax) {
+                        double[] featureMax, int[] longestRun) {
+
+    /** A seed without run lengths (the frozen-value rule then stays off for its keys). */
+    public AlarmSeed(double surpriseMean, double surpriseStd, long samples, int averaging, double[] featureMin,
+            double[] featureMax) {
+        this(surpriseMean, surpriseStd, samples, averaging, featureMin, featureMax, null);
+    }
 
     public AlarmSeed {
         if (!Double.isFinite(surpriseMean) || !(surpriseStd >= 0) || samples < 0 || averaging < 1 || featureMin == null
@@ -35,6 +43,11 @@ public record AlarmSeed(double surpriseMean, double surpriseStd, long samples, i
 
     public boolean hasRange() {
         return featureMin.length > 0;
+    }
+
+    /** This seed with the training data's longest runs of a repeated value, per feature. */
+    public AlarmSeed withLongestRun(int[] runs) {
+        return new AlarmSeed(surpriseMean, surpriseStd, samples, averaging, featureMin, featureMax, runs);
     }
 
     /**

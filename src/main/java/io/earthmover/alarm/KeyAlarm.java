@@ -25,6 +25,10 @@ import java.nio.ByteBuffer;
  * model has no training range (format 1) learns it from its own records and alarms on it only after
  * {@code block} records.
  *
+ * <p><b>Frozen-value rule</b> (a stuck sensor): a raw value repeated exactly for more than twice the
+ * longest run of one value in the training records, and more than {@value #FROZEN_MIN} times, sets
+ * the level to 1. Off for keys whose model does not know the training runs.
+ *
  * <p><b>Persistence</b>: the level reported is the k-th highest of the key's last n levels, so it
  * reaches the threshold only when k of the last n records did. <b>Refractory and re-arming</b>:
  * after an alarm the key's alarm score is 0 for {@code refractory} records and until its level has
@@ -38,6 +42,8 @@ public final class KeyAlarm {
      * averages, as nupic's first estimate (NAB's probation less its learning period) has.
      */
     static final int MIN_OWN_BLOCKS = 3;
+    /** Fewest repeats of one value the frozen-value rule alarms on, whatever training showed. */
+    static final int FROZEN_MIN = 5;
 
     private final AlarmPolicy policy;
     private final int dim;
@@ -49,6 +55,9 @@ public final class KeyAlarm {
     private final float[] levels;
     private final boolean[] rangeLevels;
     private final float[] scratch;
+    private final double[] lastValue;
+    private final int[] run;
+    private final int[] frozenAfter;
 
     private long records;
     private int recentCount;
@@ -80,6 +89,9 @@ public final class KeyAlarm {
         this.levels = new float[policy.persistenceN()];
         this.rangeLevels = new boolean[policy.persistenceN()];
         this.scratch = new float[policy.persistenceN()];
+        this.lastValue = new double[dim];
+        this.run = new int[dim];
+        this.frozenAfter = new int[dim];
     }
 
     /** Starts a new key from the model's seed. */
@@ -100,6 +112,12 @@ public final class KeyAlarm {
         estimated = seed.samples() > 0;
         mean = seed.surpriseMean();
         std = Math.sqrt(Math.max(seed.surpriseStd() * seed.surpriseStd(), SurpriseLikelihood.MIN_VARIANCE));
+        java.util.Arrays.fill(run, 0);
+        boolean runsKnown = policy.frozen() && seed.longestRun() != null && seed.longestRun().length == dim;
+        for (int j = 0; j < dim; j++) {
+            // more than twice the longest run training showed, and at least FROZEN_MIN records; 0 = off
+            frozenAfter[j] = runsKnown ? Math.max(FROZEN_MIN, 2 * seed.longestRun()[j]) : 0;
+        }
         hasRange = seed.hasRange() && seed.featureMin().length == dim;
         rangeSeeded = hasRange;
         if (hasRange) {
@@ -122,6 +140,16 @@ public final class KeyAlarm {
      * @param raw            the record's raw feature values
      */
     public void next(double surprise, double score, double modelThreshold, double[] raw, AlarmResult out) {
+        next(surprise, score, modelThreshold, raw, raw, out);
+    }
+
+    /**
+     * As {@link #next(double, double, double, double[], AlarmResult)}, with the values the range rule
+     * watches ({@code inputs}: the model's inputs, standardised per key when the model is) apart from
+     * the record's raw values (the frozen-value rule watches those).
+     */
+    public void next(double surprise, double score, double modelThreshold, double[] inputs, double[] raw,
+            AlarmResult out) {
         records++;
         out.likelihood = likelihood(surprise);
         double level;
@@ -136,9 +164,13 @@ public final class KeyAlarm {
             threshold = policy.threshold();
             reason = AlarmResult.Reason.LIKELIHOOD;
         }
-        boolean outside = policy.range() && outsideRange(raw);
-        if (outside) {
+        boolean outside = policy.range() && outsideRange(inputs);
+        boolean frozen = frozen(raw);
+        if (outside || frozen) {
             level = 1.0;
+            if (!outside) {
+                reason = AlarmResult.Reason.FROZEN;
+            }
         }
         levels[levelPos] = (float) level;
         rangeLevels[levelPos] = outside;
@@ -258,6 +290,23 @@ public final class KeyAlarm {
         return outside && (rangeSeeded || records > policy.block());
     }
 
+    /** Whether a feature has repeated one exact value for longer than training ever showed (a stuck sensor). */
+    private boolean frozen(double[] raw) {
+        boolean frozen = false;
+        for (int j = 0; j < dim; j++) {
+            if (run[j] > 0 && raw[j] == lastValue[j]) {
+                run[j]++;
+            } else {
+                run[j] = 1;
+                lastValue[j] = raw[j];
+            }
+            if (frozenAfter[j] > 0 && run[j] > frozenAfter[j]) {
+                frozen = true;
+            }
+        }
+        return frozen;
+    }
+
     /** The k-th highest of the last n levels, slots not filled yet counting as 0. */
     private double kthHighest(int k) {
         int n = levels.length;
@@ -283,7 +332,7 @@ public final class KeyAlarm {
     /** Serialised size, bounded by the policy and the dimension whatever the key's history length. */
     public int storedSize() {
         return 1 + 4 * 4 + 8 + 8 + 8 * recent.length + 8 + 8 * blocks + 4 + 16 + 1 + 24 + 1 + (hasRange ? 16 * dim : 0)
-                + 8 + 5 * levels.length + 4 + 1;
+                + 8 + 5 * levels.length + 4 + 1 + 16 * dim;
     }
 
     public void store(ByteBuffer b) {
@@ -311,6 +360,9 @@ public final class KeyAlarm {
             b.putFloat(levels[i]).put((byte) (rangeLevels[i] ? 1 : 0));
         }
         b.putInt(refractoryLeft).put((byte) (disarmed ? 1 : 0));
+        for (int j = 0; j < dim; j++) {
+            b.putDouble(lastValue[j]).putInt(run[j]).putInt(frozenAfter[j]);
+        }
     }
 
     /**
@@ -359,6 +411,11 @@ public final class KeyAlarm {
         }
         refractoryLeft = b.getInt();
         disarmed = b.get() == 1;
+        for (int j = 0; j < dim; j++) {
+            lastValue[j] = b.getDouble();
+            run[j] = b.getInt();
+            frozenAfter[j] = b.getInt();
+        }
         return true;
     }
 }

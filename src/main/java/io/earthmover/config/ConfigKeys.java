@@ -89,6 +89,7 @@ public final class ConfigKeys {
     public static final ConfigKey<Double> ALARM_RANGE_TOLERANCE = decimal("alarm.range.tolerance", 0.05, 0.0, 100.0, "How far beyond the key's min/max a value must lie, as a share of its range (HTM's spatial tolerance: 0.05)");
     public static final ConfigKey<Integer> ALARM_PERSISTENCE_K = integer("alarm.persistence.k", 1, 1, 64, "An alarm needs the level at the threshold on at least k ...");
     public static final ConfigKey<Integer> ALARM_PERSISTENCE_N = integer("alarm.persistence.n", 1, 1, 64, "... of the key's last n scored records (k <= n)");
+    public static final ConfigKey<Boolean> ALARM_FROZEN = bool("alarm.frozen.enabled", true, "Frozen-value rule: a raw value repeated exactly for more than twice the longest run of one value in the training records (and more than 5 times) alarms at once (a stuck sensor)");
     public static final ConfigKey<Double> ALARM_REARM = decimal("alarm.rearm.level", 0.25, 0.0, 1.01, "After an alarm a key alarms again only once its alarm level has fallen below this: 0.25, a tail of 3e-3, is below nupic's yellow zone (0.3), where its filter holds a lasting anomaly; above 1 = no hysteresis");
     public static final ConfigKey<Integer> ALARM_REFRACTORY = integer("alarm.refractory", 10, 0, 1_000_000, "Records after an alarm during which the key does not alarm again (default: the averaging window, which still holds the alarming record)");
 
@@ -127,7 +128,7 @@ public final class ConfigKeys {
                 TRAIN_SEED, TRAIN_LATENT, TRAIN_GEN_HIDDEN, TRAIN_CRITIC_HIDDEN, TRAIN_LAYER_NORM, TRAIN_PATIENCE,
                 TRAIN_HOLDOUT, TRAIN_MAX_ROWS, TRAIN_AUX_FRACTION, TRAIN_AUX_NOISE, CALIBRATION_QUANTILE, ATTRIBUTION_MIN_SCORE, ATTRIBUTION_TOP_K,
                 ALARM_ENABLED, ALARM_SIGNAL, ALARM_THRESHOLD, ALARM_AVERAGING, ALARM_HISTORY, ALARM_BLOCK, ALARM_RANGE,
-                ALARM_RANGE_TOLERANCE, ALARM_PERSISTENCE_K, ALARM_PERSISTENCE_N, ALARM_REFRACTORY, ALARM_REARM,
+                ALARM_RANGE_TOLERANCE, ALARM_PERSISTENCE_K, ALARM_PERSISTENCE_N, ALARM_REFRACTORY, ALARM_REARM, ALARM_FROZEN,
                 SCORER_APP_ID, SCORER_THREADS, SCORER_GUARANTEE, MODEL_NAME, SCORER_MODEL_SOURCE, SCORER_MODEL_FILE,
                 SCORER_LATE_TOLERANCE, SCORER_DRIFT_WINDOW, SCORER_STATE_DIR, SCORER_COMMIT_INTERVAL,
                 SCORER_ROCKSDB_CACHE, SCORER_ROCKSDB_WRITE_BUFFER,

@@ -45,6 +45,7 @@ public record ScorerSettings(String inputTopic, String scoresTopic, String dlqTo
                 AlarmPolicy.Signal.valueOf(c.get(ConfigKeys.ALARM_SIGNAL).toUpperCase(Locale.ROOT)),
                 c.get(ConfigKeys.ALARM_THRESHOLD), c.get(ConfigKeys.ALARM_AVERAGING), history, block,
                 c.get(ConfigKeys.ALARM_RANGE), c.get(ConfigKeys.ALARM_RANGE_TOLERANCE), k, n,
-                c.get(ConfigKeys.ALARM_REFRACTORY), c.get(ConfigKeys.ALARM_REARM));
+                c.get(ConfigKeys.ALARM_REFRACTORY), c.get(ConfigKeys.ALARM_REARM),
+                c.get(ConfigKeys.ALARM_FROZEN));
     }
 }

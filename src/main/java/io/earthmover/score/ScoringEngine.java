@@ -166,7 +166,7 @@ public final class ScoringEngine {
             return;
         }
         // the range rule sees what the model sees: raw values, or the key's standardised ones
-        decide(m.bundle(), x);
+        decide(m.bundle(), x, v);
         if (alarmResult.anomaly || result.score >= settings.attributionMinScore()) {
             scorer.attribute(input, result);
         }
@@ -183,7 +183,7 @@ public final class ScoringEngine {
     }
 
     /** The alarm layer's decision, or without it the calibrated score against the model's threshold. */
-    private void decide(ModelBundle b, double[] raw) {
+    private void decide(ModelBundle b, double[] inputs, double[] raw) {
         if (alarm == null) {
             alarmResult.likelihood = Double.NaN;
             alarmResult.alarmScore = result.score;
@@ -192,7 +192,7 @@ public final class ScoringEngine {
             alarmResult.reason = result.anomaly ? AlarmResult.Reason.SCORE : null;
             return;
         }
-        alarm.next(b.surprise(result.critic), result.score, b.threshold(), raw, alarmResult);
+        alarm.next(b.surprise(result.critic), result.score, b.threshold(), inputs, raw, alarmResult);
     }
 
     /** Why a record's model inputs {@code x} (raw values {@code v}) are too far outside the model's range to be scored, or null. */

@@ -20,6 +20,12 @@ public final class AlarmSeeding {
     /** {@code bundle} with its seed; {@code series} holds raw records of one key each, in time order. */
     public static ModelBundle seeded(ModelBundle bundle, List<double[][]> series, double[] min, double[] max, int averaging)
             throws TrainingException {
+        return seeded(bundle, series, min, max, null, averaging);
+    }
+
+    /** As above, with the training data's longest runs of a repeated raw value per feature (null = unknown). */
+    public static ModelBundle seeded(ModelBundle bundle, List<double[][]> series, double[] min, double[] max,
+            int[] longestRun, int averaging) throws TrainingException {
         Featuriser f = bundle.featuriser();
         FastScorer scorer = bundle.newScorer(0);
         ScoreResult r = new ScoreResult(0);
@@ -41,7 +47,7 @@ public final class AlarmSeeding {
             surprises.add(out);
         }
         try {
-            return bundle.withAlarmSeed(AlarmSeed.fit(surprises, averaging, min, max));
+            return bundle.withAlarmSeed(AlarmSeed.fit(surprises, averaging, min, max).withLongestRun(longestRun));
         } catch (io.earthmover.model.InvalidModelException | IllegalArgumentException e) {
             throw new TrainingException("could not store the alarm seed: " + e.getMessage());
         }

@@ -170,6 +170,7 @@ public final class TrainJob {
                 b = b.withKeyStandardise(true);
             }
             b = AlarmSeeding.seeded(b, sampler.orderedSeries(), sampler.featureMin(), sampler.featureMax(),
+                    sampler.longestRun(),
                     config.get(ConfigKeys.ALARM_AVERAGING));
         } catch (TrainingException | io.earthmover.model.InvalidModelException e) {
             return failed("training failed: " + e.getMessage(), data);

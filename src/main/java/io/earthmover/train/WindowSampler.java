@@ -41,6 +41,9 @@ public final class WindowSampler {
     private final Map<String, ArrayDeque<double[]>> ordered = new java.util.LinkedHashMap<>();
     private double[] min;
     private double[] max;
+    private final Map<String, double[]> lastRaw = new HashMap<>();
+    private final Map<String, int[]> runs = new HashMap<>();
+    private int[] longestRun;
     private FeatureSchema schema;
     private long accepted;
     private long windows;
@@ -80,6 +83,7 @@ public final class WindowSampler {
         accepted++;
         double[] raw = ((VectorResult.Ok) vr).values();
         String k = key == null ? "" : key;
+        trackRuns(k, raw);
         double[] values = raw;
         if (keyStandardise) {
             KeyStandardiser st = standardisers.computeIfAbsent(k, x -> new KeyStandardiser(raw.length));
@@ -128,6 +132,25 @@ public final class WindowSampler {
             }
             q.addLast(v);
         }
+    }
+
+    /** The longest run of one exact value repeated in a key's records, per feature (the frozen-value rule's reference). */
+    private void trackRuns(String key, double[] v) {
+        double[] last = lastRaw.get(key);
+        int[] r = runs.computeIfAbsent(key, x -> new int[v.length]);
+        if (longestRun == null) {
+            longestRun = new int[v.length];
+        }
+        for (int j = 0; j < v.length; j++) {
+            r[j] = last != null && last[j] == v[j] ? r[j] + 1 : 1;
+            longestRun[j] = Math.max(longestRun[j], r[j]);
+        }
+        lastRaw.put(key, v.clone());
+    }
+
+    /** Per feature, the longest run of one repeated value in any key's accepted records (null before the first). */
+    public int[] longestRun() {
+        return longestRun == null ? null : longestRun.clone();
     }
 
     /** Smallest value of each feature over all accepted records (null before the first). */

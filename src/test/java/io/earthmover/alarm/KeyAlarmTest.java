@@ -14,7 +14,7 @@ class KeyAlarmTest {
 
     private static AlarmPolicy policy(boolean range, int k, int n, int refractory, AlarmPolicy.Signal signal) {
         return new AlarmPolicy(true, signal, 0.5, 10, 8640, 100, range, 0.05, k, n, refractory,
-                signal == AlarmPolicy.Signal.SCORE ? 1.01 : 0.25);
+                signal == AlarmPolicy.Signal.SCORE ? 1.01 : 0.25, true);
     }
 
     private static AlarmPolicy likelihoodOnly() {
@@ -177,7 +177,7 @@ class KeyAlarmTest {
     @Test
     void stateStaysUnderTwoKilobytesWhateverTheHistoryLength() {
         KeyAlarm a = new KeyAlarm(new AlarmPolicy(true, AlarmPolicy.Signal.LIKELIHOOD, 0.5, 10, 8640, 100, true, 0.05,
-                1, 1, 10, 0.25), 32);
+                1, 1, 10, 0.25, true), 32);
         a.reset(AlarmSeed.none());
         AlarmResult r = new AlarmResult();
         double[] raw = new double[32];
@@ -225,5 +225,32 @@ class KeyAlarmTest {
     @Test
     void anInconsistentPolicyIsRefused() {
         assertThatThrownBy(() -> policy(false, 3, 2, 0, AlarmPolicy.Signal.SCORE)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void aValueStuckForLongerThanTrainingEverShowedAlarmsOnceAsFrozen() {
+        KeyAlarm a = new KeyAlarm(policy(false, 1, 1, 0, AlarmPolicy.Signal.LIKELIHOOD), 2);
+        // in training feature 0 never repeated, feature 1 repeated up to 4 times
+        a.reset(new AlarmSeed(0, 0.3, 1000, 10, new double[] {-1, -1}, new double[] {1, 1}, new int[] {1, 4}));
+        AlarmResult r = new AlarmResult();
+        List<Integer> frozen = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            double f0 = i < 20 ? 0.01 * i : 0.2; // stuck from record 20 on
+            double f1 = (i / 4) * 0.1;           // repeats 4 times, as in training
+            a.next(0, 0.5, 0.99, new double[] {f0, f1}, r);
+            if (r.anomaly) {
+                assertThat(r.reason).isEqualTo(AlarmResult.Reason.FROZEN);
+                frozen.add(i);
+            }
+        }
+        // 0.2 first seen at record 20; more than max(5, 2 x 1) repeats is record 25, then the key stays disarmed
+        assertThat(frozen).containsExactly(25);
+    }
+
+    @Test
+    void theFrozenValueRuleIsOffWhenTheModelDoesNotKnowTheTrainingRuns() {
+        KeyAlarm a = new KeyAlarm(policy(false, 1, 1, 0, AlarmPolicy.Signal.LIKELIHOOD), 1);
+        a.reset(seed(0, 0.3, 1000));
+        assertThat(alarms(a, new double[100])).isEmpty();
     }
 }
