@@ -74,7 +74,7 @@ public final class EvaluateCommand implements Runnable {
             List<DetectorFactory> f;
             WganDetectorFactory wgan;
             try {
-                p = configOptions.configFile != null ? Profile.file(configOptions.configFile) : Profile.builtIn(profile);
+                p = Profile.of(configOptions.configFile, profile);
                 wgan = new WganDetectorFactory(p, configOptions.loadWithDefaultFile(p.settings(), Map.of()), field, wganRetrainEvery, viaKafka);
                 f = Detectors.builtIn(rcfShingleSize, wgan).resolve(detectors);
             } catch (IllegalArgumentException e) {

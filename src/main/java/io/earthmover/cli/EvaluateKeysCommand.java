@@ -41,7 +41,7 @@ public final class EvaluateKeysCommand implements Callable<Integer> {
             throw new UserException("need --keys >= 1, --train-steps >= 10 and --test-steps >= 200");
         }
         io.earthmover.model.Nd4jRuntime.configure(1);
-        Profile profile = configOptions.configFile == null ? Profile.builtIn(PROFILE) : Profile.file(configOptions.configFile);
+        Profile profile = Profile.of(configOptions.configFile, PROFILE);
         EarthmoverConfig cfg = configOptions.loadWithDefaultFile(profile.settings(), Map.of());
         System.out.println("config: " + profile.source() + (configOptions.settings.isEmpty() ? "" : " with --set " + configOptions.settings));
         ManyKeysBenchmark.Result r = ManyKeysBenchmark.run(cfg, keys, trainSteps, testSteps, seed);

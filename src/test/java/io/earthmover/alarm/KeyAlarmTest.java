@@ -2,6 +2,7 @@ package io.earthmover.alarm;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.data.Offset.offset;
 
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -252,5 +253,26 @@ class KeyAlarmTest {
         KeyAlarm a = new KeyAlarm(policy(false, 1, 1, 0, AlarmPolicy.Signal.LIKELIHOOD), 1);
         a.reset(seed(0, 0.3, 1000));
         assertThat(alarms(a, new double[100])).isEmpty();
+    }
+
+    @Test
+    void theCompactLikelihoodEqualsNupicsOverTheRawHistoryUntilTheWindowIsFull() {
+        // nupic keeps every average (AnomalyLikelihood, the reference); KeyAlarm keeps blocks of 100
+        double[] s = noise(8000, 6);
+        for (int i = 5000; i < 5200; i++) {
+            s[i] += 3;
+        }
+        AnomalyLikelihood nupic = new AnomalyLikelihood(0, 3 * 100);
+        KeyAlarm compact = new KeyAlarm(likelihoodOnly(), 1);
+        compact.reset(AlarmSeed.none());
+        AlarmResult r = new AlarmResult();
+        int red = 0;
+        for (int i = 0; i < s.length; i++) {
+            double expected = nupic.next(s[i]);
+            compact.next(s[i], 0.5, 0.99, IN_RANGE, r);
+            assertThat(r.likelihood).as("record %d", i).isCloseTo(expected, offset(1e-4));
+            red += expected >= 0.5 ? 1 : 0;
+        }
+        assertThat(red).as("the comparison covers alarms, not only quiet records").isPositive();
     }
 }

@@ -45,6 +45,11 @@ public record Profile(String source, String text) {
         }
     }
 
+    /** The file given with {@code --config}, or else the shipped profile {@code name}. */
+    public static Profile of(Path configFileOrNull, String name) {
+        return configFileOrNull != null ? file(configFileOrNull) : builtIn(name);
+    }
+
     /** A profile file given on the command line. */
     public static Profile file(Path file) {
         try {

@@ -1,4 +1,4 @@
-package io.earthmover.model;
+package io.earthmover.alarm;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,9 +1,14 @@
-package io.earthmover.model;
+package io.earthmover.alarm;
 
 import org.apache.commons.math3.special.Erf;
 
 /**
- * Numenta's anomaly likelihood (Ahmad, Lavin, Purdy, Agha, "Unsupervised real-time anomaly
+ * The reference for {@link KeyAlarm}'s likelihood: nupic's method as nupic computes it, with the
+ * raw history of every average ({@code historicWindow} doubles per stream, 70 KB at nupic's 8,640),
+ * which is why the service keeps block summaries instead. Test code only: {@code KeyAlarmTest}
+ * checks the compact version against it.
+ *
+ * <p>Numenta's anomaly likelihood (Ahmad, Lavin, Purdy, Agha, "Unsupervised real-time anomaly
  * detection for streaming data", Neurocomputing 262, 2017; nupic {@code anomaly_likelihood.py}),
  * applied to one stream of raw anomaly scores: how unlikely the recent average score is under a
  * normal distribution fitted to this stream's own history. It turns a raw score whose level
@@ -24,7 +29,7 @@ import org.apache.commons.math3.special.Erf;
  * fraction in [0, 1]: no lower bound on the mean (nupic's 0.03), the variance floor (3e-4) kept.
  * Mutable, one instance per stream, not thread-safe.
  */
-public final class AnomalyLikelihood {
+final class AnomalyLikelihood {
     /** nupic's defaults. */
     public static final int DEFAULT_HISTORIC_WINDOW = 8640;
     public static final int DEFAULT_AVERAGING_WINDOW = 10;
