@@ -23,11 +23,7 @@ public record AlarmPolicy(boolean enabled, Signal signal, double threshold, int 
 
     /** What {@code anomaly} thresholds. */
     public enum Signal {
-        LIKELIHOOD, SCORE;
-
-        public String label() {
-            return name().toLowerCase(java.util.Locale.ROOT);
-        }
+        LIKELIHOOD, SCORE
     }
 
     public AlarmPolicy {

@@ -6,8 +6,11 @@ public final class AlarmResult {
     public enum Reason {
         LIKELIHOOD, RANGE, FROZEN, SCORE;
 
+        // computed once: it is written into every flagged record's JSON
+        private final String label = name().toLowerCase(java.util.Locale.ROOT);
+
         public String label() {
-            return name().toLowerCase(java.util.Locale.ROOT);
+            return label;
         }
     }
 

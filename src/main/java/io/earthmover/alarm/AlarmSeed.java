@@ -36,7 +36,7 @@ public record AlarmSeed(double surpriseMean, double surpriseStd, long samples, i
         }
     }
 
-    /** No prior at all: the likelihood waits for the key's own first block, the range starts at the first record. */
+    /** No prior at all: the likelihood waits for the key's own first blocks, the range rule learns the key's range first. */
     public static AlarmSeed none() {
         return new AlarmSeed(0, 0, 0, 1, new double[0], new double[0]);
     }
