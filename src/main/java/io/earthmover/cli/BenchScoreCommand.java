@@ -2,7 +2,7 @@ package io.earthmover.cli;
 
 import io.earthmover.model.InvalidModelException;
 import io.earthmover.model.ModelBundle;
-import io.earthmover.model.Nd4jRuntime;
+import io.earthmover.train.Nd4jRuntime;
 import io.earthmover.harness.bench.ScoringBenchmark;
 import java.io.IOException;
 import java.nio.file.Path;

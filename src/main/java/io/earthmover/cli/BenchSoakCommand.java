@@ -254,10 +254,12 @@ public final class BenchSoakCommand implements Callable<Integer> {
             }
             series.add(rows);
         }
-        TrainingSettings settings = TrainingSettings.defaults().withWindow(window, false).withSeed(7)
-                .withNetworks(8, new int[] {32, 32}, new int[] {32, 32}).withBatchSize(128).withIterations(150)
-                .withLearningRate(5e-4).withEarlyStopPatience(0);
-        return new ModelTrainer().fit(series, FeatureSchema.positional(FEATURES), settings, Map.of("source", "bench soak"), null, null)
+        TrainingSettings settings = TrainingSettings.defaults()
+                .with(ConfigKeys.FEATURES_WINDOW, window).with(ConfigKeys.TRAIN_SEED, 7L)
+                .with(ConfigKeys.TRAIN_LATENT, 8).with(ConfigKeys.TRAIN_GEN_HIDDEN, new int[] {32, 32})
+                .with(ConfigKeys.TRAIN_CRITIC_HIDDEN, new int[] {32, 32}).with(ConfigKeys.TRAIN_BATCH, 128)
+                .with(ConfigKeys.TRAIN_ITERATIONS, 150).with(ConfigKeys.TRAIN_LR, 5e-4).with(ConfigKeys.TRAIN_PATIENCE, 0);
+        return new ModelTrainer().fit(series, FeatureSchema.positional(FEATURES), settings, Map.of("source", "bench soak"), null)
                 .bundle();
     }
 

@@ -1,6 +1,6 @@
 package io.earthmover.cli;
 
-import io.earthmover.model.Nd4jRuntime;
+import io.earthmover.train.Nd4jRuntime;
 import io.earthmover.harness.bench.TrainingBenchmark;
 import java.util.Arrays;
 import java.util.Locale;

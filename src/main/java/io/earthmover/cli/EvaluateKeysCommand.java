@@ -40,7 +40,7 @@ public final class EvaluateKeysCommand implements Callable<Integer> {
         if (keys < 1 || trainSteps < 10 || testSteps < 200) {
             throw new UserException("need --keys >= 1, --train-steps >= 10 and --test-steps >= 200");
         }
-        io.earthmover.model.Nd4jRuntime.configure(1);
+        io.earthmover.train.Nd4jRuntime.configure(1);
         Profile profile = Profile.of(configOptions.configFile, PROFILE);
         EarthmoverConfig cfg = configOptions.loadWithDefaultFile(profile.settings(), Map.of());
         System.out.println("config: " + profile.source() + (configOptions.settings.isEmpty() ? "" : " with --set " + configOptions.settings));

@@ -30,7 +30,6 @@ import java.util.Random;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
 import java.util.zip.ZipOutputStream;
-import org.nd4j.linalg.api.buffer.DataType;
 
 /**
  * A trained model as one zip: {@code manifest.json} ({@link ModelManifest}) and
@@ -490,8 +489,21 @@ public final class ModelBundle {
         return new FastScorer(critic, ScalarKernel.INSTANCE, calibration, manifest.threshold(), baseline, topK);
     }
 
-    /** The critic as an ND4J network (batch scoring, benchmarks, agreement tests). */
-    public Mlp nd4jCritic(DataType dt) {
-        return Mlp.of(manifest.architecture().critic(), manifest.architecture().leakyReluSlope(), weights, biases, dt);
+    /** A copy of the critic's weights, per layer row-major {@code in x out} (for an ND4J copy of the critic). */
+    public float[][] criticWeights() {
+        return deepCopy(weights);
+    }
+
+    /** A copy of the critic's biases, per layer. */
+    public float[][] criticBiases() {
+        return deepCopy(biases);
+    }
+
+    private static float[][] deepCopy(float[][] a) {
+        float[][] c = new float[a.length][];
+        for (int i = 0; i < a.length; i++) {
+            c[i] = a[i].clone();
+        }
+        return c;
     }
 }

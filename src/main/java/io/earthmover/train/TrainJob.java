@@ -66,12 +66,14 @@ public final class TrainJob {
     private final EarthmoverConfig config;
     private final PrometheusMeterRegistry registry;
     private final TrainingListener listener;
+    private final TrainingMeters meters;
     private final AtomicLong lastSuccess = new AtomicLong();
 
     public TrainJob(EarthmoverConfig config, PrometheusMeterRegistry registry, TrainingListener listener) {
         this.config = config;
         this.registry = registry;
         this.listener = listener;
+        this.meters = new TrainingMeters(registry);
         Gauge.builder(MetricNames.TRAIN_LAST_SUCCESS, lastSuccess, a -> a.get() == 0 ? Double.NaN : a.get())
                 .description(MetricNames.TRAIN_LAST_SUCCESS_DESC).register(registry);
     }
@@ -106,7 +108,7 @@ public final class TrainJob {
 
     private Result doRun(Request req) throws IOException {
         // one OpenMP thread: ~3x faster than ND4J's default for these small networks, steadier beside Kafka threads
-        LOG.info("{}", io.earthmover.model.Nd4jRuntime.configure(1));
+        LOG.info("{}", Nd4jRuntime.configure(1));
         TrainingSettings settings = TrainingSettings.from(config);
         ModelBundle current = currentModel(req);
         FeatureSchema schema = current == null ? null : current.schema();
@@ -159,7 +161,8 @@ public final class TrainJob {
                 sampler.windowsSeen(), history, windows.size(), validation.size(), training.size());
         TrainingOutcome out;
         try {
-            out = new ModelTrainer().fit(new ArrayList<>(training), sampler.schema(), settings, data, listener, registry);
+            out = new ModelTrainer().fit(new ArrayList<>(training), sampler.schema(), settings, data,
+                    TrainingListener.all(listener, meters));
         } catch (TrainingException e) {
             return failed("training failed: " + e.getMessage(), data);
         }

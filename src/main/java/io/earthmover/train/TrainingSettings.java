@@ -1,5 +1,6 @@
 package io.earthmover.train;
 
+import io.earthmover.config.ConfigKey;
 import io.earthmover.config.ConfigKeys;
 import io.earthmover.config.EarthmoverConfig;
 import java.util.Arrays;
@@ -33,39 +34,6 @@ public record TrainingSettings(int window, boolean differences, String normalise
                                long seed, int latentSize, int[] generatorHidden, int[] criticHidden, boolean layerNorm,
                                int earlyStopPatience, double holdoutFraction, double thresholdQuantile,
                                double auxFraction, double auxNoise) {
-    public static final int DEFAULT_WINDOW = 1;
-    public static final boolean DEFAULT_DIFFERENCES = false;
-    public static final String DEFAULT_NORMALISER = "standard";
-    public static final int DEFAULT_ITERATIONS = 2000;
-    public static final int DEFAULT_BATCH_SIZE = 256;
-    public static final int DEFAULT_CRITIC_STEPS = 5;
-    public static final double DEFAULT_LAMBDA = 10.0;
-    public static final double DEFAULT_LEARNING_RATE = 1e-4;
-    public static final double DEFAULT_BETA1 = 0.0;
-    public static final double DEFAULT_BETA2 = 0.9;
-    public static final long DEFAULT_SEED = 42L;
-    public static final int DEFAULT_LATENT_SIZE = 16;
-    public static final int[] DEFAULT_GENERATOR_HIDDEN = {128, 128};
-    public static final int[] DEFAULT_CRITIC_HIDDEN = {128, 128};
-    public static final boolean DEFAULT_LAYER_NORM = false;
-    public static final int DEFAULT_EARLY_STOP_PATIENCE = 200;
-    public static final double DEFAULT_HOLDOUT_FRACTION = 0.2;
-    public static final double DEFAULT_THRESHOLD_QUANTILE = 0.995;
-    /** Share of each critic step's fake batch replaced by auxiliary negatives (0 = plain WGAN-GP). */
-    public static final double DEFAULT_AUX_FRACTION = 0.5;
-    /** Std of the noise added to real rows to make near-manifold negatives, in normalised units. */
-    public static final double DEFAULT_AUX_NOISE = 1.0;
-
-    /** The settings without auxiliary negatives' knobs: they take their defaults. */
-    public TrainingSettings(int window, boolean differences, String normaliser, int iterations, int batchSize,
-                            int criticSteps, double lambda, double learningRate, double beta1, double beta2,
-                            long seed, int latentSize, int[] generatorHidden, int[] criticHidden, boolean layerNorm,
-                            int earlyStopPatience, double holdoutFraction, double thresholdQuantile) {
-        this(window, differences, normaliser, iterations, batchSize, criticSteps, lambda, learningRate, beta1, beta2, seed,
-                latentSize, generatorHidden, criticHidden, layerNorm, earlyStopPatience, holdoutFraction, thresholdQuantile,
-                DEFAULT_AUX_FRACTION, DEFAULT_AUX_NOISE);
-    }
-
     public TrainingSettings {
         require(window >= 1, "window must be at least 1");
         require("standard".equals(normaliser) || "robust".equals(normaliser), "normaliser must be standard or robust");
@@ -95,14 +63,21 @@ public record TrainingSettings(int window, boolean differences, String normalise
         }
     }
 
+    /** Where a setting's value comes from: the validated configuration, or another settings' values. */
+    private interface Source {
+        <T> T get(ConfigKey<T> key);
+    }
+
+    /** Every key at its default (the defaults live in {@link ConfigKeys}, nowhere else). */
     public static TrainingSettings defaults() {
-        return new TrainingSettings(DEFAULT_WINDOW, DEFAULT_DIFFERENCES, DEFAULT_NORMALISER, DEFAULT_ITERATIONS,
-                DEFAULT_BATCH_SIZE, DEFAULT_CRITIC_STEPS, DEFAULT_LAMBDA, DEFAULT_LEARNING_RATE, DEFAULT_BETA1,
-                DEFAULT_BETA2, DEFAULT_SEED, DEFAULT_LATENT_SIZE, DEFAULT_GENERATOR_HIDDEN, DEFAULT_CRITIC_HIDDEN,
-                DEFAULT_LAYER_NORM, DEFAULT_EARLY_STOP_PATIENCE, DEFAULT_HOLDOUT_FRACTION, DEFAULT_THRESHOLD_QUANTILE);
+        return from(EarthmoverConfig.defaults());
     }
 
     public static TrainingSettings from(EarthmoverConfig c) {
+        return read(c::get);
+    }
+
+    private static TrainingSettings read(Source c) {
         return new TrainingSettings(c.get(ConfigKeys.FEATURES_WINDOW), c.get(ConfigKeys.FEATURES_DIFFERENCES),
                 c.get(ConfigKeys.FEATURES_NORMALISER), c.get(ConfigKeys.TRAIN_ITERATIONS), c.get(ConfigKeys.TRAIN_BATCH),
                 c.get(ConfigKeys.TRAIN_CRITIC_STEPS), c.get(ConfigKeys.TRAIN_LAMBDA), c.get(ConfigKeys.TRAIN_LR),
@@ -110,6 +85,32 @@ public record TrainingSettings(int window, boolean differences, String normalise
                 c.get(ConfigKeys.TRAIN_LATENT), c.get(ConfigKeys.TRAIN_GEN_HIDDEN), c.get(ConfigKeys.TRAIN_CRITIC_HIDDEN),
                 c.get(ConfigKeys.TRAIN_LAYER_NORM), c.get(ConfigKeys.TRAIN_PATIENCE), c.get(ConfigKeys.TRAIN_HOLDOUT),
                 c.get(ConfigKeys.CALIBRATION_QUANTILE), c.get(ConfigKeys.TRAIN_AUX_FRACTION), c.get(ConfigKeys.TRAIN_AUX_NOISE));
+    }
+
+    /**
+     * These settings with one key changed. The value passes the key's own check (range, choices),
+     * so a programmatic setting is refused exactly where the same value in a config file would be.
+     *
+     * @throws IllegalArgumentException if the key is not a training setting or the value is not allowed
+     */
+    public <T> TrainingSettings with(ConfigKey<T> key, T value) {
+        Map<String, Object> values = toMap();
+        if (!values.containsKey(key.name())) {
+            throw new IllegalArgumentException(key.name() + " is not a training setting");
+        }
+        T checked;
+        try {
+            checked = key.parse().apply(ConfigKey.text(value));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(key.name() + ": " + e.getMessage() + " (allowed: " + key.allowed() + ")", e);
+        }
+        values.put(key.name(), checked);
+        return read(new Source() {
+            @Override
+            public <U> U get(ConfigKey<U> k) {
+                return k.type().cast(values.get(k.name()));
+            }
+        });
     }
 
     @Override
@@ -120,66 +121,6 @@ public record TrainingSettings(int window, boolean differences, String normalise
     @Override
     public int[] criticHidden() {
         return criticHidden.clone();
-    }
-
-    public TrainingSettings withAux(double fraction, double noise) {
-        return new TrainingSettings(window, differences, normaliser, iterations, batchSize, criticSteps, lambda, learningRate,
-                beta1, beta2, seed, latentSize, generatorHidden, criticHidden, layerNorm, earlyStopPatience,
-                holdoutFraction, thresholdQuantile, fraction, noise);
-    }
-
-    public TrainingSettings withIterations(int n) {
-        return new TrainingSettings(window, differences, normaliser, n, batchSize, criticSteps, lambda, learningRate,
-                beta1, beta2, seed, latentSize, generatorHidden, criticHidden, layerNorm, earlyStopPatience,
-                holdoutFraction, thresholdQuantile, auxFraction, auxNoise);
-    }
-
-    public TrainingSettings withSeed(long s) {
-        return new TrainingSettings(window, differences, normaliser, iterations, batchSize, criticSteps, lambda,
-                learningRate, beta1, beta2, s, latentSize, generatorHidden, criticHidden, layerNorm, earlyStopPatience,
-                holdoutFraction, thresholdQuantile, auxFraction, auxNoise);
-    }
-
-    public TrainingSettings withBatchSize(int b) {
-        return new TrainingSettings(window, differences, normaliser, iterations, b, criticSteps, lambda, learningRate,
-                beta1, beta2, seed, latentSize, generatorHidden, criticHidden, layerNorm, earlyStopPatience,
-                holdoutFraction, thresholdQuantile, auxFraction, auxNoise);
-    }
-
-    public TrainingSettings withLearningRate(double lr) {
-        return new TrainingSettings(window, differences, normaliser, iterations, batchSize, criticSteps, lambda, lr,
-                beta1, beta2, seed, latentSize, generatorHidden, criticHidden, layerNorm, earlyStopPatience,
-                holdoutFraction, thresholdQuantile, auxFraction, auxNoise);
-    }
-
-    public TrainingSettings withNetworks(int latent, int[] generator, int[] critic) {
-        return new TrainingSettings(window, differences, normaliser, iterations, batchSize, criticSteps, lambda,
-                learningRate, beta1, beta2, seed, latent, generator, critic, layerNorm, earlyStopPatience,
-                holdoutFraction, thresholdQuantile, auxFraction, auxNoise);
-    }
-
-    public TrainingSettings withWindow(int w, boolean diff) {
-        return new TrainingSettings(w, diff, normaliser, iterations, batchSize, criticSteps, lambda, learningRate,
-                beta1, beta2, seed, latentSize, generatorHidden, criticHidden, layerNorm, earlyStopPatience,
-                holdoutFraction, thresholdQuantile, auxFraction, auxNoise);
-    }
-
-    public TrainingSettings withNormaliser(String kind) {
-        return new TrainingSettings(window, differences, kind, iterations, batchSize, criticSteps, lambda, learningRate,
-                beta1, beta2, seed, latentSize, generatorHidden, criticHidden, layerNorm, earlyStopPatience,
-                holdoutFraction, thresholdQuantile, auxFraction, auxNoise);
-    }
-
-    public TrainingSettings withEarlyStopPatience(int p) {
-        return new TrainingSettings(window, differences, normaliser, iterations, batchSize, criticSteps, lambda,
-                learningRate, beta1, beta2, seed, latentSize, generatorHidden, criticHidden, layerNorm, p,
-                holdoutFraction, thresholdQuantile, auxFraction, auxNoise);
-    }
-
-    public TrainingSettings withLayerNorm(boolean ln) {
-        return new TrainingSettings(window, differences, normaliser, iterations, batchSize, criticSteps, lambda,
-                learningRate, beta1, beta2, seed, latentSize, generatorHidden, criticHidden, ln, earlyStopPatience,
-                holdoutFraction, thresholdQuantile, auxFraction, auxNoise);
     }
 
     /** The settings as a map for the model manifest (configuration key names). */

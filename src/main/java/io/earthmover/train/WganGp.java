@@ -1,6 +1,5 @@
 package io.earthmover.train;
 
-import io.earthmover.model.Mlp;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;

@@ -25,7 +25,7 @@ class FastScorerTest {
         for (int i = 0; i < flat.length; i++) {
             flat[i] = (float) (r.nextGaussian() * 2);
         }
-        INDArray out = b.nd4jCritic(DataType.FLOAT).output(Nd4j.create(flat, new long[] {rows, 32}, 'c'));
+        INDArray out = io.earthmover.train.Mlp.critic(b, DataType.FLOAT).output(Nd4j.create(flat, new long[] {rows, 32}, 'c'));
         FastScorer s = b.newScorer(3);
         ScoreResult res = new ScoreResult(3);
         float[] x = new float[32];

@@ -1,5 +1,6 @@
 package io.earthmover.testutil;
 
+import io.earthmover.config.ConfigKeys;
 import io.earthmover.features.FeatureSchema;
 import io.earthmover.model.ModelBundle;
 import io.earthmover.train.AlarmSeeding;
@@ -45,9 +46,11 @@ public final class TestBundles {
             }
             series.add(rows);
         }
-        TrainingSettings settings = TrainingSettings.defaults().withWindow(window, false).withSeed(seed)
-                .withNetworks(4, new int[] {16, 16}, new int[] {16, 16}).withBatchSize(64).withIterations(80)
-                .withLearningRate(1e-3).withEarlyStopPatience(0);
+        TrainingSettings settings = TrainingSettings.defaults()
+                .with(ConfigKeys.FEATURES_WINDOW, window).with(ConfigKeys.TRAIN_SEED, (long) seed)
+                .with(ConfigKeys.TRAIN_LATENT, 4).with(ConfigKeys.TRAIN_GEN_HIDDEN, new int[] {16, 16})
+                .with(ConfigKeys.TRAIN_CRITIC_HIDDEN, new int[] {16, 16}).with(ConfigKeys.TRAIN_BATCH, 64)
+                .with(ConfigKeys.TRAIN_ITERATIONS, 80).with(ConfigKeys.TRAIN_LR, 1e-3).with(ConfigKeys.TRAIN_PATIENCE, 0);
         double[] min = new double[schema.size()];
         double[] max = new double[schema.size()];
         java.util.Arrays.fill(min, Double.POSITIVE_INFINITY);
@@ -62,8 +65,7 @@ public final class TestBundles {
         }
         try {
             // seeded as the training job seeds it, so keys are judged from their first record
-            return AlarmSeeding.seeded(new ModelTrainer().fit(series, schema, settings, Map.of("source", "TestBundles"), null,
-                    null).bundle(), series, min, max, io.earthmover.config.ConfigKeys.ALARM_AVERAGING.defaultValue());
+            return AlarmSeeding.seeded(new ModelTrainer().fit(series, schema, settings, Map.of("source", "TestBundles"), null).bundle(), series, min, max, io.earthmover.config.ConfigKeys.ALARM_AVERAGING.defaultValue());
         } catch (TrainingException e) {
             throw new IllegalStateException(e);
         }

@@ -1,5 +1,6 @@
 package io.earthmover.train;
 
+import io.earthmover.config.ConfigKeys;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -21,8 +22,10 @@ import org.junit.jupiter.api.io.TempDir;
 class ModelTrainerTest {
     /** Small, fast settings: the tests train in seconds. */
     static TrainingSettings fast(int iterations) {
-        return TrainingSettings.defaults().withIterations(iterations).withBatchSize(64).withLearningRate(3e-4)
-                .withNetworks(4, new int[] {32, 32}, new int[] {32, 32}).withEarlyStopPatience(0);
+        return TrainingSettings.defaults()
+                .with(ConfigKeys.TRAIN_ITERATIONS, iterations).with(ConfigKeys.TRAIN_BATCH, 64).with(ConfigKeys.TRAIN_LR, 3e-4)
+                .with(ConfigKeys.TRAIN_LATENT, 4).with(ConfigKeys.TRAIN_GEN_HIDDEN, new int[] {32, 32})
+                .with(ConfigKeys.TRAIN_CRITIC_HIDDEN, new int[] {32, 32}).with(ConfigKeys.TRAIN_PATIENCE, 0);
     }
 
     @Test
@@ -31,7 +34,7 @@ class ModelTrainerTest {
         double[][] rows = TrainingData.mixture2d(3000, r);
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         TrainingOutcome out = new ModelTrainer().fit(TrainingData.oneSeries(rows), FeatureSchema.positional(2),
-                fast(600), Map.of("file", "mixture"), null, registry);
+                fast(600), Map.of("file", "mixture"), new TrainingMeters(registry));
         ModelBundle b = out.bundle();
         double auc = TrainingData.auc(out.report().holdoutCritic(), critic(b, TrainingData.mixture2dOutliers(500, r)));
         assertThat(auc).isGreaterThanOrEqualTo(0.95);
@@ -45,7 +48,7 @@ class ModelTrainerTest {
         Random r = new Random(2);
         double[][] rows = TrainingData.correlated8d(4000, r);
         TrainingOutcome out = new ModelTrainer().fit(TrainingData.oneSeries(rows), FeatureSchema.positional(8),
-                fast(300), Map.of(), null, null);
+                fast(300), Map.of(), null);
         double auc = TrainingData.auc(out.report().holdoutCritic(),
                 critic(out.bundle(), TrainingData.correlated8dOutliers(500, r)));
         assertThat(auc).isGreaterThanOrEqualTo(0.95);
@@ -58,7 +61,7 @@ class ModelTrainerTest {
         TrainingSettings s = fast(15);
         float[] a = weights(train(rows, s));
         float[] b = weights(train(rows, s));
-        float[] c = weights(train(rows, s.withSeed(7)));
+        float[] c = weights(train(rows, s.with(ConfigKeys.TRAIN_SEED, 7L)));
         assertThat(b).containsExactly(a);
         assertThat(java.util.Arrays.equals(a, c)).isFalse();
     }
@@ -70,9 +73,10 @@ class ModelTrainerTest {
         for (int k = 0; k < 3; k++) { // three keys, window 3 with differences
             series.add(TrainingData.mixture2d(200, r));
         }
-        TrainingSettings s = fast(10).withWindow(3, true).withNormaliser("robust");
+        TrainingSettings s = fast(10).with(ConfigKeys.FEATURES_WINDOW, 3).with(ConfigKeys.FEATURES_DIFFERENCES, true)
+                .with(ConfigKeys.FEATURES_NORMALISER, "robust");
         ModelBundle b = new ModelTrainer().fit(series, FeatureSchema.named(List.of("x", "y")), s,
-                Map.of("topic", "events-train", "partitions", List.of(0, 1)), null, null).bundle();
+                Map.of("topic", "events-train", "partitions", List.of(0, 1)), null).bundle();
         assertThat(b.featuriser().inputSize()).isEqualTo(12);
         assertThat(b.featuriser().historyLength()).isEqualTo(4);
         assertThat(b.manifest().trainingData()).containsEntry("topic", "events-train");
@@ -100,7 +104,7 @@ class ModelTrainerTest {
     @Test
     void thresholdFlagsAboutTheConfiguredShareOfHoldout() throws Exception {
         TrainingOutcome out = new ModelTrainer().fit(TrainingData.oneSeries(TrainingData.mixture2d(2500, new Random(8))),
-                FeatureSchema.positional(2), fast(10), Map.of(), null, null);
+                FeatureSchema.positional(2), fast(10), Map.of(), null);
         ModelBundle b = out.bundle();
         assertThat(b.holdoutFalseAlarmRate()).isBetween(0.001, 0.02);
         assertThat(b.threshold()).isBetween(0.99, 1.0);
@@ -112,7 +116,7 @@ class ModelTrainerTest {
     @Test
     void writesReportPlotsAndSummary(@TempDir Path dir) throws Exception {
         TrainingOutcome out = new ModelTrainer().fit(TrainingData.oneSeries(TrainingData.mixture2d(400, new Random(5))),
-                FeatureSchema.positional(2), fast(12), Map.of(), null, null);
+                FeatureSchema.positional(2), fast(12), Map.of(), null);
         assertThat(out.report().history()).hasSize(12);
         out.report().writeTo(dir);
         for (String png : List.of(TrainingReport.WASSERSTEIN_PNG, TrainingReport.LOSSES_PNG, TrainingReport.HISTOGRAM_PNG)) {
@@ -127,7 +131,7 @@ class ModelTrainerTest {
     void listenerSeesEveryIterationAndConsoleLineHasTheFigures() throws Exception {
         List<IterationStats> seen = new ArrayList<>();
         new ModelTrainer().fit(TrainingData.oneSeries(TrainingData.mixture2d(300, new Random(6))), FeatureSchema.positional(2),
-                fast(7), Map.of(), seen::add, null);
+                fast(7), Map.of(), seen::add);
         assertThat(seen).extracting(IterationStats::iteration).containsExactly(1, 2, 3, 4, 5, 6, 7);
         String line = ConsoleProgress.line(seen.get(6));
         assertThat(line).contains("iter 7/7", "W ", "GP ", "samples/s", "ETA");
@@ -137,30 +141,30 @@ class ModelTrainerTest {
     void refusesEmptyTooSmallConstantAndNonFiniteData() {
         ModelTrainer t = new ModelTrainer();
         FeatureSchema two = FeatureSchema.positional(2);
-        assertThatThrownBy(() -> t.fit(List.<double[][]>of(new double[0][]), two, fast(5), Map.of(), null, null))
+        assertThatThrownBy(() -> t.fit(List.<double[][]>of(new double[0][]), two, fast(5), Map.of(), null))
                 .isInstanceOf(TrainingException.class).hasMessageContaining("no training data");
-        assertThatThrownBy(() -> t.fit(TrainingData.oneSeries(TrainingData.mixture2d(20, new Random(1))), two, fast(5), Map.of(), null, null))
+        assertThatThrownBy(() -> t.fit(TrainingData.oneSeries(TrainingData.mixture2d(20, new Random(1))), two, fast(5), Map.of(), null))
                 .isInstanceOf(TrainingException.class).hasMessageContaining("need at least");
         double[][] constant = new double[500][];
         for (int i = 0; i < constant.length; i++) {
             constant[i] = new double[] {3, 4};
         }
-        assertThatThrownBy(() -> t.fit(TrainingData.oneSeries(constant), two, fast(5), Map.of(), null, null))
+        assertThatThrownBy(() -> t.fit(TrainingData.oneSeries(constant), two, fast(5), Map.of(), null))
                 .isInstanceOf(TrainingException.class).hasMessageContaining("constant");
         double[][] nan = TrainingData.mixture2d(500, new Random(1));
         nan[7][1] = Double.NaN;
-        assertThatThrownBy(() -> t.fit(TrainingData.oneSeries(nan), two, fast(5), Map.of(), null, null))
+        assertThatThrownBy(() -> t.fit(TrainingData.oneSeries(nan), two, fast(5), Map.of(), null))
                 .isInstanceOf(TrainingException.class).hasMessageContaining("NaN");
         // a series shorter than the window contributes nothing
-        TrainingSettings windowed = fast(5).withWindow(50, false);
+        TrainingSettings windowed = fast(5).with(ConfigKeys.FEATURES_WINDOW, 50);
         List<double[][]> shortSeries = new ArrayList<>();
         for (int k = 0; k < 40; k++) {
             shortSeries.add(TrainingData.mixture2d(49, new Random(k)));
         }
-        assertThatThrownBy(() -> t.fit(shortSeries, two, windowed, Map.of(), null, null))
+        assertThatThrownBy(() -> t.fit(shortSeries, two, windowed, Map.of(), null))
                 .isInstanceOf(TrainingException.class).hasMessageContaining("only 0 critic inputs");
         assertThatThrownBy(() -> t.fit(TrainingData.oneSeries(TrainingData.mixture2d(500, new Random(1))), two,
-                fast(5).withLayerNorm(true), Map.of(), null, null))
+                fast(5).with(ConfigKeys.TRAIN_LAYER_NORM, true), Map.of(), null))
                 .isInstanceOf(TrainingException.class).hasMessageContaining("layer norm");
     }
 
@@ -170,7 +174,7 @@ class ModelTrainerTest {
         List<IterationStats> seen = new ArrayList<>();
         ModelTrainer t = new ModelTrainer(w -> ++calls[0] == 4 ? Double.NaN : w);
         assertThatThrownBy(() -> t.fit(TrainingData.oneSeries(TrainingData.mixture2d(500, new Random(1))),
-                FeatureSchema.positional(2), fast(50), Map.of(), seen::add, null))
+                FeatureSchema.positional(2), fast(50), Map.of(), seen::add))
                 .isInstanceOf(TrainingException.class).hasMessageContaining("diverged at iteration 4")
                 .hasMessageContaining("no model was saved");
         assertThat(seen).hasSize(3);
@@ -181,15 +185,15 @@ class ModelTrainerTest {
         double[][] rows = TrainingData.mixture2d(500, new Random(1));
         rows[3][0] = 1e300;
         assertThatThrownBy(() -> new ModelTrainer().fit(TrainingData.oneSeries(rows), FeatureSchema.positional(2), fast(5),
-                Map.of(), null, null)).isInstanceOf(TrainingException.class).hasMessageContaining("overflows float32");
+                Map.of(), null)).isInstanceOf(TrainingException.class).hasMessageContaining("overflows float32");
     }
 
     private static ModelBundle train(double[][] rows, TrainingSettings s) throws TrainingException {
-        return new ModelTrainer().fit(TrainingData.oneSeries(rows), FeatureSchema.positional(2), s, Map.of(), null, null).bundle();
+        return new ModelTrainer().fit(TrainingData.oneSeries(rows), FeatureSchema.positional(2), s, Map.of(), null).bundle();
     }
 
     private static float[] weights(ModelBundle b) {
-        return b.nd4jCritic(org.nd4j.linalg.api.buffer.DataType.FLOAT).flatParams().toFloatVector();
+        return Mlp.critic(b, org.nd4j.linalg.api.buffer.DataType.FLOAT).flatParams().toFloatVector();
     }
 
     private static void assertWassersteinFalls(TrainingReport report) {

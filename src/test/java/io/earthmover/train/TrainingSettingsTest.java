@@ -3,14 +3,21 @@ package io.earthmover.train;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.earthmover.config.ConfigKey;
+import io.earthmover.config.ConfigKeys;
 import io.earthmover.config.EarthmoverConfig;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class TrainingSettingsTest {
     @Test
-    void defaultsEqualTheConfigurationDefaults() {
-        assertThat(TrainingSettings.from(EarthmoverConfig.defaults())).isEqualTo(TrainingSettings.defaults());
+    void defaultsAreTheConfigKeysDefaultsForEverySetting() {
+        Map<String, Object> m = TrainingSettings.defaults().toMap();
+        assertThat(m).isNotEmpty();
+        m.forEach((name, value) -> {
+            ConfigKey<?> key = ConfigKeys.find(name).orElseThrow(() -> new AssertionError(name + " is not a config key"));
+            assertThat(ConfigKey.text(value)).as(name).isEqualTo(key.defaultText());
+        });
     }
 
     @Test
@@ -27,8 +34,23 @@ class TrainingSettingsTest {
     }
 
     @Test
-    void rejectsInvalidValues() {
-        assertThatThrownBy(() -> TrainingSettings.defaults().withWindow(0, false)).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> TrainingSettings.defaults().withNormaliser("minmax")).isInstanceOf(IllegalArgumentException.class);
+    void withChangesOneKeyAndEqualsTheSameValueReadFromConfiguration() {
+        TrainingSettings changed = TrainingSettings.defaults().with(ConfigKeys.TRAIN_ITERATIONS, 77)
+                .with(ConfigKeys.TRAIN_CRITIC_HIDDEN, new int[] {8, 4});
+        TrainingSettings read = TrainingSettings.from(EarthmoverConfig.of(Map.of("train.iterations", "77",
+                "train.critic.hidden", "8,4")));
+        assertThat(changed).isEqualTo(read);
+        assertThat(changed.iterations()).isEqualTo(77);
+        assertThat(changed.batchSize()).isEqualTo(ConfigKeys.TRAIN_BATCH.defaultValue());
+    }
+
+    @Test
+    void rejectsInvalidValuesNamingTheKey() {
+        assertThatThrownBy(() -> TrainingSettings.defaults().with(ConfigKeys.FEATURES_WINDOW, 0))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("features.window");
+        assertThatThrownBy(() -> TrainingSettings.defaults().with(ConfigKeys.FEATURES_NORMALISER, "minmax"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("features.normaliser");
+        assertThatThrownBy(() -> TrainingSettings.defaults().with(ConfigKeys.TOPIC_INPUT, "x"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("topics.input is not a training setting");
     }
 }

@@ -2,7 +2,6 @@ package io.earthmover.train;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.earthmover.model.Mlp;
 import java.util.Random;
 import java.util.function.DoubleSupplier;
 import org.junit.jupiter.api.Test;

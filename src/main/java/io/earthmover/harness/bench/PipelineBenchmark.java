@@ -186,8 +186,8 @@ public final class PipelineBenchmark {
             }
         }
         // throughput does not depend on how well the critic is trained: a short run of the default architecture
-        TrainingSettings s = TrainingSettings.defaults().withIterations(20).withEarlyStopPatience(0);
-        return new ModelTrainer().fit(List.<double[][]>of(rows), schema, s, Map.of("source", "bench"), null, null).bundle();
+        TrainingSettings s = TrainingSettings.defaults().with(ConfigKeys.TRAIN_ITERATIONS, 20).with(ConfigKeys.TRAIN_PATIENCE, 0);
+        return new ModelTrainer().fit(List.<double[][]>of(rows), schema, s, Map.of("source", "bench"), null).bundle();
     }
 
     private void createTopics(List<String> names) throws Exception {

@@ -1,7 +1,7 @@
 package io.earthmover.harness.bench;
 
 import io.earthmover.model.Calibration;
-import io.earthmover.model.Mlp;
+import io.earthmover.train.Mlp;
 import io.earthmover.model.ModelBundle;
 import io.earthmover.model.ScoreResult;
 import java.util.Arrays;
@@ -32,7 +32,7 @@ final class PreviousFastScorer {
     private final int slopeBits;
 
     PreviousFastScorer(ModelBundle bundle, int topK) {
-        Mlp critic = bundle.nd4jCritic(DataType.FLOAT);
+        Mlp critic = Mlp.critic(bundle, DataType.FLOAT);
         sizes = critic.sizes();
         int layers = critic.layers();
         w = new float[layers][];

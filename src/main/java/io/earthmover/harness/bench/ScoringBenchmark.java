@@ -2,7 +2,7 @@ package io.earthmover.harness.bench;
 
 import io.earthmover.features.FeatureSchema;
 import io.earthmover.model.FastScorer;
-import io.earthmover.model.Mlp;
+import io.earthmover.train.Mlp;
 import io.earthmover.model.ModelBundle;
 import io.earthmover.model.ScoreResult;
 import io.earthmover.model.ModelManifest;
@@ -124,7 +124,7 @@ public final class ScoringBenchmark {
             k++;
         }
         FastScorer scorer = bundle.newScorer(topK);
-        Mlp critic = bundle.nd4jCritic(DataType.FLOAT);
+        Mlp critic = Mlp.critic(bundle, DataType.FLOAT);
         INDArray all = Nd4j.create(flat, new long[] {pool, d}, 'c');
         double maxDiff = 0;
         INDArray ref = critic.output(all);

@@ -1,7 +1,7 @@
 package io.earthmover.harness.bench;
 
 import io.earthmover.config.ConfigKeys;
-import io.earthmover.model.Mlp;
+import io.earthmover.train.Mlp;
 import io.earthmover.train.Adam;
 import io.earthmover.train.ModelTrainer;
 import io.earthmover.train.WganGp;
@@ -101,7 +101,7 @@ public final class TrainingBenchmark {
         // auxiliary negatives at the trainer's defaults, so a step here is a step of the trainer
         int auxRows = (int) Math.round(ConfigKeys.TRAIN_AUX_FRACTION.defaultValue() * batch);
         float[] aux = new float[auxRows * features];
-        ModelTrainer.auxiliary(aux, auxRows, real, batch, features, ConfigKeys.TRAIN_AUX_NOISE.defaultValue(), rng);
+        io.earthmover.train.Sampling.auxiliary(aux, auxRows, real, batch, features, ConfigKeys.TRAIN_AUX_NOISE.defaultValue(), rng);
         Runnable criticStep = () -> {
             try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().getAndActivateWorkspace(WS, "earthmover-bench-train")) {
                 gan.critic(Nd4j.create(real, new long[] {batch, features}, 'c'),

@@ -1,4 +1,4 @@
-package io.earthmover.model;
+package io.earthmover.train;
 
 import java.util.Properties;
 import org.nd4j.linalg.api.buffer.DataType;

@@ -1,4 +1,4 @@
-package io.earthmover.model;
+package io.earthmover.train;
 
 import java.util.Arrays;
 import java.util.Random;
@@ -114,6 +114,12 @@ public final class Mlp {
             }
         }
         return new Mlp(sizes.clone(), slope, w, b);
+    }
+
+    /** The critic of a bundle as an ND4J network (batch scoring, benchmarks, agreement tests). */
+    public static Mlp critic(io.earthmover.model.ModelBundle bundle, DataType dt) {
+        var a = bundle.manifest().architecture();
+        return of(a.critic(), a.leakyReluSlope(), bundle.criticWeights(), bundle.criticBiases(), dt);
     }
 
     /** Rebuilds a network from row-major weights ({@code in x out}) and biases. */

@@ -1,0 +1,136 @@
+package io.earthmover.train;
+
+import io.earthmover.features.FeatureSchema;
+import io.earthmover.features.Normaliser;
+import io.earthmover.model.Calibration;
+import io.earthmover.model.InvalidModelException;
+import io.earthmover.model.ModelBundle;
+import io.earthmover.model.ModelManifest;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * After the loop: calibrates the critic on the holdout (score table, threshold at the configured
+ * quantile), measures it against generated samples, and packages critic, calibration and
+ * manifest as a validated {@link ModelBundle} with its {@link TrainingReport}.
+ */
+final class BundleAssembler {
+    /** Generated samples for the report and metrics, at least. */
+    static final int MIN_GENERATED = 2000;
+    /** Iterations at the end of training whose gradient penalty is averaged for the manifest. */
+    static final int PENALTY_TAIL = 50;
+
+    private final TrainingSettings s;
+    private final Random rng;
+
+    /** @param rng the trainer's random source, after the loop (draws the generated samples) */
+    BundleAssembler(TrainingSettings s, Random rng) {
+        this.s = s;
+        this.rng = rng;
+    }
+
+    TrainingOutcome assemble(PreparedData data, TrainingLoop.Result trained, FeatureSchema schema,
+                             Map<String, Object> trainingData, String runtime, long startNanos) throws TrainingException {
+        int d = data.inputSize();
+        int holdoutCount = data.holdout().length;
+        double[] holdoutCritic = Nd4jBatches.criticValues(trained.critic(), data.holdout(), d);
+        int generatedCount = Math.max(MIN_GENERATED, holdoutCount);
+        double[] generatedCritic = Nd4jBatches.criticValues(trained.critic(),
+                Nd4jBatches.generate(trained.generator(), generatedCount, s.latentSize(), d, rng), d);
+        if (!allFinite(holdoutCritic) || !allFinite(generatedCritic)) {
+            throw new TrainingException("the trained critic gives non-finite values; no model was saved");
+        }
+        Calibration cal = Calibration.fit(holdoutCritic);
+        double[] sorted = holdoutCritic.clone();
+        Arrays.sort(sorted);
+        double criticThreshold = Normaliser.quantileSorted(sorted, 1 - s.thresholdQuantile());
+        double threshold = cal.score(criticThreshold);
+        int flagged = 0;
+        for (double v : holdoutCritic) {
+            if (cal.score(v) >= threshold) {
+                flagged++;
+            }
+        }
+        double hMean = Normaliser.mean(holdoutCritic);
+        double hStd = Normaliser.std(holdoutCritic, hMean);
+        double gMean = Normaliser.mean(generatedCritic);
+        List<IterationStats> history = trained.history();
+        double duration = (System.nanoTime() - startNanos) / 1e9;
+        ModelManifest.Metrics metrics = new ModelManifest.Metrics(hMean - gMean, penaltyTail(history), hMean, hStd, gMean,
+                (hMean - gMean) / Math.max(hStd, 1e-12), (double) flagged / holdoutCount, history.size(), duration,
+                trained.earlyStopped(), data.train().length, holdoutCount);
+        ModelManifest manifest = manifest(data, trained.critic(), schema, cal, threshold, criticThreshold, metrics,
+                trainingData, trained.generator().sizes());
+        ModelBundle bundle = bundle(manifest, trained.critic());
+        TrainingReport report = new TrainingReport(manifest.version(), runtime, history, holdoutCritic, generatedCritic,
+                trained.earlyStopped(), metrics, criticThreshold);
+        return new TrainingOutcome(bundle, report);
+    }
+
+    private ModelManifest manifest(PreparedData data, Mlp critic, FeatureSchema schema, Calibration cal, double threshold,
+                                   double criticThreshold, ModelManifest.Metrics metrics, Map<String, Object> trainingData,
+                                   int[] generatorSizes) {
+        Instant now = Instant.now();
+        String version = ModelBundle.newVersionId(now, ThreadLocalRandom.current());
+        Normaliser normaliser = data.normaliser();
+        return new ModelManifest(ModelBundle.FORMAT_VERSION, version, now.toString(), schema.names(),
+                schema.named(), s.window(), s.differences(),
+                new ModelManifest.NormaliserSpec(normaliser.kind(), normaliser.centre(), normaliser.scale()),
+                new ModelManifest.Architecture(data.inputSize(), critic.sizes(), generatorSizes, false, critic.slope(),
+                        ModelBundle.WEIGHTS_FORMAT),
+                new ModelManifest.CalibrationTable(data.holdout().length, cal.values(), cal.cdf(),
+                        medians(data.holdout(), data.inputSize())),
+                threshold, criticThreshold, s.thresholdQuantile(), s.toMap(),
+                trainingData == null ? Map.of() : new LinkedHashMap<>(trainingData), metrics, null, null, null);
+    }
+
+    private static ModelBundle bundle(ModelManifest manifest, Mlp critic) throws TrainingException {
+        float[][] weights = new float[critic.layers()][];
+        float[][] biases = new float[critic.layers()][];
+        for (int l = 0; l < critic.layers(); l++) {
+            weights[l] = critic.weightsAsFloats(l);
+            biases[l] = critic.biasAsFloats(l);
+        }
+        try {
+            return ModelBundle.create(manifest, weights, biases);
+        } catch (InvalidModelException e) {
+            throw new TrainingException("the trained model failed validation: " + e.getMessage());
+        }
+    }
+
+    private static double penaltyTail(List<IterationStats> history) {
+        int tail = Math.min(history.size(), PENALTY_TAIL);
+        double sum = 0;
+        for (int i = history.size() - tail; i < history.size(); i++) {
+            sum += history.get(i).gradientPenalty();
+        }
+        return sum / Math.max(tail, 1);
+    }
+
+    private static double[] medians(float[][] rows, int d) {
+        double[] m = new double[d];
+        double[] col = new double[rows.length];
+        for (int j = 0; j < d; j++) {
+            for (int i = 0; i < rows.length; i++) {
+                col[i] = rows[i][j];
+            }
+            Arrays.sort(col);
+            m[j] = Normaliser.quantileSorted(col, 0.5);
+        }
+        return m;
+    }
+
+    private static boolean allFinite(double[] v) {
+        for (double x : v) {
+            if (!Double.isFinite(x)) {
+                return false;
+            }
+        }
+        return true;
+    }
+}

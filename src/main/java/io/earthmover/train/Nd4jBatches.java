@@ -1,0 +1,72 @@
+package io.earthmover.train;
+
+import java.util.Arrays;
+import java.util.Random;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
+import org.nd4j.linalg.api.memory.conf.WorkspaceConfiguration;
+import org.nd4j.linalg.api.memory.enums.AllocationPolicy;
+import org.nd4j.linalg.api.memory.enums.LearningPolicy;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * The trainer's ND4J plumbing: one reused workspace per training step (so a step allocates no
+ * new off-heap memory after the first) and batched forward passes of the networks.
+ */
+final class Nd4jBatches {
+    static final int EVAL_BATCH = 4096;
+    private static final WorkspaceConfiguration STEP_WORKSPACE = WorkspaceConfiguration.builder()
+            .initialSize(0).overallocationLimit(0.2)
+            .policyAllocation(AllocationPolicy.OVERALLOCATE).policyLearning(LearningPolicy.FIRST_LOOP).build();
+    private static final String WORKSPACE_ID = "earthmover-train-step";
+
+    private Nd4jBatches() {
+    }
+
+    /** Opens the step workspace; close it when the step's arrays are no longer needed. */
+    static MemoryWorkspace step() {
+        return Nd4j.getWorkspaceManager().getAndActivateWorkspace(STEP_WORKSPACE, WORKSPACE_ID);
+    }
+
+    /** Rows {@code rows x cols} of a row-major buffer as an array of the current workspace. */
+    static INDArray matrix(float[] buf, int rows, int cols) {
+        return Nd4j.create(buf, new long[] {rows, cols}, 'c');
+    }
+
+    /** Critic values of rows, in ND4J batches. */
+    static double[] criticValues(Mlp critic, float[][] rows, int d) {
+        double[] out = new double[rows.length];
+        for (int start = 0; start < rows.length; start += EVAL_BATCH) {
+            int m = Math.min(EVAL_BATCH, rows.length - start);
+            float[] buf = new float[m * d];
+            for (int i = 0; i < m; i++) {
+                System.arraycopy(rows[start + i], 0, buf, i * d, d);
+            }
+            try (MemoryWorkspace ws = step()) {
+                INDArray o = critic.output(matrix(buf, m, d));
+                for (int i = 0; i < m; i++) {
+                    out[start + i] = o.getDouble(i, 0);
+                }
+            }
+        }
+        return out;
+    }
+
+    /** {@code count} generated rows from Gaussian latent vectors drawn from {@code rng}. */
+    static float[][] generate(Mlp generator, int count, int latent, int d, Random rng) {
+        float[] zBuf = new float[count * latent];
+        Sampling.gaussian(zBuf, rng);
+        float[][] out = new float[count][];
+        try (MemoryWorkspace ws = step()) {
+            float[] flat = generator.output(matrix(zBuf, count, latent)).dup('c').data().asFloat();
+            for (int i = 0; i < count; i++) {
+                out[i] = Arrays.copyOfRange(flat, i * d, (i + 1) * d);
+            }
+        }
+        return out;
+    }
+
+    static boolean finite(Mlp net) {
+        return Double.isFinite(net.flatParams().sumNumber().doubleValue());
+    }
+}

@@ -1,0 +1,116 @@
+package io.earthmover.train;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.function.DoubleUnaryOperator;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * The adversarial training loop: n_critic critic steps per generator step with Adam, auxiliary
+ * negatives in the critic's fake batch, a NaN/Inf check every iteration (losses) and every
+ * {@link #FINITE_CHECK_EVERY} iterations (weights), and {@link EarlyStopping}.
+ */
+final class TrainingLoop {
+    /** How often (iterations) the weights are checked for NaN/Inf besides the per-step losses. */
+    static final int FINITE_CHECK_EVERY = 50;
+
+    /** The trained networks and how training went. */
+    record Result(Mlp critic, Mlp generator, List<IterationStats> history, boolean earlyStopped) {
+        IterationStats last() {
+            return history.isEmpty() ? null : history.get(history.size() - 1);
+        }
+    }
+
+    private final TrainingSettings s;
+    private final Random rng;
+    private final DoubleUnaryOperator estimateProbe;
+
+    /**
+     * @param rng           the trainer's one random source (initialisation, batches, noise)
+     * @param estimateProbe test seam: sees each iteration's Wasserstein estimate before the finiteness check
+     */
+    TrainingLoop(TrainingSettings s, Random rng, DoubleUnaryOperator estimateProbe) {
+        this.s = s;
+        this.rng = rng;
+        this.estimateProbe = estimateProbe;
+    }
+
+    Result run(float[][] train, int d, TrainingListener listener) throws TrainingException {
+        Mlp critic = Mlp.init(Mlp.layerSizes(d, s.criticHidden(), 1), Mlp.DEFAULT_SLOPE, rng, DataType.FLOAT);
+        Mlp generator = Mlp.init(Mlp.layerSizes(s.latentSize(), s.generatorHidden(), d), Mlp.DEFAULT_SLOPE, rng, DataType.FLOAT);
+        WganGp gan = new WganGp(critic, generator);
+        Adam criticAdam = new Adam(critic.flatParams(), s.learningRate(), s.beta1(), s.beta2());
+        Adam generatorAdam = new Adam(generator.flatParams(), s.learningRate(), s.beta1(), s.beta2());
+        Mlp.Params cgrads = critic.zerosLikeParams();
+        Mlp.Params ggrads = generator.zerosLikeParams();
+        int trainCount = train.length;
+        int batch = Math.min(s.batchSize(), trainCount);
+        Sampling.BatchSampler sampler = new Sampling.BatchSampler(train, d, rng);
+        float[] realBuf = new float[batch * d];
+        float[] zBuf = new float[batch * s.latentSize()];
+        float[] epsBuf = new float[batch];
+        int auxRows = (int) Math.round(s.auxFraction() * batch);
+        float[] auxBuf = new float[Math.max(auxRows, 1) * d];
+        List<IterationStats> history = new ArrayList<>();
+        EarlyStopping stopping = new EarlyStopping(s.earlyStopPatience());
+        boolean earlyStopped = false;
+        long loopStart = System.nanoTime();
+        for (int it = 1; it <= s.iterations(); it++) {
+            double wSum = 0;
+            double gpSum = 0;
+            double lossSum = 0;
+            for (int c = 0; c < s.criticSteps(); c++) {
+                sampler.next(realBuf, batch);
+                Sampling.gaussian(zBuf, rng);
+                Sampling.uniform(epsBuf, rng);
+                Sampling.auxiliary(auxBuf, auxRows, realBuf, batch, d, s.auxNoise(), rng);
+                try (MemoryWorkspace ws = Nd4jBatches.step()) {
+                    INDArray real = Nd4jBatches.matrix(realBuf, batch, d);
+                    INDArray z = Nd4jBatches.matrix(zBuf, batch, s.latentSize());
+                    INDArray eps = Nd4jBatches.matrix(epsBuf, batch, 1);
+                    INDArray aux = auxRows == 0 ? null : Nd4jBatches.matrix(auxBuf, auxRows, d);
+                    WganGp.CriticValues v = gan.critic(real, z, aux, eps, s.lambda(), true, cgrads);
+                    criticAdam.step(cgrads.flat());
+                    wSum += v.wasserstein();
+                    gpSum += v.penalty();
+                    lossSum += v.loss();
+                }
+            }
+            double gLoss;
+            Sampling.gaussian(zBuf, rng);
+            try (MemoryWorkspace ws = Nd4jBatches.step()) {
+                gLoss = gan.generator(Nd4jBatches.matrix(zBuf, batch, s.latentSize()), ggrads);
+                generatorAdam.step(ggrads.flat());
+            }
+            double w = estimateProbe.applyAsDouble(wSum / s.criticSteps());
+            double gp = gpSum / s.criticSteps();
+            double cLoss = lossSum / s.criticSteps();
+            if (!Double.isFinite(w) || !Double.isFinite(gp) || !Double.isFinite(cLoss) || !Double.isFinite(gLoss)
+                    || (it % FINITE_CHECK_EVERY == 0 && !(Nd4jBatches.finite(critic) && Nd4jBatches.finite(generator)))) {
+                throw new TrainingException("training diverged at iteration " + it + " (Wasserstein estimate " + w
+                        + ", gradient penalty " + gp + ", generator loss " + gLoss
+                        + "); try a lower train.learning.rate; no model was saved");
+            }
+            boolean stop = stopping.update(w);
+            double elapsed = (System.nanoTime() - loopStart) / 1e9;
+            double sps = (double) it * s.criticSteps() * batch / Math.max(elapsed, 1e-9);
+            double eta = elapsed / it * (s.iterations() - it);
+            double epoch = (double) it * s.criticSteps() * batch / trainCount;
+            IterationStats stats = new IterationStats(it, s.iterations(), epoch, w, stopping.smoothed(), gp, cLoss, gLoss,
+                    sps, elapsed, eta);
+            history.add(stats);
+            listener.onIteration(stats);
+            if (stop) {
+                earlyStopped = true;
+                break;
+            }
+        }
+        if (!(Nd4jBatches.finite(critic) && Nd4jBatches.finite(generator))) {
+            throw new TrainingException("training produced non-finite weights; try a lower train.learning.rate; no model was saved");
+        }
+        return new Result(critic, generator, history, earlyStopped);
+    }
+}
