@@ -68,7 +68,7 @@ public final class ConfigKeys {
     public static final ConfigKey<Integer> TRAIN_LATENT = integer("train.latent.size", 16, 1, 4096, "Generator latent size");
     public static final ConfigKey<int[]> TRAIN_GEN_HIDDEN = intList("train.generator.hidden", "128,128", "Generator hidden layer sizes");
     public static final ConfigKey<int[]> TRAIN_CRITIC_HIDDEN = intList("train.critic.hidden", "128,128", "Critic hidden layer sizes");
-    public static final ConfigKey<Boolean> TRAIN_LAYER_NORM = bool("train.critic.layer.norm", false, "Layer norm in the critic's hidden layers (not implemented yet: true is refused at training)");
+    public static final ConfigKey<Boolean> TRAIN_LAYER_NORM = bool("train.critic.layer.norm", false, "Layer norm (learned gain and shift) in the critic's hidden layers");
     public static final ConfigKey<Integer> TRAIN_PATIENCE = integer("train.early.stop.patience", 200, 0, 10_000_000, "Stop after this many iterations without improvement of the smoothed Wasserstein estimate (0 = never)");
     public static final ConfigKey<Double> TRAIN_HOLDOUT = decimal("train.holdout.fraction", 0.2, 0.01, 0.9, "Share of normal rows held out for calibration");
     public static final ConfigKey<Integer> TRAIN_MAX_ROWS = integer("train.max.rows", 200_000, 100, 100_000_000, "Reservoir size: most rows kept in memory for training");

@@ -32,6 +32,9 @@ public final class FastScorer {
     /** z[l]: pre-activations of layer l; h[l]: input of layer l (h[0] unused, the caller's array is read). */
     private final float[][] z;
     private final float[][] h;
+    /** With layer norm: norm[l] the normalised pre-activations of hidden layer l, inv[l] its 1/sigma (z[l] then holds u). */
+    private final float[][] norm;
+    private final float[] inv;
     private final float[] gradA;
     private final float[] gradB;
     private final float[] gradIn;
@@ -57,6 +60,11 @@ public final class FastScorer {
             h[l] = new float[net.sizes[l]];
             widest = Math.max(widest, net.sizes[l]);
         }
+        norm = new float[net.layerNorm() ? layers - 1 : 0][];
+        for (int l = 0; l < norm.length; l++) {
+            norm[l] = new float[net.sizes[l + 1]];
+        }
+        inv = new float[norm.length];
         gradA = new float[widest];
         gradB = new float[widest];
         gradIn = new float[net.inputSize()];
@@ -134,7 +142,8 @@ public final class FastScorer {
     }
 
     /**
-     * Dense layers with LeakyReLU between them. The activation is {@code max(z, slope * z)}
+     * Dense layers with LeakyReLU between them, each hidden layer layer-normalised first when the
+     * critic has layer norm ({@code z[l]} then holds the normalised {@code u}). The activation is {@code max(z, slope * z)}
      * (slope in [0,1), checked when the bundle is read): branch-free and vectorised by C2; the
      * derivative is needed only for attribution and computed there from {@code z}.
      */
@@ -153,6 +162,9 @@ public final class FastScorer {
                 kernel.combineRows(in, nIn, net.rows[l], net.w[l], nOut, net.b[l], out);
             }
             if (l < layers - 1) {
+                if (norm.length > 0) {
+                    inv[l] = LayerNorm.forward(out, nOut, net.gain[l], net.shift[l], norm[l]);
+                }
                 float[] act = h[l + 1];
                 for (int j = 0; j < nOut; j++) {
                     act[j] = Math.max(out[j], slope * out[j]);
@@ -178,6 +190,7 @@ public final class FastScorer {
         float[] other = gradB;
         System.arraycopy(wLast, 0, d, 0, n);
         kernel.timesLeakyDerivative(d, z[last - 1], n, net.slope);
+        normBackward(d, last - 1);
         for (int l = last - 1; l >= 0; l--) {
             int nIn = net.sizes[l];
             int nOut = net.sizes[l + 1];
@@ -185,10 +198,18 @@ public final class FastScorer {
             kernel.combineRows(d, nOut, net.rowsT[l], net.wt[l], nIn, null, u);
             if (l > 0) {
                 kernel.timesLeakyDerivative(u, z[l - 1], nIn, net.slope);
+                normBackward(u, l - 1);
                 float[] t = d;
                 d = u;
                 other = t;
             }
+        }
+    }
+
+    /** Through hidden layer l's layer norm, if any: dD/du to dD/dz in place. */
+    private void normBackward(float[] d, int l) {
+        if (norm.length > 0) {
+            LayerNorm.backward(d, net.sizes[l + 1], net.gain[l], norm[l], inv[l]);
         }
     }
 

@@ -33,15 +33,22 @@ import java.util.zip.ZipOutputStream;
 
 /**
  * A trained model as one zip: {@code manifest.json} ({@link ModelManifest}) and
- * {@code weights.bin} (the critic's weights as little-endian float32). The manifest's
+ * {@code weights.bin} (the critic's weights as little-endian float32: per layer W row-major then
+ * b; with layer norm (format 3) then per hidden layer its gain then its shift). The manifest's
  * {@code sha256} covers the weights followed by the manifest's compact JSON without the
  * {@code sha256} field, so neither can change unnoticed. Loading checks format version,
  * checksum, schema, shapes and finiteness and refuses anything else. Immutable and thread-safe;
  * scorers come from {@link #newScorer(int)}.
  */
 public final class ModelBundle {
-    /** Format written by this build: 2 adds the alarm seed ({@code alarm} in the manifest). */
-    public static final int FORMAT_VERSION = 2;
+    /**
+     * Format written by this build: 2 adds the alarm seed ({@code alarm} in the manifest); 3 adds
+     * layer norm in the critic ({@code architecture.layerNorm} true: gains and shifts after the
+     * weights, epsilon {@link LayerNorm#EPSILON}). Formats 1 and 2 load as before.
+     */
+    public static final int FORMAT_VERSION = 3;
+    /** First format whose critic may have layer norm. */
+    static final int LAYER_NORM_FORMAT_VERSION = 3;
     /** Oldest format this build still reads (its models start each key's alarm state without a seed). */
     public static final int OLDEST_FORMAT_VERSION = 1;
     public static final String MANIFEST_ENTRY = "manifest.json";
@@ -59,6 +66,8 @@ public final class ModelBundle {
     private final byte[] zip;
     private final float[][] weights;
     private final float[][] biases;
+    private final float[][] gains;
+    private final float[][] shifts;
     private final PlainCritic critic;
     private final FeatureSchema schema;
     private final Featuriser featuriser;
@@ -66,17 +75,19 @@ public final class ModelBundle {
     private final float[] baseline;
     private final Instant createdAt;
 
-    private ModelBundle(ModelManifest m, byte[] zip, float[][] w, float[][] b, FeatureSchema schema,
-                        Featuriser featuriser, Calibration calibration, Instant createdAt) {
+    private ModelBundle(ModelManifest m, byte[] zip, float[][] w, float[][] b, float[][] gains, float[][] shifts,
+                        FeatureSchema schema, Featuriser featuriser, Calibration calibration, Instant createdAt) {
         this.manifest = m;
         this.zip = zip;
         this.weights = w;
         this.biases = b;
+        this.gains = gains;
+        this.shifts = shifts;
         this.schema = schema;
         this.featuriser = featuriser;
         this.calibration = calibration;
         this.createdAt = createdAt;
-        this.critic = new PlainCritic(m.architecture().critic(), m.architecture().leakyReluSlope(), w, b);
+        this.critic = new PlainCritic(m.architecture().critic(), m.architecture().leakyReluSlope(), w, b, gains, shifts);
         double[] base = m.calibration().attributionBaseline();
         this.baseline = new float[base.length];
         for (int i = 0; i < base.length; i++) {
@@ -94,18 +105,30 @@ public final class ModelBundle {
      * critic's weights (per layer: row-major {@code in x out}) and biases; validates it like a load.
      */
     public static ModelBundle create(ModelManifest manifest, float[][] weights, float[][] biases) throws InvalidModelException {
+        return create(manifest, weights, biases, new float[0][], new float[0][]);
+    }
+
+    /**
+     * As above, with layer norm's gain and shift of each hidden layer (empty arrays: no layer norm;
+     * {@code architecture.layerNorm} must say which).
+     */
+    public static ModelBundle create(ModelManifest manifest, float[][] weights, float[][] biases, float[][] gains,
+            float[][] shifts) throws InvalidModelException {
         int floats = 0;
         for (int l = 0; l < weights.length; l++) {
             floats += weights[l].length + biases[l].length;
         }
+        for (int k = 0; k < gains.length; k++) {
+            floats += gains[k].length + shifts[k].length;
+        }
         ByteBuffer buf = ByteBuffer.allocate(floats * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
         for (int l = 0; l < weights.length; l++) {
-            for (float v : weights[l]) {
-                buf.putFloat(v);
-            }
-            for (float v : biases[l]) {
-                buf.putFloat(v);
-            }
+            put(buf, weights[l]);
+            put(buf, biases[l]);
+        }
+        for (int k = 0; k < gains.length; k++) {
+            put(buf, gains[k]);
+            put(buf, shifts[k]);
         }
         byte[] wbytes = buf.array();
         ObjectNode tree = JSON.valueToTree(manifest.withSha256(null));
@@ -126,6 +149,12 @@ public final class ModelBundle {
             return fromBytes(out.toByteArray());
         } catch (IOException e) {
             throw new IllegalStateException("cannot write bundle in memory", e);
+        }
+    }
+
+    private static void put(ByteBuffer buf, float[] values) {
+        for (float v : values) {
+            buf.putFloat(v);
         }
     }
 
@@ -276,8 +305,9 @@ public final class ModelBundle {
         if (a == null || a.critic() == null) {
             throw new InvalidModelException(Reason.FORMAT, "the manifest has no critic architecture");
         }
-        if (a.layerNorm()) {
-            throw new InvalidModelException(Reason.FORMAT, "critic layer norm is not supported by this build");
+        if (a.layerNorm() && m.formatVersion() < LAYER_NORM_FORMAT_VERSION) {
+            throw new InvalidModelException(Reason.FORMAT, "critic layer norm needs bundle format " + LAYER_NORM_FORMAT_VERSION
+                    + " or later; this bundle says format " + m.formatVersion());
         }
         if (!WEIGHTS_FORMAT.equals(a.weightsFormat())) {
             throw new InvalidModelException(Reason.FORMAT, "weights format '" + a.weightsFormat() + "' is not " + WEIGHTS_FORMAT);
@@ -303,9 +333,14 @@ public final class ModelBundle {
         for (int l = 0; l + 1 < sizes.length; l++) {
             expected += (long) sizes[l] * sizes[l + 1] + sizes[l + 1];
         }
+        int norms = a.layerNorm() ? sizes.length - 2 : 0;
+        for (int k = 0; k < norms; k++) {
+            expected += 2L * sizes[k + 1];
+        }
         if (wbytes.length != expected * Float.BYTES) {
             throw new InvalidModelException(Reason.SHAPE, WEIGHTS_ENTRY + " has " + wbytes.length + " bytes; critic "
-                    + java.util.Arrays.toString(sizes) + " needs " + expected * Float.BYTES);
+                    + java.util.Arrays.toString(sizes) + (a.layerNorm() ? " with layer norm" : "") + " needs "
+                    + expected * Float.BYTES);
         }
         ByteBuffer buf = ByteBuffer.wrap(wbytes).order(ByteOrder.LITTLE_ENDIAN);
         float[][] w = new float[sizes.length - 1][];
@@ -313,6 +348,12 @@ public final class ModelBundle {
         for (int l = 0; l < w.length; l++) {
             w[l] = readFloats(buf, sizes[l] * sizes[l + 1], l);
             b[l] = readFloats(buf, sizes[l + 1], l);
+        }
+        float[][] gain = new float[norms][];
+        float[][] shift = new float[norms][];
+        for (int k = 0; k < norms; k++) {
+            gain[k] = readFloats(buf, sizes[k + 1], k);
+            shift[k] = readFloats(buf, sizes[k + 1], k);
         }
         ModelManifest.CalibrationTable ct = m.calibration();
         if (ct == null || ct.criticValues() == null || ct.cdf() == null || ct.attributionBaseline() == null) {
@@ -337,7 +378,7 @@ public final class ModelBundle {
             throw new InvalidModelException(Reason.NON_FINITE, "threshold " + m.threshold() + " / critic threshold "
                     + m.criticThreshold() + " is not a score in (0,1] and a finite critic value");
         }
-        return new ModelBundle(m, zip, w, b, schema, featuriser, cal, created);
+        return new ModelBundle(m, zip, w, b, gain, shift, schema, featuriser, cal, created);
     }
 
     private static float[] readFloats(ByteBuffer buf, int n, int layer) throws InvalidModelException {
@@ -458,7 +499,7 @@ public final class ModelBundle {
 
     /** This bundle with {@code seed} as its alarm seed (a new manifest checksum; same version and weights). */
     public ModelBundle withAlarmSeed(io.earthmover.alarm.AlarmSeed seed) throws InvalidModelException {
-        return create(manifest.withAlarm(seed), weights, biases);
+        return create(manifest.withAlarm(seed), weights, biases, gains, shifts);
     }
 
     /** Whether features are standardised per key ({@link io.earthmover.features.KeyStandardiser}) before the normaliser. */
@@ -468,7 +509,7 @@ public final class ModelBundle {
 
     /** This bundle with per-key standardisation on or off (a new manifest checksum; same version and weights). */
     public ModelBundle withKeyStandardise(boolean on) throws InvalidModelException {
-        return create(manifest.withKeyStandardise(on), weights, biases);
+        return create(manifest.withKeyStandardise(on), weights, biases, gains, shifts);
     }
 
     /**
@@ -497,6 +538,16 @@ public final class ModelBundle {
     /** A copy of the critic's biases, per layer. */
     public float[][] criticBiases() {
         return deepCopy(biases);
+    }
+
+    /** A copy of layer norm's gain of each hidden layer (empty without layer norm). */
+    public float[][] criticGains() {
+        return deepCopy(gains);
+    }
+
+    /** A copy of layer norm's shift of each hidden layer (empty without layer norm). */
+    public float[][] criticShifts() {
+        return deepCopy(shifts);
     }
 
     private static float[][] deepCopy(float[][] a) {

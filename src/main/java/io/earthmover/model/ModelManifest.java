@@ -56,9 +56,9 @@ public record ModelManifest(
      * @param inputSize       critic input dimension (features x window, x2 with differences)
      * @param critic          critic layer sizes, input first, 1 last
      * @param generator       generator layer sizes, latent first, inputSize last (not in the bundle's weights)
-     * @param layerNorm       layer norm in the critic (not supported by this build: always false)
+     * @param layerNorm       layer norm in the critic's hidden layers (format 3 and later)
      * @param leakyReluSlope  negative slope of the hidden activations
-     * @param weightsFormat   {@code float32-le}: per critic layer, W row-major (in x out) then b
+     * @param weightsFormat   {@code float32-le}: per critic layer, W row-major (in x out) then b; with layer norm then per hidden layer gain then shift
      */
     public record Architecture(int inputSize, int[] critic, int[] generator, boolean layerNorm,
                                double leakyReluSlope, String weightsFormat) {

@@ -20,9 +20,22 @@ final class PlainCritic {
     /** wt[l] flat row-major (out x in): the transpose of w[l]. */
     final float[][] wt;
     final float[][] b;
+    /** Layer norm's gain and shift of each hidden layer; empty without layer norm. */
+    final float[][] gain;
+    final float[][] shift;
 
     PlainCritic(int[] sizes, double slope, float[][] w, float[][] b) {
+        this(sizes, slope, w, b, new float[0][], new float[0][]);
+    }
+
+    PlainCritic(int[] sizes, double slope, float[][] w, float[][] b, float[][] gain, float[][] shift) {
         this.sizes = sizes.clone();
+        this.gain = new float[gain.length][];
+        this.shift = new float[shift.length][];
+        for (int k = 0; k < gain.length; k++) {
+            this.gain[k] = gain[k].clone();
+            this.shift[k] = shift[k].clone();
+        }
         this.slope = (float) slope;
         this.w = new float[w.length][];
         this.rows = new float[w.length][][];
@@ -49,6 +62,10 @@ final class PlainCritic {
                 System.arraycopy(t[j], 0, this.wt[l], j * in, in);
             }
         }
+    }
+
+    boolean layerNorm() {
+        return gain.length > 0;
     }
 
     int layers() {

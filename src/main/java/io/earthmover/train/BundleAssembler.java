@@ -81,7 +81,7 @@ final class BundleAssembler {
         return new ModelManifest(ModelBundle.FORMAT_VERSION, version, now.toString(), schema.names(),
                 schema.named(), s.window(), s.differences(),
                 new ModelManifest.NormaliserSpec(normaliser.kind(), normaliser.centre(), normaliser.scale()),
-                new ModelManifest.Architecture(data.inputSize(), critic.sizes(), generatorSizes, false, critic.slope(),
+                new ModelManifest.Architecture(data.inputSize(), critic.sizes(), generatorSizes, critic.layerNorm(), critic.slope(),
                         ModelBundle.WEIGHTS_FORMAT),
                 new ModelManifest.CalibrationTable(data.holdout().length, cal.values(), cal.cdf(),
                         medians(data.holdout(), data.inputSize())),
@@ -96,8 +96,15 @@ final class BundleAssembler {
             weights[l] = critic.weightsAsFloats(l);
             biases[l] = critic.biasAsFloats(l);
         }
+        int norms = critic.layerNorm() ? critic.layers() - 1 : 0;
+        float[][] gains = new float[norms][];
+        float[][] shifts = new float[norms][];
+        for (int k = 0; k < norms; k++) {
+            gains[k] = critic.gainAsFloats(k);
+            shifts[k] = critic.shiftAsFloats(k);
+        }
         try {
-            return ModelBundle.create(manifest, weights, biases);
+            return ModelBundle.create(manifest, weights, biases, gains, shifts);
         } catch (InvalidModelException e) {
             throw new TrainingException("the trained model failed validation: " + e.getMessage());
         }

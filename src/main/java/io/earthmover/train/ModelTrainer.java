@@ -48,9 +48,6 @@ public final class ModelTrainer {
     public TrainingOutcome fit(List<double[][]> series, FeatureSchema schema, TrainingSettings s,
                                Map<String, Object> trainingData, TrainingListener listener) throws TrainingException {
         long t0 = System.nanoTime();
-        if (s.layerNorm()) {
-            throw new TrainingException("critic layer norm (train.critic.layer.norm=true) is not supported by this build");
-        }
         TrainingListener progress = listener == null ? TrainingListener.none() : listener;
         Random rng = new Random(s.seed());
         PreparedData data = PreparedData.prepare(series, schema, s, rng);

@@ -39,7 +39,7 @@ final class TrainingLoop {
     }
 
     Result run(float[][] train, int d, TrainingListener listener) throws TrainingException {
-        Mlp critic = Mlp.init(Mlp.layerSizes(d, s.criticHidden(), 1), Mlp.DEFAULT_SLOPE, rng, DataType.FLOAT);
+        Mlp critic = Mlp.init(Mlp.layerSizes(d, s.criticHidden(), 1), Mlp.DEFAULT_SLOPE, s.layerNorm(), rng, DataType.FLOAT);
         Mlp generator = Mlp.init(Mlp.layerSizes(s.latentSize(), s.generatorHidden(), d), Mlp.DEFAULT_SLOPE, rng, DataType.FLOAT);
         WganGp gan = new WganGp(critic, generator);
         Adam criticAdam = new Adam(critic.flatParams(), s.learningRate(), s.beta1(), s.beta2());

@@ -24,7 +24,7 @@ import java.util.Map;
  * @param latentSize        {@code train.latent.size}
  * @param generatorHidden   {@code train.generator.hidden}
  * @param criticHidden      {@code train.critic.hidden}
- * @param layerNorm         {@code train.critic.layer.norm} (not supported by this build; must be false)
+ * @param layerNorm         {@code train.critic.layer.norm}: layer norm in the critic's hidden layers
  * @param earlyStopPatience {@code train.early.stop.patience} (0 = never stop early)
  * @param holdoutFraction   {@code train.holdout.fraction}
  * @param thresholdQuantile {@code calibration.threshold.quantile}
