@@ -38,6 +38,60 @@ class FastScorerTest {
     }
 
     @Test
+    void layerNormCriticAndItsInputGradientAgreeWithNd4jOnBothKernels() throws Exception {
+        int[] sizes = {32, 128, 128, 1};
+        ModelBundle b = TestBundles.layerNormed(sizes, 21);
+        Random r = new Random(6);
+        int rows = 128;
+        float[] flat = new float[rows * 32];
+        for (int i = 0; i < flat.length; i++) {
+            flat[i] = (float) (r.nextGaussian() * 2);
+        }
+        io.earthmover.train.Mlp nd = io.earthmover.train.Mlp.critic(b, DataType.FLOAT);
+        assertThat(nd.layerNorm()).isTrue();
+        var f = nd.forward(Nd4j.create(flat, new long[] {rows, 32}, 'c'));
+        INDArray out = f.out();
+        INDArray grad = nd.inputGradient(f).dx();
+        for (FastScorer s : new FastScorer[] {b.newScorer(3), b.newScalarScorer(3)}) {
+            ScoreResult res = new ScoreResult(3);
+            float[] x = new float[32];
+            for (int i = 0; i < rows; i++) {
+                System.arraycopy(flat, i * 32, x, 0, 32);
+                s.score(x, res);
+                double v = out.getDouble(i, 0);
+                assertThat(Math.abs(res.critic - v)).as("%s row %d", s.kernelName(), i)
+                        .isLessThanOrEqualTo(1e-5 * Math.max(1, Math.abs(v)));
+                float[] g = s.lastInputGradient();
+                for (int j = 0; j < 32; j++) {
+                    double e = grad.getDouble(i, j);
+                    assertThat(Math.abs(g[j] - e)).as("%s dD/dx[%d,%d]", s.kernelName(), i, j)
+                            .isLessThanOrEqualTo(1e-4 * Math.max(1, Math.abs(e)));
+                }
+            }
+        }
+    }
+
+    @Test
+    void layerNormInputGradientMatchesACentralDifference() throws Exception {
+        ModelBundle b = TestBundles.layerNormed(new int[] {6, 16, 8, 1}, 4);
+        FastScorer s = b.newScalarScorer(6);
+        ScoreResult res = new ScoreResult(6);
+        float[] x = {0.3f, -1.2f, 0.8f, 2.0f, -0.4f, 0.1f};
+        s.score(x, res);
+        float[] g = s.lastInputGradient();
+        assertThat(g).isNotEqualTo(new float[6]);
+        for (int i = 0; i < 6; i++) {
+            float old = x[i];
+            x[i] = old + 1e-2f;
+            double up = s.critic(x);
+            x[i] = old - 1e-2f;
+            double down = s.critic(x);
+            x[i] = old;
+            assertThat(g[i]).isCloseTo((float) ((up - down) / 2e-2), org.assertj.core.data.Offset.offset(5e-3f));
+        }
+    }
+
+    @Test
     void attributionIsGradientTimesDistanceFromBaseline() throws Exception {
         ModelBundle b = TestBundles.small();
         FastScorer s = b.newScorer(12);

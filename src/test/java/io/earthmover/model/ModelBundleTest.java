@@ -128,6 +128,56 @@ class ModelBundleTest {
     }
 
     @Test
+    void layerNormGainsAndShiftsRoundTripThroughABundle() throws Exception {
+        int[] sizes = {6, 16, 8, 1};
+        ModelBundle b = ModelBundle.fromBytes(TestBundles.layerNormed(sizes, 4).toBytes());
+        float[][][] gs = TestBundles.norms(sizes, 5);
+        assertThat(b.manifest().formatVersion()).isEqualTo(3);
+        assertThat(b.manifest().architecture().layerNorm()).isTrue();
+        assertThat(b.criticGains()).isDeepEqualTo(gs[0]);
+        assertThat(b.criticShifts()).isDeepEqualTo(gs[1]);
+        // the norms change the critic: the same weights without them score differently
+        float[][][] wb = TestBundles.weights(sizes, 4);
+        ModelBundle plain = ModelBundle.create(TestBundles.manifest(b.manifest().featureNames(), 1, false, sizes,
+                TestBundles.holdout(300, 6)), wb[0], wb[1]);
+        float[] x = {0.3f, -1.2f, 0.8f, 2.0f, -0.4f, 0.1f};
+        assertThat(b.newScorer(0).critic(x)).isNotEqualTo(plain.newScorer(0).critic(x));
+    }
+
+    @Test
+    void layerNormWithoutItsValuesOrInAnOlderFormatIsRefused() throws Exception {
+        int[] sizes = {6, 16, 8, 1};
+        ModelBundle b = TestBundles.layerNormed(sizes, 4);
+        float[][][] wb = TestBundles.weights(sizes, 4);
+        assertThatThrownBy(() -> ModelBundle.create(b.manifest(), wb[0], wb[1]))
+                .isInstanceOfSatisfying(InvalidModelException.class, e -> {
+                    assertThat(e.reason()).isEqualTo(InvalidModelException.Reason.SHAPE);
+                    assertThat(e.getMessage()).contains("with layer norm");
+                });
+        ModelManifest m = b.manifest();
+        ModelManifest m2 = new ModelManifest(2, m.version(), m.createdAt(), m.featureNames(), m.named(), m.window(),
+                m.differences(), m.normaliser(), m.architecture(), m.calibration(), m.threshold(), m.criticThreshold(),
+                m.thresholdQuantile(), m.training(), m.trainingData(), m.metrics(), null, null, null);
+        assertThatThrownBy(() -> ModelBundle.create(m2, wb[0], wb[1], b.criticGains(), b.criticShifts()))
+                .isInstanceOfSatisfying(InvalidModelException.class,
+                        e -> assertThat(e.getMessage()).contains("layer norm needs bundle format 3"));
+    }
+
+    @Test
+    void aFormatTwoBundleWithoutLayerNormStillLoads() throws Exception {
+        ModelBundle b = TestBundles.small();
+        ModelManifest m = b.manifest();
+        ModelManifest m2 = new ModelManifest(2, m.version(), m.createdAt(), m.featureNames(), m.named(), m.window(),
+                m.differences(), m.normaliser(), m.architecture(), m.calibration(), m.threshold(), m.criticThreshold(),
+                m.thresholdQuantile(), m.training(), m.trainingData(), m.metrics(), m.alarm(), null, null);
+        float[][][] wb = TestBundles.weights(m.architecture().critic(), 3);
+        ModelBundle old = ModelBundle.fromBytes(ModelBundle.create(m2, wb[0], wb[1]).toBytes());
+        assertThat(old.manifest().formatVersion()).isEqualTo(2);
+        float[] x = new float[12];
+        assertThat(old.newScorer(0).critic(x)).isEqualTo(b.newScorer(0).critic(x));
+    }
+
+    @Test
     void theAlarmSeedRoundTripsThroughABundle() throws Exception {
         var seed = new io.earthmover.alarm.AlarmSeed(0.1, 0.3, 500, 10, new double[] {-1, 0, 2}, new double[] {1, 5, 3});
         ModelBundle b = ModelBundle.fromBytes(TestBundles.small().withAlarmSeed(seed).toBytes());

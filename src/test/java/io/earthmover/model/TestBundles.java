@@ -11,6 +11,11 @@ final class TestBundles {
     }
 
     static ModelManifest manifest(List<String> names, int window, boolean diff, int[] critic, double[] holdoutCritic) {
+        return manifest(names, window, diff, critic, holdoutCritic, false);
+    }
+
+    static ModelManifest manifest(List<String> names, int window, boolean diff, int[] critic, double[] holdoutCritic,
+            boolean layerNorm) {
         FeatureSchema schema = FeatureSchema.named(names);
         int n = schema.size();
         int d = critic[0];
@@ -23,7 +28,7 @@ final class TestBundles {
         Calibration cal = Calibration.fit(holdoutCritic);
         return new ModelManifest(ModelBundle.FORMAT_VERSION, "20250101-000000-0000abcd", "2025-01-01T00:00:00Z",
                 schema.names(), true, window, diff, new ModelManifest.NormaliserSpec("standard", centre, scale),
-                new ModelManifest.Architecture(d, critic, new int[] {4, 8, d}, false, 0.2, ModelBundle.WEIGHTS_FORMAT),
+                new ModelManifest.Architecture(d, critic, new int[] {4, 8, d}, layerNorm, 0.2, ModelBundle.WEIGHTS_FORMAT),
                 new ModelManifest.CalibrationTable(holdoutCritic.length, cal.values(), cal.cdf(), new double[d]),
                 0.99, cal.criticAt(0.01), 0.99, Map.of("train.seed", 1), Map.of("file", "test.csv"),
                 new ModelManifest.Metrics(1, 0.1, 0, 1, -1, 1, 0.01, 10, 1.5, false, 100, 20), null, null, null);
@@ -44,6 +49,34 @@ final class TestBundles {
             }
         }
         return new float[][][] {w, b};
+    }
+
+    /** Random layer-norm gains (around 1) and shifts (around 0) of the hidden layers: {gains, shifts}. */
+    static float[][][] norms(int[] sizes, long seed) {
+        Random r = new Random(seed);
+        int hidden = sizes.length - 2;
+        float[][] g = new float[hidden][];
+        float[][] s = new float[hidden][];
+        for (int k = 0; k < hidden; k++) {
+            g[k] = new float[sizes[k + 1]];
+            s[k] = new float[sizes[k + 1]];
+            for (int j = 0; j < g[k].length; j++) {
+                g[k][j] = (float) (1 + 0.3 * r.nextGaussian());
+                s[k][j] = (float) (0.3 * r.nextGaussian());
+            }
+        }
+        return new float[][][] {g, s};
+    }
+
+    /** f00..f(n-1) named features, window 1, a critic with layer norm. */
+    static ModelBundle layerNormed(int[] sizes, long seed) throws InvalidModelException {
+        List<String> names = new java.util.ArrayList<>();
+        for (int i = 0; i < sizes[0]; i++) {
+            names.add(String.format("f%02d", i));
+        }
+        float[][][] wb = weights(sizes, seed);
+        float[][][] gs = norms(sizes, seed + 1);
+        return ModelBundle.create(manifest(names, 1, false, sizes, holdout(300, seed + 2), true), wb[0], wb[1], gs[0], gs[1]);
     }
 
     static double[] holdout(int n, long seed) {
