@@ -60,8 +60,12 @@ public final class ConfigKeys {
     public static final ConfigKey<Integer> TRAIN_ITERATIONS = integer("train.iterations", 2000, 1, 10_000_000, "Maximum generator iterations");
     public static final ConfigKey<Integer> TRAIN_BATCH = integer("train.batch.size", 256, 2, 1 << 16, "Mini-batch size");
     public static final ConfigKey<Integer> TRAIN_CRITIC_STEPS = integer("train.critic.steps", 5, 1, 100, "Critic steps per generator step (n_critic)");
-    public static final ConfigKey<Double> TRAIN_LAMBDA = decimal("train.gp.lambda", 10.0, 0.0, 1e6, "Gradient-penalty weight lambda");
-    public static final ConfigKey<Double> TRAIN_LR = decimal("train.learning.rate", 1e-4, 1e-8, 1.0, "Adam learning rate");
+    public static final ConfigKey<Double> TRAIN_LAMBDA = decimal("train.gp.lambda", 10.0, 0.0, 1e6, "Gradient-penalty weight lambda (train.loss=wgan-gp only; the other losses report the penalty without training on it)");
+    public static final ConfigKey<String> TRAIN_LOSS = oneOf("train.loss", "wgan-gp", List.of("wgan-gp", "wgan-cp", "gan"), "Adversarial loss: wgan-gp (Wasserstein with gradient penalty, Adam), wgan-cp (Wasserstein with the critic's weights clipped to +-train.clip.value, RMSProp; Arjovsky et al. 2017), gan (the original JS loss, sigmoid discriminator, non-saturating generator loss, Adam); the critic value scored is the critic output or discriminator logit, higher = more normal");
+    /** Arjovsky et al.'s RMSProp learning rate, used with {@code train.loss=wgan-cp} while train.learning.rate is at its default. */
+    public static final double WGAN_CP_LEARNING_RATE = 5e-5;
+    public static final ConfigKey<Double> TRAIN_LR = decimal("train.learning.rate", 1e-4, 1e-8, 1.0, "Learning rate of both networks (Adam; RMSProp with train.loss=wgan-cp, where the default 1.0E-4 stands for Arjovsky et al.'s 5.0E-5: any other value is used as set)");
+    public static final ConfigKey<Double> TRAIN_CLIP = decimal("train.clip.value", 0.01, 1e-6, 100.0, "train.loss=wgan-cp: every critic weight and bias is clipped to [-c, c] after each critic step (Arjovsky et al.: 0.01)");
     public static final ConfigKey<Double> TRAIN_BETA1 = decimal("train.adam.beta1", 0.0, 0.0, 0.999999, "Adam beta1");
     public static final ConfigKey<Double> TRAIN_BETA2 = decimal("train.adam.beta2", 0.9, 0.0, 0.999999, "Adam beta2");
     public static final ConfigKey<Long> TRAIN_SEED = longValue("train.seed", 42L, Long.MIN_VALUE, Long.MAX_VALUE, "Seed of initialisation, sampling and holdout split");
@@ -124,7 +128,7 @@ public final class ConfigKeys {
         for (ConfigKey<?> k : List.of(TOPIC_INPUT, TOPIC_SCORES, TOPIC_DLQ, TOPIC_TRAIN, TOPIC_MODELS, TOPIC_PARTITIONS,
                 TOPIC_REPLICATION, TOPIC_MAX_BYTES, TOPIC_MODELS_MAX_BYTES, TOPIC_CREATE, CONNECT_WAIT, RECORD_MAX_BYTES, BROKER_PORT, BROKER_DATA_DIR,
                 METRICS_HOST, METRICS_PORT, FEATURES_WINDOW, FEATURES_DIFFERENCES, FEATURES_KEY_STANDARDISE, FEATURES_NORMALISER,
-                TRAIN_ITERATIONS, TRAIN_BATCH, TRAIN_CRITIC_STEPS, TRAIN_LAMBDA, TRAIN_LR, TRAIN_BETA1, TRAIN_BETA2,
+                TRAIN_ITERATIONS, TRAIN_BATCH, TRAIN_CRITIC_STEPS, TRAIN_LAMBDA, TRAIN_LOSS, TRAIN_LR, TRAIN_CLIP, TRAIN_BETA1, TRAIN_BETA2,
                 TRAIN_SEED, TRAIN_LATENT, TRAIN_GEN_HIDDEN, TRAIN_CRITIC_HIDDEN, TRAIN_LAYER_NORM, TRAIN_PATIENCE,
                 TRAIN_HOLDOUT, TRAIN_MAX_ROWS, TRAIN_AUX_FRACTION, TRAIN_AUX_NOISE, CALIBRATION_QUANTILE, ATTRIBUTION_MIN_SCORE, ATTRIBUTION_TOP_K,
                 ALARM_ENABLED, ALARM_SIGNAL, ALARM_THRESHOLD, ALARM_AVERAGING, ALARM_HISTORY, ALARM_BLOCK, ALARM_RANGE,

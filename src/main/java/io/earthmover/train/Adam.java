@@ -8,7 +8,7 @@ import org.nd4j.linalg.api.ops.impl.updaters.AdamUpdater;
  * Adam (Kingma and Ba) with bias correction, in place on a network's flat parameter vector:
  * a few ND4J ops per step whatever the number of layers.
  */
-public final class Adam {
+public final class Adam implements Optimizer {
     static final double EPSILON = 1e-8;
 
     private final INDArray params;
@@ -35,6 +35,7 @@ public final class Adam {
      * turns it into the update {@code lr_t * m / (sqrt(v) + eps)} with
      * {@code lr_t = lr * sqrt(1 - beta2^t) / (1 - beta1^t)} (the paper's efficient form).
      */
+    @Override
     public void step(INDArray g) {
         Nd4j.exec(new AdamUpdater(g, v, m, lr, beta1, beta2, EPSILON, (int) t));
         t++;

@@ -7,9 +7,11 @@ import java.util.function.DoubleUnaryOperator;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
- * The adversarial training loop: n_critic critic steps per generator step with Adam, auxiliary
+ * The adversarial training loop: n_critic critic steps per generator step (Adam, or RMSProp and
+ * weight clipping for wgan-cp; see {@link GanLoss}), auxiliary
  * negatives in the critic's fake batch, a NaN/Inf check every iteration (losses) and every
  * {@link #FINITE_CHECK_EVERY} iterations (weights), and {@link EarlyStopping}.
  */
@@ -41,9 +43,11 @@ final class TrainingLoop {
     Result run(float[][] train, int d, TrainingListener listener) throws TrainingException {
         Mlp critic = Mlp.init(Mlp.layerSizes(d, s.criticHidden(), 1), Mlp.DEFAULT_SLOPE, s.layerNorm(), rng, DataType.FLOAT);
         Mlp generator = Mlp.init(Mlp.layerSizes(s.latentSize(), s.generatorHidden(), d), Mlp.DEFAULT_SLOPE, rng, DataType.FLOAT);
-        WganGp gan = new WganGp(critic, generator);
-        Adam criticAdam = new Adam(critic.flatParams(), s.learningRate(), s.beta1(), s.beta2());
-        Adam generatorAdam = new Adam(generator.flatParams(), s.learningRate(), s.beta1(), s.beta2());
+        GanLoss loss = s.ganLoss();
+        WganGp gan = new WganGp(critic, generator, loss);
+        Optimizer criticOpt = optimizer(critic, loss);
+        Optimizer generatorOpt = optimizer(generator, loss);
+        double lambda = loss.penalised() ? s.lambda() : 0;
         Mlp.Params cgrads = critic.zerosLikeParams();
         Mlp.Params ggrads = generator.zerosLikeParams();
         int trainCount = train.length;
@@ -72,18 +76,21 @@ final class TrainingLoop {
                     INDArray z = Nd4jBatches.matrix(zBuf, batch, s.latentSize());
                     INDArray eps = Nd4jBatches.matrix(epsBuf, batch, 1);
                     INDArray aux = auxRows == 0 ? null : Nd4jBatches.matrix(auxBuf, auxRows, d);
-                    WganGp.CriticValues v = gan.critic(real, z, aux, eps, s.lambda(), true, cgrads);
-                    criticAdam.step(cgrads.flat());
+                    WganGp.CriticValues v = gan.critic(real, z, aux, eps, lambda, true, cgrads);
+                    criticOpt.step(cgrads.flat());
                     wSum += v.wasserstein();
                     gpSum += v.penalty();
                     lossSum += v.loss();
+                }
+                if (loss == GanLoss.WGAN_CP) {
+                    clip(critic, s.clipValue());
                 }
             }
             double gLoss;
             Sampling.gaussian(zBuf, rng);
             try (MemoryWorkspace ws = Nd4jBatches.step()) {
                 gLoss = gan.generator(Nd4jBatches.matrix(zBuf, batch, s.latentSize()), ggrads);
-                generatorAdam.step(ggrads.flat());
+                generatorOpt.step(ggrads.flat());
             }
             double w = estimateProbe.applyAsDouble(wSum / s.criticSteps());
             double gp = gpSum / s.criticSteps();
@@ -112,5 +119,17 @@ final class TrainingLoop {
             throw new TrainingException("training produced non-finite weights; try a lower train.learning.rate; no model was saved");
         }
         return new Result(critic, generator, history, earlyStopped);
+    }
+
+    /** Adam for wgan-gp and gan, RMSProp for wgan-cp (as each loss's paper), at {@link TrainingSettings#effectiveLearningRate}. */
+    private Optimizer optimizer(Mlp net, GanLoss loss) {
+        double lr = s.effectiveLearningRate();
+        return loss == GanLoss.WGAN_CP ? new RmsProp(net.flatParams(), lr) : new Adam(net.flatParams(), lr, s.beta1(), s.beta2());
+    }
+
+    /** Clips every weight and bias of {@code net} to {@code [-c, c]} in place (wgan-cp's Lipschitz constraint). */
+    static void clip(Mlp net, double c) {
+        INDArray p = net.flatParams();
+        Transforms.min(Transforms.max(p, -c, false), c, false);
     }
 }

@@ -28,12 +28,16 @@ import java.util.Map;
  * @param earlyStopPatience {@code train.early.stop.patience} (0 = never stop early)
  * @param holdoutFraction   {@code train.holdout.fraction}
  * @param thresholdQuantile {@code calibration.threshold.quantile}
+ * @param auxFraction       {@code train.aux.fraction}
+ * @param auxNoise          {@code train.aux.noise}
+ * @param loss              {@code train.loss}: wgan-gp, wgan-cp or gan
+ * @param clipValue         {@code train.clip.value} (wgan-cp)
  */
 public record TrainingSettings(int window, boolean differences, String normaliser, int iterations, int batchSize,
                                int criticSteps, double lambda, double learningRate, double beta1, double beta2,
                                long seed, int latentSize, int[] generatorHidden, int[] criticHidden, boolean layerNorm,
                                int earlyStopPatience, double holdoutFraction, double thresholdQuantile,
-                               double auxFraction, double auxNoise) {
+                               double auxFraction, double auxNoise, String loss, double clipValue) {
     public TrainingSettings {
         require(window >= 1, "window must be at least 1");
         require("standard".equals(normaliser) || "robust".equals(normaliser), "normaliser must be standard or robust");
@@ -53,6 +57,8 @@ public record TrainingSettings(int window, boolean differences, String normalise
         require(thresholdQuantile > 0 && thresholdQuantile < 1, "threshold quantile must be in (0,1)");
         require(auxFraction >= 0 && auxFraction < 1, "auxiliary fraction must be in [0,1)");
         require(auxNoise > 0 && Double.isFinite(auxNoise), "auxiliary noise must be positive");
+        require(loss != null && ConfigKeys.TRAIN_LOSS.parse().apply(loss).equals(loss), "loss must be wgan-gp, wgan-cp or gan");
+        require(clipValue > 0 && Double.isFinite(clipValue), "clip value must be positive");
         generatorHidden = generatorHidden.clone();
         criticHidden = criticHidden.clone();
     }
@@ -84,7 +90,8 @@ public record TrainingSettings(int window, boolean differences, String normalise
                 c.get(ConfigKeys.TRAIN_BETA1), c.get(ConfigKeys.TRAIN_BETA2), c.get(ConfigKeys.TRAIN_SEED),
                 c.get(ConfigKeys.TRAIN_LATENT), c.get(ConfigKeys.TRAIN_GEN_HIDDEN), c.get(ConfigKeys.TRAIN_CRITIC_HIDDEN),
                 c.get(ConfigKeys.TRAIN_LAYER_NORM), c.get(ConfigKeys.TRAIN_PATIENCE), c.get(ConfigKeys.TRAIN_HOLDOUT),
-                c.get(ConfigKeys.CALIBRATION_QUANTILE), c.get(ConfigKeys.TRAIN_AUX_FRACTION), c.get(ConfigKeys.TRAIN_AUX_NOISE));
+                c.get(ConfigKeys.CALIBRATION_QUANTILE), c.get(ConfigKeys.TRAIN_AUX_FRACTION), c.get(ConfigKeys.TRAIN_AUX_NOISE),
+                c.get(ConfigKeys.TRAIN_LOSS), c.get(ConfigKeys.TRAIN_CLIP));
     }
 
     /**
@@ -123,6 +130,21 @@ public record TrainingSettings(int window, boolean differences, String normalise
         return criticHidden.clone();
     }
 
+    /** The adversarial loss of {@code train.loss}. */
+    public GanLoss ganLoss() {
+        return GanLoss.of(loss);
+    }
+
+    /**
+     * The learning rate training uses. The rule: with wgan-cp, {@code train.learning.rate} at its
+     * default (1e-4, chosen for Adam) stands for Arjovsky et al.'s RMSProp rate, 5e-5; any other
+     * value is used as set, for every loss.
+     */
+    public double effectiveLearningRate() {
+        boolean atDefault = learningRate == ConfigKeys.TRAIN_LR.defaultValue();
+        return ganLoss() == GanLoss.WGAN_CP && atDefault ? ConfigKeys.WGAN_CP_LEARNING_RATE : learningRate;
+    }
+
     /** The settings as a map for the model manifest (configuration key names). */
     public Map<String, Object> toMap() {
         Map<String, Object> m = new LinkedHashMap<>();
@@ -146,6 +168,8 @@ public record TrainingSettings(int window, boolean differences, String normalise
         m.put(ConfigKeys.CALIBRATION_QUANTILE.name(), thresholdQuantile);
         m.put(ConfigKeys.TRAIN_AUX_FRACTION.name(), auxFraction);
         m.put(ConfigKeys.TRAIN_AUX_NOISE.name(), auxNoise);
+        m.put(ConfigKeys.TRAIN_LOSS.name(), loss);
+        m.put(ConfigKeys.TRAIN_CLIP.name(), clipValue);
         return m;
     }
 

@@ -14,6 +14,11 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * </pre>
  * The penalty's weight gradient is the backward pass of the input-gradient pass
  * ({@link Mlp#inputGradientBackward}). Package-private: only the trainer and its tests use it.
+ *
+ * <p>With {@link GanLoss#GAN} the adversarial terms are the original GAN's instead (see there):
+ * {@code L_D = mean softplus(-D(x)) + mean softplus(D(G(z)))}, {@code L_G = mean softplus(-D(G(z)))};
+ * the penalty is still computed and reported, and trained on only when {@code lambda} is not 0.
+ * {@link GanLoss#WGAN_CP} uses the Wasserstein terms; its clipping is the optimiser's business.
  */
 public final class WganGp {
     /** Guards the division by the gradient norm when a row's input gradient is exactly zero. */
@@ -21,10 +26,16 @@ public final class WganGp {
 
     private final Mlp critic;
     private final Mlp generator;
+    private final GanLoss loss;
 
     public WganGp(Mlp critic, Mlp generator) {
+        this(critic, generator, GanLoss.WGAN_GP);
+    }
+
+    public WganGp(Mlp critic, Mlp generator, GanLoss loss) {
         this.critic = critic;
         this.generator = generator;
+        this.loss = loss;
     }
 
     Mlp critic() {
@@ -99,10 +110,8 @@ public final class WganGp {
             meanGenerated = sumGen / (n - k);
         }
         double[] up = new double[(int) (3 * n)];
-        double wScale = withWasserstein ? 1.0 / n : 0.0;
+        double adversarial = withWasserstein ? adversarial(d, (int) n, meanReal, meanFake, up) : 0;
         for (int i = 0; i < n; i++) {
-            up[i] = -wScale;
-            up[(int) n + i] = wScale;
             up[(int) (2 * n) + i] = 1.0; // dD/dD: the input-gradient pass
         }
         INDArray dOut = column(up, dt);
@@ -131,8 +140,43 @@ public final class WganGp {
             INDArray gBar = g.muliColumnVector(column(coef, dt)); // g's values were read above
             critic.inputGradientBackward(Mlp.rows(fa, 2 * n, 3 * n), Mlp.rows(back, 2 * n, 3 * n, g), gBar, grads, lambda);
         }
-        double loss = (withWasserstein ? meanFake - meanReal : 0) + lambda * penalty;
-        return new CriticValues(meanReal, meanGenerated, penalty, loss);
+        return new CriticValues(meanReal, meanGenerated, penalty, adversarial + lambda * penalty);
+    }
+
+    /**
+     * The critic's adversarial loss over real rows {@code d[0,n)} and fake rows {@code d[n,2n)};
+     * writes its derivative by each critic output into {@code up[0,2n)}.
+     */
+    private double adversarial(double[] d, int n, double meanReal, double meanFake, double[] up) {
+        if (loss != GanLoss.GAN) {
+            for (int i = 0; i < n; i++) {
+                up[i] = -1.0 / n;
+                up[n + i] = 1.0 / n;
+            }
+            return meanFake - meanReal;
+        }
+        double sum = 0;
+        for (int i = 0; i < n; i++) {
+            // -log sigmoid(D(x)) = softplus(-D(x)); -log(1 - sigmoid(D(f))) = softplus(D(f))
+            sum += softplus(-d[i]) + softplus(d[n + i]);
+            up[i] = -sigmoid(-d[i]) / n;
+            up[n + i] = sigmoid(d[n + i]) / n;
+        }
+        return sum / n;
+    }
+
+    /** log(1 + e^x) without overflow. */
+    static double softplus(double x) {
+        return Math.max(x, 0) + Math.log1p(Math.exp(-Math.abs(x)));
+    }
+
+    /** 1 / (1 + e^-x) without overflow. */
+    static double sigmoid(double x) {
+        if (x >= 0) {
+            return 1 / (1 + Math.exp(-x));
+        }
+        double e = Math.exp(x);
+        return e / (1 + e);
     }
 
     /** A column vector of type {@code dt} without a separate cast op (each ND4J op costs ~10 us here). */
@@ -155,18 +199,37 @@ public final class WganGp {
         return v.length == c.length() ? v : java.util.Arrays.copyOf(v, (int) c.length());
     }
 
-    /** Generator loss {@code -mean D(G(z))}; gradient into {@code grads} (overwritten) when not null. */
+    /**
+     * Generator loss {@code -mean D(G(z))} (for gan {@code mean softplus(-D(G(z)))}); gradient into
+     * {@code grads} (overwritten) when not null.
+     */
     public double generator(INDArray z, Mlp.Params grads) {
         long n = z.rows();
         Mlp.Forward fg = generator.forward(z);
         Mlp.Forward fc = critic.forward(fg.out());
-        double loss = -fc.out().sumNumber().doubleValue() / n;
+        double value;
+        INDArray dOut = null;
+        if (loss == GanLoss.GAN) {
+            double[] d = values(fc.out());
+            double[] up = new double[d.length];
+            double sum = 0;
+            for (int i = 0; i < d.length; i++) {
+                sum += softplus(-d[i]);
+                up[i] = -sigmoid(-d[i]) / n;
+            }
+            value = sum / n;
+            dOut = grads == null ? null : column(up, z.dataType());
+        } else {
+            value = -fc.out().sumNumber().doubleValue() / n;
+        }
         if (grads != null) {
             grads.zero();
-            INDArray dOut = Nd4j.valueArrayOf(new long[] {n, 1}, -1.0 / n, z.dataType());
+            if (dOut == null) {
+                dOut = Nd4j.valueArrayOf(new long[] {n, 1}, -1.0 / n, z.dataType());
+            }
             INDArray dx = critic.backward(fc, dOut, null, 1.0).dx();
             generator.backward(fg, dx, grads, 1.0, false);
         }
-        return loss;
+        return value;
     }
 }

@@ -53,4 +53,17 @@ class TrainingSettingsTest {
         assertThatThrownBy(() -> TrainingSettings.defaults().with(ConfigKeys.TOPIC_INPUT, "x"))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("topics.input is not a training setting");
     }
+
+    @Test
+    void wganCpUsesArjovskysLearningRateUnlessTheRateIsSetToAnotherValue() {
+        TrainingSettings cp = TrainingSettings.defaults().with(ConfigKeys.TRAIN_LOSS, "wgan-cp");
+        assertThat(cp.ganLoss()).isEqualTo(GanLoss.WGAN_CP);
+        assertThat(cp.effectiveLearningRate()).isEqualTo(ConfigKeys.WGAN_CP_LEARNING_RATE);
+        assertThat(cp.with(ConfigKeys.TRAIN_LR, 2e-4).effectiveLearningRate()).isEqualTo(2e-4);
+        assertThat(TrainingSettings.defaults().effectiveLearningRate()).isEqualTo(ConfigKeys.TRAIN_LR.defaultValue());
+        assertThat(TrainingSettings.defaults().with(ConfigKeys.TRAIN_LOSS, "gan").effectiveLearningRate())
+                .isEqualTo(ConfigKeys.TRAIN_LR.defaultValue());
+        assertThatThrownBy(() -> TrainingSettings.defaults().with(ConfigKeys.TRAIN_LOSS, "lsgan"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("train.loss");
+    }
 }

@@ -85,6 +85,110 @@ abstract class WganGpGradientChecks {
     }
 
     @Test
+    void ganDiscriminatorLossGradientMatchesFiniteDifferencesForEveryParameter() {
+        WganGp gan = new WganGp(critic, generator, GanLoss.GAN);
+        Mlp.Params grads = critic.zerosLikeParams();
+        WganGp.CriticValues v = gan.critic(real, z, eps, 0.0, true, grads);
+        assertThat(v.loss()).isEqualTo(expectedGanCriticLoss(gan, null));
+        int checked = check(critic, grads, () -> gan.critic(real, z, eps, 0.0, true, null).loss());
+        assertThat(checked).isEqualTo(critic.parameterCount());
+    }
+
+    @Test
+    void ganDiscriminatorLossWithAuxiliaryNegativesGradientMatchesFiniteDifferences() {
+        WganGp gan = new WganGp(critic, generator, GanLoss.GAN);
+        INDArray aux = gaussian(3, INPUT, 4.0);
+        Mlp.Params grads = critic.zerosLikeParams();
+        WganGp.CriticValues v = gan.critic(real, z, aux, eps, 0.0, true, grads);
+        assertThat(v.loss()).isEqualTo(expectedGanCriticLoss(gan, aux));
+        check(critic, grads, () -> gan.critic(real, z, aux, eps, 0.0, true, null).loss());
+    }
+
+    @Test
+    void ganNonSaturatingGeneratorLossGradientMatchesFiniteDifferencesForEveryParameter() {
+        WganGp gan = new WganGp(critic, generator, GanLoss.GAN);
+        Mlp.Params grads = generator.zerosLikeParams();
+        double loss = gan.generator(z, grads);
+        double[] d = WganGp.values(critic.output(generator.output(z)));
+        double expected = 0;
+        for (double x : d) {
+            expected += Math.log1p(Math.exp(-x));
+        }
+        assertThat(loss).isCloseTo(expected / d.length, org.assertj.core.data.Offset.offset(1e-12));
+        int checked = check(generator, grads, () -> gan.generator(z, null));
+        assertThat(checked).isEqualTo(generator.parameterCount());
+    }
+
+    @Test
+    void clippedCriticLossGradientMatchesFiniteDifferencesAtTheClippedWeights() {
+        // wgan-cp trains the Wasserstein term alone (lambda 0) on weights inside [-c, c]
+        TrainingLoop.clip(critic, 0.3);
+        for (INDArray p : critic.params()) {
+            assertThat(p.amaxNumber().doubleValue()).isLessThanOrEqualTo(0.3 + 1e-15);
+        }
+        WganGp cp = new WganGp(critic, generator, GanLoss.WGAN_CP);
+        Mlp.Params grads = critic.zerosLikeParams();
+        cp.critic(real, z, eps, 0.0, true, grads);
+        assertThat(maxAbs(grads.views())).isGreaterThan(1e-6);
+        int checked = check(critic, grads, () -> cp.critic(real, z, eps, 0.0, true, null).loss());
+        assertThat(checked).isEqualTo(critic.parameterCount());
+    }
+
+    @Test
+    void clipBoundsEveryParameterAndLeavesThoseInsideUnchanged() {
+        INDArray[] before = copies(critic.params());
+        double c = 0.05;
+        TrainingLoop.clip(critic, c);
+        INDArray[] after = critic.params();
+        int clipped = 0;
+        for (int k = 0; k < after.length; k++) {
+            for (long i = 0; i < after[k].length(); i++) {
+                double b = before[k].getDouble(i);
+                double a = after[k].getDouble(i);
+                assertThat(a).isEqualTo(Math.max(-c, Math.min(c, b)));
+                clipped += Math.abs(b) > c ? 1 : 0;
+            }
+        }
+        assertThat(clipped).isGreaterThan(0);
+    }
+
+    @Test
+    void rmsPropStepsMatchTheFormula() {
+        INDArray p = Nd4j.create(new double[] {0.5, -1.0, 2.0}, new long[] {1, 3}, 'c');
+        double[] expected = {0.5, -1.0, 2.0};
+        double[] s = new double[3];
+        RmsProp opt = new RmsProp(p, 0.01);
+        double[][] gs = {{0.1, -0.2, 3.0}, {-0.4, 0.0, 1.0}};
+        for (double[] g : gs) {
+            for (int i = 0; i < 3; i++) {
+                s[i] = RmsProp.DECAY * s[i] + (1 - RmsProp.DECAY) * g[i] * g[i];
+                expected[i] -= 0.01 * g[i] / (Math.sqrt(s[i]) + RmsProp.EPSILON);
+            }
+            opt.step(Nd4j.create(g.clone(), new long[] {1, 3}, 'c'));
+        }
+        for (int i = 0; i < 3; i++) {
+            assertThat(p.getDouble(i)).as("param %d", i).isCloseTo(expected[i], org.assertj.core.data.Offset.offset(1e-7));
+        }
+    }
+
+    /** mean softplus(-D(real)) + mean softplus(D(fake)), fake = G(z) with its first rows replaced by aux. */
+    private double expectedGanCriticLoss(WganGp gan, INDArray aux) {
+        double[] dr = WganGp.values(critic.output(real));
+        INDArray fake = generator.output(z).dup();
+        if (aux != null) {
+            for (int i = 0; i < aux.rows(); i++) {
+                fake.putRow(i, aux.getRow(i));
+            }
+        }
+        double[] df = WganGp.values(critic.output(fake));
+        double sum = 0;
+        for (int i = 0; i < dr.length; i++) {
+            sum += WganGp.softplus(-dr[i]) + WganGp.softplus(df[i]);
+        }
+        return sum / dr.length;
+    }
+
+    @Test
     void inputGradientMatchesFiniteDifferences() {
         INDArray x = gaussian(BATCH, INPUT, 1.0);
         INDArray g = critic.inputGradient(critic.forward(x)).dx();
