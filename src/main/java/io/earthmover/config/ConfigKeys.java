@@ -50,6 +50,13 @@ public final class ConfigKeys {
     public static final ConfigKey<String> METRICS_HOST = nonEmpty("metrics.host", "127.0.0.1", "Address the /metrics and /health HTTP server binds to (0.0.0.0 in containers)");
     public static final ConfigKey<Integer> METRICS_PORT = integer("metrics.port", 9400, 0, 65535, "Port of the /metrics and /health HTTP server (0 picks a free port)");
 
+    // inspection: interactive queries (/api/*) and the page (/) on the metrics server
+    public static final ConfigKey<Boolean> INSPECT_ENABLED = bool("inspect.enabled", true, "Serve the inspection page (/) and its read-only API (/api/keys/{key}, /api/anomalies) on the metrics server, from state stores of recent outputs; false = only /metrics and /health, no extra stores");
+    public static final ConfigKey<Integer> INSPECT_PER_KEY = integer("inspect.recent.per.key", 50, 1, 1000, "Outputs kept per key for /api/keys/{key} (the newest; older ones are overwritten)");
+    public static final ConfigKey<Integer> INSPECT_ALARMS = integer("inspect.alarms.max", 1000, 1, 100_000, "Alarms (anomaly=true outputs) kept per stream task (partition) for /api/anomalies; the oldest go first");
+    public static final ConfigKey<Long> INSPECT_RETENTION = longValue("inspect.retention.ms", 3_600_000L, 1_000L, 30L * 86_400_000L, "How long (wall clock since scoring) recent outputs and alarms are shown and kept; older ones are dropped");
+    public static final ConfigKey<String> INSPECT_APPLICATION_SERVER = string("scorer.application.server", "", "host:port other scorer instances reach this one's HTTP server at (Kafka Streams application.server), for answering a key another instance holds; empty = metrics.host and the bound metrics port (right on one host; in Kubernetes set the pod's name under the headless Service)");
+
     // featurisation (used when training; a model carries its own)
     public static final ConfigKey<Integer> FEATURES_WINDOW = integer("features.window", 1, 1, 1024, "Records per key concatenated into one critic input (shingle length)");
     public static final ConfigKey<Boolean> FEATURES_DIFFERENCES = bool("features.differences", false, "Add first differences between consecutive records to the shingle");
@@ -127,7 +134,8 @@ public final class ConfigKeys {
     static {
         for (ConfigKey<?> k : List.of(TOPIC_INPUT, TOPIC_SCORES, TOPIC_DLQ, TOPIC_TRAIN, TOPIC_MODELS, TOPIC_PARTITIONS,
                 TOPIC_REPLICATION, TOPIC_MAX_BYTES, TOPIC_MODELS_MAX_BYTES, TOPIC_CREATE, CONNECT_WAIT, RECORD_MAX_BYTES, BROKER_PORT, BROKER_DATA_DIR,
-                METRICS_HOST, METRICS_PORT, FEATURES_WINDOW, FEATURES_DIFFERENCES, FEATURES_KEY_STANDARDISE, FEATURES_NORMALISER,
+                METRICS_HOST, METRICS_PORT, INSPECT_ENABLED, INSPECT_PER_KEY, INSPECT_ALARMS, INSPECT_RETENTION,
+                INSPECT_APPLICATION_SERVER, FEATURES_WINDOW, FEATURES_DIFFERENCES, FEATURES_KEY_STANDARDISE, FEATURES_NORMALISER,
                 TRAIN_ITERATIONS, TRAIN_BATCH, TRAIN_CRITIC_STEPS, TRAIN_LAMBDA, TRAIN_LOSS, TRAIN_LR, TRAIN_CLIP, TRAIN_BETA1, TRAIN_BETA2,
                 TRAIN_SEED, TRAIN_LATENT, TRAIN_GEN_HIDDEN, TRAIN_CRITIC_HIDDEN, TRAIN_LAYER_NORM, TRAIN_PATIENCE,
                 TRAIN_HOLDOUT, TRAIN_MAX_ROWS, TRAIN_AUX_FRACTION, TRAIN_AUX_NOISE, CALIBRATION_QUANTILE, ATTRIBUTION_MIN_SCORE, ATTRIBUTION_TOP_K,

@@ -1,6 +1,7 @@
 package io.earthmover.metrics;
 
 import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
@@ -15,9 +16,13 @@ import java.util.function.Supplier;
 
 /**
  * Serves {@code /metrics} (Prometheus text format), {@code /health/live} and {@code /health/ready}
- * with the JDK's HTTP server: two small threads, no extra dependency.
+ * with the JDK's HTTP server: a few small threads, no extra dependency. Other endpoints (the
+ * inspection page and API) are added with {@link #route}.
  */
 public final class MetricsServer implements AutoCloseable {
+    /** Threads serving requests: a page load fetches a few files at once, and a forwarded query waits on another instance. */
+    static final int THREADS = 4;
+
     private final HttpServer server;
     private final ExecutorService executor;
 
@@ -28,7 +33,7 @@ public final class MetricsServer implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot bind the metrics server to " + host + ":" + port, e);
         }
-        executor = Executors.newFixedThreadPool(2, r -> {
+        executor = Executors.newFixedThreadPool(THREADS, r -> {
             Thread t = new Thread(r, "earthmover-http");
             t.setDaemon(true);
             return t;
@@ -41,6 +46,11 @@ public final class MetricsServer implements AutoCloseable {
             respond(ex, ok ? 200 : 503, "text/plain", (ok ? "ready" : "not ready") + ": " + readyDetail.get() + "\n");
         });
         server.start();
+    }
+
+    /** Serves {@code path} (and everything under it no other route claims) with {@code handler}. */
+    public void route(String path, HttpHandler handler) {
+        server.createContext(path, handler);
     }
 
     public int port() {

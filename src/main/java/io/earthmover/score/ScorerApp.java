@@ -2,6 +2,12 @@ package io.earthmover.score;
 
 import io.earthmover.config.ConfigKeys;
 import io.earthmover.config.EarthmoverConfig;
+import io.earthmover.config.ConfigException;
+import io.earthmover.inspect.InspectApi;
+import io.earthmover.inspect.InspectQueries;
+import io.earthmover.inspect.InspectSettings;
+import io.earthmover.inspect.StaticPage;
+import io.earthmover.inspect.StreamsKeyOwners;
 import io.earthmover.kafka.KafkaProps;
 import io.earthmover.kafka.TopicAdmin;
 import io.earthmover.metrics.MetricsServer;
@@ -24,8 +30,11 @@ import java.util.Properties;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.state.HostInfo;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,6 +52,7 @@ public final class ScorerApp implements AutoCloseable {
     private final ScorerMetrics metrics;
     private final ModelHolder holder;
     private final DriftTracker drift;
+    private final InspectSettings inspect;
     private final WindowKeys windowKeys = new WindowKeys();
     private final List<AutoCloseable> closeables = new ArrayList<>();
     private volatile KafkaStreams streams;
@@ -54,6 +64,7 @@ public final class ScorerApp implements AutoCloseable {
         this.registry = registry;
         this.metrics = new ScorerMetrics(registry);
         this.holder = new ModelHolder(config.get(ConfigKeys.MODEL_NAME), metrics);
+        this.inspect = InspectSettings.from(config);
         this.drift = new DriftTracker(Clock.systemUTC(), config.get(ConfigKeys.SCORER_DRIFT_WINDOW));
         holder.onSwap(b -> drift.reset(b.holdoutCriticMean()));
         metrics.driftGauge(drift::drift);
@@ -104,7 +115,7 @@ public final class ScorerApp implements AutoCloseable {
     }
 
     public Topology topology() {
-        return ScoringTopology.build(ScorerSettings.from(config), holder, metrics, drift, windowKeys, Clock.systemUTC());
+        return ScoringTopology.build(ScorerSettings.from(config), inspect, holder, metrics, drift, windowKeys, Clock.systemUTC());
     }
 
     /**
@@ -117,6 +128,13 @@ public final class ScorerApp implements AutoCloseable {
                 this::ready, this::readyDetail);
         closeables.add(server);
         LOG.info("metrics and health on {}/metrics", server.url());
+        HostInfo self = inspect.enabled() ? applicationServer() : null;
+        if (self != null) {
+            server.route("/api/", new InspectApi(this::queries, new StreamsKeyOwners(() -> streams, self), Clock.systemUTC()));
+            server.route("/", new StaticPage());
+            LOG.info("inspection page on {}/ (API /api/keys/{{key}}, /api/anomalies; application.server {}:{})",
+                    server.url(), self.host(), self.port());
+        }
         if (config.get(ConfigKeys.TOPIC_CREATE)) {
             new TopicAdmin(config).ensureTopics();
         }
@@ -133,7 +151,11 @@ public final class ScorerApp implements AutoCloseable {
             closeables.add(new ModelWatcher(KafkaProps.consumer(config), config.get(ConfigKeys.TOPIC_MODELS), holder).start());
         }
         awaitModel(modelWait);
-        KafkaStreams ks = new KafkaStreams(topology(), streamsProperties(config, metrics));
+        Properties props = streamsProperties(config, metrics);
+        if (self != null) {
+            props.put(StreamsConfig.APPLICATION_SERVER_CONFIG, self.host() + ":" + self.port());
+        }
+        KafkaStreams ks = new KafkaStreams(topology(), props);
         ks.setUncaughtExceptionHandler(e -> {
             LOG.error("stream thread failed; replacing it", e);
             return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
@@ -144,6 +166,39 @@ public final class ScorerApp implements AutoCloseable {
         LOG.info("scorer started: {} -> {} / {} (application.id {}, {} thread(s), {})", config.get(ConfigKeys.TOPIC_INPUT),
                 config.get(ConfigKeys.TOPIC_SCORES), config.get(ConfigKeys.TOPIC_DLQ), config.get(ConfigKeys.SCORER_APP_ID),
                 config.get(ConfigKeys.SCORER_THREADS), config.get(ConfigKeys.SCORER_GUARANTEE));
+    }
+
+    /** How other instances reach this one: scorer.application.server, or the bound metrics address. */
+    private HostInfo applicationServer() {
+        String configured = config.get(ConfigKeys.INSPECT_APPLICATION_SERVER);
+        if (configured.isEmpty()) {
+            return new HostInfo(config.get(ConfigKeys.METRICS_HOST), server.port());
+        }
+        int colon = configured.lastIndexOf(':');
+        try {
+            int port = Integer.parseInt(configured.substring(colon + 1));
+            if (colon <= 0 || port < 1 || port > 65535) {
+                throw new NumberFormatException();
+            }
+            return new HostInfo(configured.substring(0, colon), port);
+        } catch (NumberFormatException | IndexOutOfBoundsException e) {
+            throw new ConfigException(ConfigKeys.INSPECT_APPLICATION_SERVER.name(), "must be host:port, not '" + configured + "'");
+        }
+    }
+
+    /** The local stores' queries, or null while Streams cannot be queried. */
+    private InspectQueries queries() {
+        KafkaStreams ks = streams;
+        if (ks == null || !ks.state().isRunningOrRebalancing()) {
+            return null;
+        }
+        return new InspectQueries(inspect, name -> ks.store(StoreQueryParameters.fromNameAndType(name,
+                QueryableStoreTypes.<org.apache.kafka.common.utils.Bytes, byte[]>keyValueStore())));
+    }
+
+    /** The address of the inspection page, or null when inspect.enabled is false. */
+    public String pageUrl() {
+        return inspect.enabled() && server != null ? server.url() + "/" : null;
     }
 
     private void awaitModel(Duration wait) {

@@ -37,6 +37,11 @@ public final class ScoringEngine {
     public interface Sink {
         void scored(byte[] json);
 
+        /** A scored output and whether it alarms (what the inspection stores keep apart). */
+        default void scored(byte[] json, boolean anomaly) {
+            scored(json);
+        }
+
         void deadLetter(ErrorCode code, String message);
     }
 
@@ -178,7 +183,7 @@ public final class ScoringEngine {
         drift.add(result.critic);
         long now = clock.millis();
         sink.scored(json.scored(p.id(), p.ts(), result, alarmResult,
-                m.bundle().threshold(), m.version(), featuriser, now, late));
+                m.bundle().threshold(), m.version(), featuriser, now, late), alarmResult.anomaly);
         metrics.recordLatency(now - recordTs);
     }
 

@@ -1,5 +1,8 @@
 package io.earthmover.score;
 
+import io.earthmover.inspect.InspectSettings;
+import io.earthmover.inspect.InspectStores;
+import io.earthmover.inspect.RecentRecorder;
 import io.earthmover.metrics.ScorerMetrics;
 import io.earthmover.record.ErrorCode;
 import java.time.Clock;
@@ -24,6 +27,7 @@ final class ScoringProcessor implements Processor<byte[], byte[], byte[], byte[]
     private static final Logger LOG = LoggerFactory.getLogger(ScoringProcessor.class);
 
     private final ScorerSettings settings;
+    private final InspectSettings inspect;
     private final ModelHolder holder;
     private final ScorerMetrics metrics;
     private final DriftTracker drift;
@@ -35,10 +39,12 @@ final class ScoringProcessor implements Processor<byte[], byte[], byte[], byte[]
     private TaskId taskId;
     private ScoringEngine engine;
     private Record<byte[], byte[]> current;
+    private RecentRecorder recorder;
 
-    ScoringProcessor(ScorerSettings settings, ModelHolder holder, ScorerMetrics metrics, DriftTracker drift,
+    ScoringProcessor(ScorerSettings settings, InspectSettings inspect, ModelHolder holder, ScorerMetrics metrics, DriftTracker drift,
             WindowKeys windowKeys, Clock clock) {
         this.settings = settings;
+        this.inspect = inspect;
         this.holder = holder;
         this.metrics = metrics;
         this.drift = drift;
@@ -64,6 +70,12 @@ final class ScoringProcessor implements Processor<byte[], byte[], byte[], byte[]
         }, clock);
         ctx.schedule(Duration.ofSeconds(10), PunctuationType.WALL_CLOCK_TIME,
                 t -> windowKeys.report(taskId, store.approximateNumEntries()));
+        if (inspect.enabled()) {
+            RecentRecorder r = new RecentRecorder(inspect, ctx.getStateStore(InspectStores.RECENT),
+                    ctx.getStateStore(InspectStores.ALARMS));
+            ctx.schedule(Duration.ofMinutes(1), PunctuationType.WALL_CLOCK_TIME, t -> r.purge(clock.millis()));
+            recorder = r;
+        }
     }
 
     @Override
@@ -80,7 +92,15 @@ final class ScoringProcessor implements Processor<byte[], byte[], byte[], byte[]
 
     @Override
     public void scored(byte[] json) {
+        scored(json, false);
+    }
+
+    @Override
+    public void scored(byte[] json, boolean anomaly) {
         context.forward(current.withValue(json), ScoringTopology.SCORES_SINK);
+        if (recorder != null) {
+            recorder.record(current.key(), current.value(), json, current.timestamp(), clock.millis(), anomaly);
+        }
     }
 
     @Override

@@ -1,5 +1,7 @@
 package io.earthmover.score;
 
+import io.earthmover.inspect.InspectSettings;
+import io.earthmover.inspect.InspectStores;
 import io.earthmover.metrics.ScorerMetrics;
 import java.time.Clock;
 import org.apache.kafka.common.serialization.Serdes;
@@ -11,7 +13,9 @@ import org.apache.kafka.streams.state.Stores;
  * tests alike. One source ({@code events-in}), one processor with the per-key window store (a
  * persistent store with a changelog, so windows survive restarts and rebalances), two sinks
  * ({@code anomaly-scores}, {@code events-dlq}). Keys and values stay bytes end to end: nothing
- * can fail to deserialise, and dead letters keep the original bytes.
+ * can fail to deserialise, and dead letters keep the original bytes. With inspection on, the
+ * processor also keeps the stores of recent outputs and alarms ({@link InspectStores}) the
+ * interactive queries read.
  */
 public final class ScoringTopology {
     public static final String SOURCE = "events-source";
@@ -23,13 +27,23 @@ public final class ScoringTopology {
     private ScoringTopology() {
     }
 
+    /** The topology without inspection stores. */
     public static Topology build(ScorerSettings s, ModelHolder holder, ScorerMetrics metrics, DriftTracker drift,
             WindowKeys windowKeys, Clock clock) {
+        return build(s, InspectSettings.OFF, holder, metrics, drift, windowKeys, clock);
+    }
+
+    public static Topology build(ScorerSettings s, InspectSettings inspect, ModelHolder holder, ScorerMetrics metrics,
+            DriftTracker drift, WindowKeys windowKeys, Clock clock) {
         Topology t = new Topology();
         t.addSource(SOURCE, Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer(), s.inputTopic());
-        t.addProcessor(PROCESSOR, () -> new ScoringProcessor(s, holder, metrics, drift, windowKeys, clock), SOURCE);
+        t.addProcessor(PROCESSOR, () -> new ScoringProcessor(s, inspect, holder, metrics, drift, windowKeys, clock), SOURCE);
         t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(WINDOW_STORE), Serdes.Bytes(),
                 Serdes.ByteArray()).withCachingEnabled(), PROCESSOR);
+        if (inspect.enabled()) {
+            t.addStateStore(InspectStores.recent(), PROCESSOR);
+            t.addStateStore(InspectStores.alarms(), PROCESSOR);
+        }
         t.addSink(SCORES_SINK, s.scoresTopic(), Serdes.ByteArray().serializer(), Serdes.ByteArray().serializer(), PROCESSOR);
         t.addSink(DLQ_SINK, s.dlqTopic(), Serdes.ByteArray().serializer(), Serdes.ByteArray().serializer(), PROCESSOR);
         return t;
