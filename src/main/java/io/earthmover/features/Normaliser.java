@@ -7,14 +7,20 @@ import java.util.Objects;
 
 /**
  * Per-feature affine scaling {@code (x - centre) / scale}, fitted on training data. A feature
- * whose spread is zero (or not a positive finite number) gets scale 1, so constant features
- * never divide by zero; they simply map to 0.
+ * whose spread is below its floor, {@code max(1e-9, 1e-6 |centre|)} (the rule of
+ * {@link KeyStandardiser}), gets the floor as its scale: a constant feature maps to 0 in training,
+ * and any departure from the constant (one part in a million of its level) stands a normalised
+ * unit or more away, far outside what the critic saw, so the model's score rises with it.
  */
 public final class Normaliser {
     public static final String STANDARD = "standard";
     public static final String ROBUST = "robust";
     /** Spreads below this are treated as zero (constant feature). */
     static final double MIN_SCALE = 1e-12;
+    /** A scale is at least this share of the feature's level ... */
+    public static final double RELATIVE_SCALE_FLOOR = 1e-6;
+    /** ... and at least this. */
+    public static final double ABSOLUTE_SCALE_FLOOR = 1e-9;
 
     private final String kind;
     private final double[] centre;
@@ -61,7 +67,7 @@ public final class Normaliser {
         for (int j = 0; j < n; j++) {
             double[] col = column(rows, j);
             mean[j] = mean(col);
-            std[j] = usable(std(col, mean[j]));
+            std[j] = floored(std(col, mean[j]), mean[j]);
         }
         return new Normaliser(STANDARD, mean, std);
     }
@@ -82,13 +88,21 @@ public final class Normaliser {
             if (!(s > MIN_SCALE)) {
                 s = std(col, mean(col));
             }
-            iqr[j] = usable(s);
+            iqr[j] = floored(s, med[j]);
         }
         return new Normaliser(ROBUST, med, iqr);
     }
 
-    private static double usable(double s) {
-        return Double.isFinite(s) && s > MIN_SCALE ? s : 1.0;
+    /** The scale floor of a feature centred at {@code centre}. */
+    public static double scaleFloor(double centre) {
+        return Math.max(ABSOLUTE_SCALE_FLOOR, RELATIVE_SCALE_FLOOR * Math.abs(centre));
+    }
+
+    private static double floored(double s, double centre) {
+        if (!Double.isFinite(s) || !Double.isFinite(centre)) {
+            return 1.0; // a spread that overflows: the trainer refuses the values it cannot represent
+        }
+        return Math.max(s, scaleFloor(centre));
     }
 
     private static int width(List<double[]> rows) {

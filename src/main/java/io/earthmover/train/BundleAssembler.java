@@ -20,6 +20,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * manifest as a validated {@link ModelBundle} with its {@link TrainingReport}.
  */
 final class BundleAssembler {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(BundleAssembler.class);
     /** Generated samples for the report and metrics, at least. */
     static final int MIN_GENERATED = 2000;
     /** Iterations at the end of training whose gradient penalty is averaged for the manifest. */
@@ -45,8 +46,16 @@ final class BundleAssembler {
         if (!allFinite(holdoutCritic) || !allFinite(generatedCritic)) {
             throw new TrainingException("the trained critic gives non-finite values; no model was saved");
         }
-        Calibration cal = Calibration.fit(holdoutCritic);
-        double[] sorted = holdoutCritic.clone();
+        double floor = CalibrationFloor.criticResponse(trained.critic(), data.holdout(), d,
+                QualityGate.SMALL_SHIFT_SCALE_UNITS, rng);
+        double[] calibrationValues = CalibrationFloor.apply(holdoutCritic, floor);
+        if (calibrationValues != holdoutCritic) {
+            LOG.info("holdout critic values spread less ({}) than the critic moves for a shift of {} of the data's scale"
+                    + " ({}): calibrating on them spread to that floor", Normaliser.std(holdoutCritic,
+                    Normaliser.mean(holdoutCritic)), QualityGate.SMALL_SHIFT_SCALE_UNITS, floor);
+        }
+        Calibration cal = Calibration.fit(calibrationValues);
+        double[] sorted = calibrationValues.clone();
         Arrays.sort(sorted);
         double criticThreshold = Normaliser.quantileSorted(sorted, 1 - s.thresholdQuantile());
         double threshold = cal.score(criticThreshold);

@@ -28,10 +28,9 @@ record PreparedData(Normaliser normaliser, Featuriser featuriser, float[][] trai
      */
     static PreparedData prepare(List<double[][]> series, FeatureSchema schema, TrainingSettings s, Random rng)
             throws TrainingException {
+        // constant features (some or all) are learnt, not refused: the normaliser's scale floor
+        // makes any departure from the constant stand far out (see Normaliser)
         List<double[]> rows = checkedRows(series, schema.size());
-        if (allConstant(rows)) {
-            throw new TrainingException("all " + schema.size() + " features are constant in the training data: there is nothing to learn");
-        }
         Normaliser normaliser = Normaliser.fit(s.normaliser(), rows);
         Featuriser featuriser = new Featuriser(schema, s.window(), s.differences(), normaliser);
         float[][] inputs = shingle(series, featuriser);
@@ -102,17 +101,5 @@ record PreparedData(Normaliser normaliser, Featuriser featuriser, float[][] trai
             }
         }
         return out;
-    }
-
-    private static boolean allConstant(List<double[]> rows) {
-        double[] first = rows.get(0);
-        for (double[] r : rows) {
-            for (int j = 0; j < first.length; j++) {
-                if (r[j] != first[j]) {
-                    return false;
-                }
-            }
-        }
-        return true;
     }
 }

@@ -16,9 +16,16 @@ import java.util.Random;
  * against 95 % confidence bounds, so a small validation sample (a few dozen windows, where two false
  * alarms are 5 %) does not refuse a model on evidence too thin to show it is bad. If a current model
  * exists it is measured on the same sample and the new one may be worse by at most the tolerance.
+ * It also refuses a model that flags more than {@link #MAX_SMALL_SHIFT_FAR} of the validation
+ * windows once their newest record is moved by {@link #SMALL_SHIFT_SCALE_UNITS} of each feature's
+ * scale: such a model would alarm on nearly every record that is not a copy of the training data.
  */
 public final class QualityGate {
     public static final double SHIFT_SCALE_UNITS = 5.0;
+    /** Normal rows moved by this share of each feature's scale must not be flagged nearly all ... */
+    public static final double SMALL_SHIFT_SCALE_UNITS = 0.1;
+    /** ... that is, not more than this share of them. */
+    public static final double MAX_SMALL_SHIFT_FAR = 0.9;
 
     /** Limits from configuration. */
     public record Limits(double minAuc, double maxFar, double tolerance) {
@@ -83,6 +90,13 @@ public final class QualityGate {
                     + " train.gate.max.far %.4f", c.falseAlarmRate(), c.falseAlarmLowerBound(), c.normals(), limits.maxFar()),
                     c, null);
         }
+        double shiftedFar = falseAlarmRate(candidate, shifted(candidate, validation, SMALL_SHIFT_SCALE_UNITS, seed + 1));
+        if (shiftedFar > MAX_SMALL_SHIFT_FAR) {
+            return new Decision(false, String.format("the model flags %.1f %% of the validation windows when their newest"
+                    + " record is moved by %.2f of each feature's scale (more than %.0f %%): it would alarm on almost any"
+                    + " record that is not an exact copy of the training data (a holdout whose critic values barely spread?)",
+                    100 * shiftedFar, SMALL_SHIFT_SCALE_UNITS, 100 * MAX_SMALL_SHIFT_FAR), c, null);
+        }
         if (current == null) {
             return new Decision(true, String.format("AUC %.3f, false-alarm rate %.4f; no current model", c.auc(), c.falseAlarmRate()), c, null);
         }
@@ -101,6 +115,25 @@ public final class QualityGate {
         }
         return new Decision(true, String.format("AUC %.3f (current %.3f), false-alarm rate %.4f (current %.4f)",
                 c.auc(), old.auc(), c.falseAlarmRate(), old.falseAlarmRate()), c, old);
+    }
+
+    /** The validation windows with every feature of the newest record moved by +-units of its scale (random signs). */
+    static List<double[][]> shifted(ModelBundle candidate, List<double[][]> validation, double units, long seed) {
+        Random r = new Random(seed);
+        double[] scale = candidate.manifest().normaliser().scale();
+        List<double[][]> out = new ArrayList<>(validation.size());
+        for (double[][] w : validation) {
+            double[][] a = new double[w.length][];
+            for (int i = 0; i < w.length; i++) {
+                a[i] = w[i].clone();
+            }
+            double[] last = a[a.length - 1];
+            for (int f = 0; f < last.length; f++) {
+                last[f] += (r.nextBoolean() ? 1 : -1) * units * scale[f];
+            }
+            out.add(a);
+        }
+        return out;
     }
 
     static List<double[][]> synthesise(ModelBundle candidate, List<double[][]> validation, long seed) {
@@ -143,6 +176,21 @@ public final class QualityGate {
             ca[i] = r.critic;
         }
         return new Measures(auc(cn, ca), alarms / (double) normal.size(), normal.size(), anomalies.size());
+    }
+
+    /** Share of the windows the model flags (score at or above its threshold). */
+    static double falseAlarmRate(ModelBundle b, List<double[][]> windows) {
+        FastScorer s = b.newScorer(0);
+        ScoreResult r = new ScoreResult(0);
+        float[] in = new float[b.featuriser().inputSize()];
+        int h = b.featuriser().historyLength();
+        int alarms = 0;
+        for (double[][] w : windows) {
+            b.featuriser().featurise(tail(w, h), in);
+            s.score(in, r);
+            alarms += r.anomaly ? 1 : 0;
+        }
+        return alarms / (double) windows.size();
     }
 
     private static double[][] tail(double[][] w, int h) {

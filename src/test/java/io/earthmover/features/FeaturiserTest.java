@@ -44,10 +44,13 @@ class FeaturiserTest {
     }
 
     @Test
-    void constantFeatureGetsUnitScaleInBothNormalisers() {
+    void constantFeatureGetsTheScaleFloorInBothNormalisersSoAnyDepartureStandsOut() {
         for (Normaliser n : List.of(Normaliser.fitStandard(ROWS), Normaliser.fitRobust(ROWS))) {
-            assertThat(n.scale(2)).isEqualTo(1.0);
+            assertThat(n.scale(2)).isEqualTo(Normaliser.scaleFloor(5)).isCloseTo(5e-6, org.assertj.core.data.Offset.offset(1e-18));
             assertThat(n.apply(2, 5)).isEqualTo(0.0);
+            // a departure of a ten-thousandth of the level is 100 normalised units: far outside the training data
+            assertThat(Math.abs(n.apply(2, 5.0005))).isGreaterThan(50);
+            assertThat(Math.abs(n.apply(2, 4.9995))).isGreaterThan(50);
             assertThat(n.scale(0)).isGreaterThan(0);
         }
         Normaliser std = Normaliser.fitStandard(ROWS);
