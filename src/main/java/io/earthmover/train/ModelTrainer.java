@@ -53,8 +53,9 @@ public final class ModelTrainer {
         PreparedData data = PreparedData.prepare(series, schema, s, rng);
         String runtime = Nd4jRuntime.describe();
         LOG.info("{}", runtime);
-        LOG.info("training on {} windows, {} more held out for calibration; critic input size {}; {}", data.train().length,
-                data.holdout().length, data.inputSize(), s);
+        LOG.info("training on {} windows, {} more held out for calibration; critic input size {}; loss {} at learning"
+                + " rate {}; {}", data.train().length, data.holdout().length, data.inputSize(), s.loss(),
+                s.effectiveLearningRate(), s);
         progress.onStart(s.iterations(), data.train().length, data.holdout().length, runtime);
         TrainingLoop.Result trained = CriticEnsemble.train(
                 new TrainingLoop(s, rng, estimateProbe).run(data.train(), data.inputSize(), progress), s, estimateProbe,
