@@ -14,7 +14,9 @@ import org.nd4j.linalg.api.buffer.DataType;
  * output weights divided by {@code k std_i}), so the bundle format, the scorer, calibration and
  * attribution (the exact input gradient of the average) are those of a single critic. The price is
  * the dense block-diagonal layers: a hidden-to-hidden layer costs k^2 times one member's, the
- * first and last layers k times (see docs/engine.md for the measured cost).
+ * first and last layers k times (see docs/engine.md for the measured cost). The manifest's
+ * metrics (Wasserstein estimate, holdout critic mean and spread) are those of the average, in
+ * its standardised units; training takes k times as long.
  */
 final class CriticEnsemble {
     private CriticEnsemble() {
