@@ -26,6 +26,9 @@ public final class BenchScoreCommand implements Callable<Integer> {
     @Option(names = "--hidden", defaultValue = "128,128", split = ",", description = "Reference critic hidden sizes (default: ${DEFAULT-VALUE})")
     int[] hidden;
 
+    @Option(names = "--layer-norm", description = "Reference critic with layer norm in its hidden layers (random gains and shifts)")
+    boolean layerNorm;
+
     @Option(names = "--top-k", defaultValue = "3", description = "Attributions per record (default: ${DEFAULT-VALUE})")
     int topK;
 
@@ -40,7 +43,7 @@ public final class BenchScoreCommand implements Callable<Integer> {
         System.out.println(Nd4jRuntime.configure(1));
         ModelBundle b;
         try {
-            b = model != null ? ModelBundle.read(model) : ScoringBenchmark.referenceBundle(features, hidden, 7);
+            b = model != null ? ModelBundle.read(model) : ScoringBenchmark.referenceBundle(features, hidden, 7, layerNorm);
         } catch (InvalidModelException e) {
             throw new UserException(e.getMessage(), e);
         }

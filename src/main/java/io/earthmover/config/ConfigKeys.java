@@ -79,6 +79,7 @@ public final class ConfigKeys {
     public static final ConfigKey<Integer> TRAIN_LATENT = integer("train.latent.size", 16, 1, 4096, "Generator latent size");
     public static final ConfigKey<int[]> TRAIN_GEN_HIDDEN = intList("train.generator.hidden", "128,128", "Generator hidden layer sizes");
     public static final ConfigKey<int[]> TRAIN_CRITIC_HIDDEN = intList("train.critic.hidden", "128,128", "Critic hidden layer sizes");
+    public static final ConfigKey<Integer> TRAIN_ENSEMBLE = integer("train.ensemble.size", 1, 1, 16, "Critics trained with different seeds and served as one: the mean of their holdout-standardised values (not with layer norm)");
     public static final ConfigKey<Boolean> TRAIN_LAYER_NORM = bool("train.critic.layer.norm", false, "Layer norm (learned gain and shift) in the critic's hidden layers");
     public static final ConfigKey<Integer> TRAIN_PATIENCE = integer("train.early.stop.patience", 200, 0, 10_000_000, "Stop after this many iterations without improvement of the smoothed Wasserstein estimate (0 = never)");
     public static final ConfigKey<Double> TRAIN_HOLDOUT = decimal("train.holdout.fraction", 0.2, 0.01, 0.9, "Share of normal rows held out for calibration");
@@ -137,7 +138,7 @@ public final class ConfigKeys {
                 METRICS_HOST, METRICS_PORT, INSPECT_ENABLED, INSPECT_PER_KEY, INSPECT_ALARMS, INSPECT_RETENTION,
                 INSPECT_APPLICATION_SERVER, FEATURES_WINDOW, FEATURES_DIFFERENCES, FEATURES_KEY_STANDARDISE, FEATURES_NORMALISER,
                 TRAIN_ITERATIONS, TRAIN_BATCH, TRAIN_CRITIC_STEPS, TRAIN_LAMBDA, TRAIN_LOSS, TRAIN_LR, TRAIN_CLIP, TRAIN_BETA1, TRAIN_BETA2,
-                TRAIN_SEED, TRAIN_LATENT, TRAIN_GEN_HIDDEN, TRAIN_CRITIC_HIDDEN, TRAIN_LAYER_NORM, TRAIN_PATIENCE,
+                TRAIN_SEED, TRAIN_LATENT, TRAIN_GEN_HIDDEN, TRAIN_CRITIC_HIDDEN, TRAIN_LAYER_NORM, TRAIN_ENSEMBLE, TRAIN_PATIENCE,
                 TRAIN_HOLDOUT, TRAIN_MAX_ROWS, TRAIN_AUX_FRACTION, TRAIN_AUX_NOISE, CALIBRATION_QUANTILE, ATTRIBUTION_MIN_SCORE, ATTRIBUTION_TOP_K,
                 ALARM_ENABLED, ALARM_SIGNAL, ALARM_THRESHOLD, ALARM_AVERAGING, ALARM_HISTORY, ALARM_BLOCK, ALARM_RANGE,
                 ALARM_RANGE_TOLERANCE, ALARM_PERSISTENCE_K, ALARM_PERSISTENCE_N, ALARM_REFRACTORY, ALARM_REARM, ALARM_FROZEN,

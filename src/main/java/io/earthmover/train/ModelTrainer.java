@@ -57,7 +57,9 @@ public final class ModelTrainer {
                 + " rate {}; {}", data.train().length, data.holdout().length, data.inputSize(), s.loss(),
                 s.effectiveLearningRate(), s);
         progress.onStart(s.iterations(), data.train().length, data.holdout().length, runtime);
-        TrainingLoop.Result trained = new TrainingLoop(s, rng, estimateProbe).run(data.train(), data.inputSize(), progress);
+        TrainingLoop.Result trained = CriticEnsemble.train(
+                new TrainingLoop(s, rng, estimateProbe).run(data.train(), data.inputSize(), progress), s, estimateProbe,
+                data.train(), data.holdout(), data.inputSize());
         progress.onFinish(trained.last(), trained.earlyStopped());
         TrainingOutcome out = new BundleAssembler(s, rng).assemble(data, trained, schema, trainingData, runtime, t0);
         progress.onTrained(out, Duration.ofNanos(System.nanoTime() - t0));

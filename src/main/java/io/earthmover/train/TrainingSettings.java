@@ -32,12 +32,14 @@ import java.util.Map;
  * @param auxNoise          {@code train.aux.noise}
  * @param loss              {@code train.loss}: wgan-gp, wgan-cp or gan
  * @param clipValue         {@code train.clip.value} (wgan-cp)
+ * @param ensembleSize      {@code train.ensemble.size}: critics trained with seeds {@code seed, seed+1, ...}
  */
 public record TrainingSettings(int window, boolean differences, String normaliser, int iterations, int batchSize,
                                int criticSteps, double lambda, double learningRate, double beta1, double beta2,
                                long seed, int latentSize, int[] generatorHidden, int[] criticHidden, boolean layerNorm,
                                int earlyStopPatience, double holdoutFraction, double thresholdQuantile,
-                               double auxFraction, double auxNoise, String loss, double clipValue) {
+                               double auxFraction, double auxNoise, String loss, double clipValue,
+                               int ensembleSize) {
     public TrainingSettings {
         require(window >= 1, "window must be at least 1");
         require("standard".equals(normaliser) || "robust".equals(normaliser), "normaliser must be standard or robust");
@@ -59,6 +61,9 @@ public record TrainingSettings(int window, boolean differences, String normalise
         require(auxNoise > 0 && Double.isFinite(auxNoise), "auxiliary noise must be positive");
         require(loss != null && ConfigKeys.TRAIN_LOSS.parse().apply(loss).equals(loss), "loss must be wgan-gp, wgan-cp or gan");
         require(clipValue > 0 && Double.isFinite(clipValue), "clip value must be positive");
+        require(ensembleSize >= 1, "ensemble size must be at least 1");
+        require(ensembleSize == 1 || !layerNorm, "an ensemble of critics (train.ensemble.size > 1) cannot have layer norm"
+                + " (train.critic.layer.norm): the members are served as one wider critic, whose norm would mix them");
         generatorHidden = generatorHidden.clone();
         criticHidden = criticHidden.clone();
     }
@@ -91,7 +96,7 @@ public record TrainingSettings(int window, boolean differences, String normalise
                 c.get(ConfigKeys.TRAIN_LATENT), c.get(ConfigKeys.TRAIN_GEN_HIDDEN), c.get(ConfigKeys.TRAIN_CRITIC_HIDDEN),
                 c.get(ConfigKeys.TRAIN_LAYER_NORM), c.get(ConfigKeys.TRAIN_PATIENCE), c.get(ConfigKeys.TRAIN_HOLDOUT),
                 c.get(ConfigKeys.CALIBRATION_QUANTILE), c.get(ConfigKeys.TRAIN_AUX_FRACTION), c.get(ConfigKeys.TRAIN_AUX_NOISE),
-                c.get(ConfigKeys.TRAIN_LOSS), c.get(ConfigKeys.TRAIN_CLIP));
+                c.get(ConfigKeys.TRAIN_LOSS), c.get(ConfigKeys.TRAIN_CLIP), c.get(ConfigKeys.TRAIN_ENSEMBLE));
     }
 
     /**
@@ -170,6 +175,7 @@ public record TrainingSettings(int window, boolean differences, String normalise
         m.put(ConfigKeys.TRAIN_AUX_NOISE.name(), auxNoise);
         m.put(ConfigKeys.TRAIN_LOSS.name(), loss);
         m.put(ConfigKeys.TRAIN_CLIP.name(), clipValue);
+        m.put(ConfigKeys.TRAIN_ENSEMBLE.name(), ensembleSize);
         return m;
     }
 

@@ -56,6 +56,11 @@ public final class ScoringBenchmark {
 
     /** A bundle with seeded random weights: {@code features} positional inputs, critic {@code features-hidden...-1}. */
     public static ModelBundle referenceBundle(int features, int[] hidden, long seed) throws InvalidModelException {
+        return referenceBundle(features, hidden, seed, false);
+    }
+
+    /** As above; with {@code layerNorm} every hidden layer is layer-normalised (random gains near 1, shifts near 0). */
+    public static ModelBundle referenceBundle(int features, int[] hidden, long seed, boolean layerNorm) throws InvalidModelException {
         Random r = new Random(seed);
         int[] sizes = Mlp.layerSizes(features, hidden, 1);
         float[][] w = new float[sizes.length - 1][];
@@ -77,12 +82,23 @@ public final class ScoringBenchmark {
         List<String> names = new ArrayList<>(FeatureSchema.positional(features).names());
         ModelManifest m = new ModelManifest(ModelBundle.FORMAT_VERSION, "benchmark", java.time.Instant.now().toString(),
                 names, false, 1, false, new ModelManifest.NormaliserSpec("standard", new double[features], ones),
-                new ModelManifest.Architecture(features, sizes, new int[] {16, features}, false, Mlp.DEFAULT_SLOPE,
+                new ModelManifest.Architecture(features, sizes, new int[] {16, features}, layerNorm, Mlp.DEFAULT_SLOPE,
                         ModelBundle.WEIGHTS_FORMAT),
                 new ModelManifest.CalibrationTable(holdout.length, cal.values(), cal.cdf(), new double[features]),
                 0.995, cal.criticAt(0.005), 0.995, Map.of(), Map.of("benchmark", true),
                 new ModelManifest.Metrics(0, 0, 0, 1, 0, 0, 0.005, 0, 0, false, 0, holdout.length), null, null, null);
-        return ModelBundle.create(m, w, b);
+        int norms = layerNorm ? hidden.length : 0;
+        float[][] gain = new float[norms][];
+        float[][] shift = new float[norms][];
+        for (int k = 0; k < norms; k++) {
+            gain[k] = new float[hidden[k]];
+            shift[k] = new float[hidden[k]];
+            for (int j = 0; j < hidden[k]; j++) {
+                gain[k][j] = (float) (1 + 0.1 * r.nextGaussian());
+                shift[k][j] = (float) (0.1 * r.nextGaussian());
+            }
+        }
+        return ModelBundle.create(m, w, b, gain, shift);
     }
 
     /**
