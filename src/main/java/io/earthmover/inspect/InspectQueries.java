@@ -41,15 +41,11 @@ public final class InspectQueries {
     public Optional<ObjectNode> key(byte[] key, long now) {
         ReadOnlyKeyValueStore<Bytes, byte[]> recent = stores.store(InspectStores.RECENT);
         List<RecentEntry> entries = new ArrayList<>();
-        // one range over the key's slots (they sort together, the head after them) rather than a get per slot
-        try (KeyValueIterator<Bytes, byte[]> it = recent.range(InspectStores.slot(key, 0),
-                InspectStores.slot(key, settings.perKey() - 1))) {
-            while (it.hasNext()) {
-                var kv = it.next();
-                RecentEntry e = kv.key.get().length == key.length + 2 ? RecentEntry.decode(kv.value) : null;
-                if (e != null && e.scoredAt() >= now - settings.retentionMs()) {
-                    entries.add(e);
-                }
+        // a get per slot: measured faster under load than one range over the slots (docs/operations.md)
+        for (int slot = 0; slot < settings.perKey(); slot++) {
+            RecentEntry e = RecentEntry.decode(recent.get(InspectStores.slot(key, slot)));
+            if (e != null && e.scoredAt() >= now - settings.retentionMs()) {
+                entries.add(e);
             }
         }
         if (entries.isEmpty()) {
