@@ -49,7 +49,7 @@ import picocli.CommandLine.Option;
         description = {"Run the whole product on an embedded Kafka broker: generate a multivariate stream of several",
                 "hosts into events-train, train and publish a model, score fresh data with injected anomalies",
                 "(spikes, level shifts, broken correlations, frozen sensors) live, and report precision and recall.",
-                "Serves /metrics throughout. The demo's training settings yield to --config, EARTHMOVER_* and --set."})
+                "Serves /metrics and the inspection page (/) throughout. The demo's training settings yield to --config, EARTHMOVER_* and --set."})
 public final class DemoCommand implements Callable<Integer> {
     /** Training settings that train well in well under a minute on 2 cores. */
     // window 4 with differences: two of the demo's anomaly kinds (frozen sensors, broken correlations)
@@ -63,7 +63,7 @@ public final class DemoCommand implements Callable<Integer> {
     @Mixin
     ConfigOptions configOptions;
 
-    @Option(names = "--keep-running", description = "Stay up after the report (broker, scorer, /metrics) until Ctrl-C")
+    @Option(names = "--keep-running", description = "Stay up after the report (broker, scorer, /metrics, the inspection page) until Ctrl-C")
     boolean keepRunning;
 
     @Option(names = "--hosts", defaultValue = "4", description = "Hosts (keys) in the stream (default ${DEFAULT-VALUE})")
@@ -115,6 +115,9 @@ public final class DemoCommand implements Callable<Integer> {
                 scorerStart.setDaemon(true);
                 scorerStart.start();
                 say("scorer started: waiting for a model; metrics at %s", awaitHttp(scorer));
+                if (scorer.pageUrl() != null) {
+                    say("inspection page at %s (alarms, per-key outputs; API under /api/)", scorer.pageUrl());
+                }
                 return run(cfg, broker, scorer, registry, t0);
             } finally {
                 TempDirectories.delete(stateDir);
@@ -185,8 +188,9 @@ public final class DemoCommand implements Callable<Integer> {
         DemoScore score = DemoScore.of(live, anomalies, view.flagged());
         report(score, complete, view, t0);
         if (keepRunning) {
-            say("--keep-running: broker on %s, metrics on http://127.0.0.1:%d/metrics; Ctrl-C to stop",
-                    broker.bootstrapServers(), scorer.httpPort());
+            say("--keep-running: broker on %s, metrics on http://127.0.0.1:%d/metrics%s; Ctrl-C to stop",
+                    broker.bootstrapServers(), scorer.httpPort(),
+                    scorer.pageUrl() == null ? "" : ", inspection page on " + scorer.pageUrl());
             CountDownLatch stop = new CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
             stop.await();

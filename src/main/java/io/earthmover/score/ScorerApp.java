@@ -132,7 +132,7 @@ public final class ScorerApp implements AutoCloseable {
         if (self != null) {
             server.route("/api/", new InspectApi(this::queries, new StreamsKeyOwners(() -> streams, self), Clock.systemUTC()));
             server.route("/", new StaticPage());
-            LOG.info("inspection page on {}/ (API /api/keys/{{key}}, /api/anomalies; application.server {}:{})",
+            LOG.info("inspection page on {}/ (API /api/keys/<key>, /api/anomalies; application.server {}:{})",
                     server.url(), self.host(), self.port());
         }
         if (config.get(ConfigKeys.TOPIC_CREATE)) {

@@ -33,6 +33,19 @@ public final class TestBundles {
         return bundle(names, named, window, seed).toBytes();
     }
 
+    /** A small model of the demo stream's normal data (its hosts' series), trained as {@link #bundle} trains. */
+    public static ModelBundle demoBundle(int hosts, int steps, long seed) {
+        return CACHE.computeIfAbsent("demo/" + hosts + "/" + steps + "/" + seed, k -> {
+            var events = new io.earthmover.harness.demo.DemoStream(hosts, seed, 1_767_225_600_000L).normal(0, steps);
+            List<double[][]> series = new ArrayList<>();
+            for (int h = 0; h < hosts; h++) {
+                String host = io.earthmover.harness.demo.DemoStream.host(h);
+                series.add(events.stream().filter(e -> e.host().equals(host)).map(e -> e.values()).toArray(double[][]::new));
+            }
+            return fit(FeatureSchema.named(io.earthmover.harness.demo.DemoStream.FEATURES), series, 1, seed);
+        });
+    }
+
     private static ModelBundle train(List<String> names, boolean named, int window, long seed) {
         FeatureSchema schema = named ? FeatureSchema.named(names) : FeatureSchema.positional(names.size());
         Random rnd = new Random(seed);
@@ -46,8 +59,12 @@ public final class TestBundles {
             }
             series.add(rows);
         }
+        return fit(schema, series, window, seed);
+    }
+
+    private static ModelBundle fit(FeatureSchema schema, List<double[][]> series, int window, long seed) {
         TrainingSettings settings = TrainingSettings.defaults()
-                .with(ConfigKeys.FEATURES_WINDOW, window).with(ConfigKeys.TRAIN_SEED, (long) seed)
+                .with(ConfigKeys.FEATURES_WINDOW, window).with(ConfigKeys.TRAIN_SEED, seed)
                 .with(ConfigKeys.TRAIN_LATENT, 4).with(ConfigKeys.TRAIN_GEN_HIDDEN, new int[] {16, 16})
                 .with(ConfigKeys.TRAIN_CRITIC_HIDDEN, new int[] {16, 16}).with(ConfigKeys.TRAIN_BATCH, 64)
                 .with(ConfigKeys.TRAIN_ITERATIONS, 80).with(ConfigKeys.TRAIN_LR, 1e-3).with(ConfigKeys.TRAIN_PATIENCE, 0);

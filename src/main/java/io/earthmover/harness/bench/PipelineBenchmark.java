@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.earthmover.config.ConfigKeys;
 import io.earthmover.config.EarthmoverConfig;
 import io.earthmover.features.FeatureSchema;
+import io.earthmover.inspect.InspectSettings;
 import io.earthmover.kafka.KafkaProps;
 import io.earthmover.kafka.TempDirectories;
 import io.earthmover.kafka.TopicAdmin;
@@ -271,12 +272,15 @@ public final class PipelineBenchmark {
         return b.build();
     }
 
-    /** The scoring topology with the alarm policy of {@code c} (so {@code --variant alarm.enabled=false} measures its cost). */
+    /**
+     * The scoring topology with the alarm policy and inspection stores of {@code c}, as the scorer runs it
+     * (so {@code --variant alarm.enabled=false} or {@code --variant inspect.enabled=false} measures their cost).
+     */
     private static Topology scoring(EarthmoverConfig c, String in, String out, ModelBundle model, ScorerMetrics metrics) {
         ModelHolder holder = new ModelHolder("bench", metrics);
         holder.offer(model.toBytes(), "bench");
         return ScoringTopology.build(new ScorerSettings(in, out, "bench-dlq", 1 << 20, 3, 60_000, "bench",
-                ScorerSettings.alarmPolicy(c)), holder, metrics,
+                ScorerSettings.alarmPolicy(c)), InspectSettings.from(c), holder, metrics,
                 new DriftTracker(Clock.systemUTC(), 10), new WindowKeys(), Clock.systemUTC());
     }
 

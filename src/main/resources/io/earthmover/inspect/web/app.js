@@ -146,7 +146,7 @@ function lineChart(root, series, hlines, marks) {
       svg('text', { x: W - R - 2, y: py(h.y) - 3, class: 'label', 'text-anchor': 'end' }, h.name + ' ' + num(h.y, 3)));
   }
   for (const s of series) {
-    const pts = s.points.filter(p => isFinite(p[1]));
+    const pts = s.points.filter(p => isFinite(p[1])).sort((p, q) => p[0] - q[0]);
     if (!pts.length) continue;
     const d = pts.map((p, i) => (i ? 'L' : 'M') + px(p[0]).toFixed(1) + ' ' + py(p[1]).toFixed(1)).join(' ');
     const path = svg('path', { d, stroke: s.colour });

@@ -1,0 +1,117 @@
+package io.earthmover.inspect;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.earthmover.config.EarthmoverConfig;
+import io.earthmover.harness.demo.DemoStream;
+import io.earthmover.kafka.EmbeddedKafkaBroker;
+import io.earthmover.score.ModelHolder;
+import io.earthmover.score.ScorerApp;
+import io.earthmover.testutil.TestBundles;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.kafka.streams.KafkaStreams;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Two scorer instances of one application on the embedded broker: either answers for any key. */
+class InspectTwoInstancesIT {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    @Test
+    void eitherInstanceAnswersForAnyKeyAndListsEveryInstancesAlarms(@TempDir Path tmp) throws Exception {
+        byte[] model = TestBundles.demoBundle(DemoFeed.HOSTS, DemoFeed.TRAIN_STEPS, 42).toBytes();
+        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start();
+             ScorerApp a = scorer(broker, tmp.resolve("a"), model);
+             ScorerApp b = scorer(broker, tmp.resolve("b"), model)) {
+            awaitRunning(a, b);
+            Map<String, List<double[]>> extra = new LinkedHashMap<>();
+            for (int i = 0; i < 12; i++) {
+                extra.put("spiky-" + i, DemoFeed.normalThenSpike(20));
+            }
+            DemoFeed.send(broker.bootstrapServers(), 40, extra);
+            List<String> keys = new ArrayList<>(extra.keySet());
+            for (int h = 0; h < DemoFeed.HOSTS; h++) {
+                keys.add(DemoStream.host(h));
+            }
+            Set<String> answeredBy = new HashSet<>();
+            for (String key : keys) {
+                JsonNode fromA = awaitKey(a, key);
+                JsonNode fromB = awaitKey(b, key);
+                assertThat(fromA.get("key").asText()).isEqualTo(key);
+                assertThat(fromB.get("outputs")).isEqualTo(fromA.get("outputs"));
+                assertThat(fromA.get("answeredBy").asText()).isEqualTo(fromB.get("answeredBy").asText());
+                answeredBy.add(fromA.get("answeredBy").asText());
+            }
+            // the keys are spread over both instances, so each answered some keys it forwarded to the other
+            assertThat(answeredBy).containsExactlyInAnyOrder("127.0.0.1:" + a.httpPort(), "127.0.0.1:" + b.httpPort());
+            for (ScorerApp s : List.of(a, b)) {
+                JsonNode list = get(s, "/api/anomalies?limit=1000").body();
+                Set<String> alarmed = new HashSet<>();
+                list.get("anomalies").forEach(n -> alarmed.add(n.get("key").asText()));
+                assertThat(alarmed).containsAll(extra.keySet());
+                assertThat(list.get("unansweredInstances")).isEmpty();
+            }
+        }
+    }
+
+    private static ScorerApp scorer(EmbeddedKafkaBroker broker, Path stateDir, byte[] model) {
+        EarthmoverConfig cfg = EarthmoverConfig.of(Map.of("kafka.bootstrap.servers", broker.bootstrapServers(),
+                "topics.partitions", "4", "metrics.host", "127.0.0.1", "metrics.port", "0",
+                "scorer.application.id", "inspect-two-it", "scorer.state.dir", stateDir.toString(),
+                "scorer.commit.interval.ms", "200"));
+        ScorerApp app = new ScorerApp(cfg, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+        assertThat(app.offer(model, "test")).isInstanceOf(ModelHolder.Swapped.class);
+        app.start(Duration.ofSeconds(30));
+        return app;
+    }
+
+    private static void awaitRunning(ScorerApp... apps) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        while (!java.util.Arrays.stream(apps).allMatch(s -> s.streams().state() == KafkaStreams.State.RUNNING
+                && s.streams().metadataForAllStreamsClients().size() == apps.length)) {
+            assertThat(System.nanoTime()).as("both instances running with each other's metadata").isLessThan(deadline);
+            Thread.sleep(200);
+        }
+    }
+
+    private JsonNode awaitKey(ScorerApp s, String key) throws Exception {
+        String path = "/api/keys/" + URLEncoder.encode(key, StandardCharsets.UTF_8).replace("+", "%20");
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (true) {
+            var r = get(s, path);
+            if (r.statusCode() == 200) {
+                return r.body();
+            }
+            assertThat(r.statusCode()).as(key + ": " + r.body()).isIn(404, 503);
+            assertThat(System.nanoTime()).as("an answer for " + key).isLessThan(deadline);
+            Thread.sleep(200);
+        }
+    }
+
+    private record Reply(int statusCode, JsonNode body) {
+    }
+
+    private Reply get(ScorerApp s, String path) throws Exception {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + s.httpPort() + path)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        return new Reply(r.statusCode(), JSON.readTree(r.body()));
+    }
+}
