@@ -119,38 +119,39 @@ public final class QualityGate {
 
     /** The validation windows with every feature of the newest record moved by +-units of its scale (random signs). */
     static List<double[][]> shifted(ModelBundle candidate, List<double[][]> validation, double units, long seed) {
-        Random r = new Random(seed);
-        double[] scale = candidate.manifest().normaliser().scale();
-        List<double[][]> out = new ArrayList<>(validation.size());
-        for (double[][] w : validation) {
-            double[][] a = new double[w.length][];
-            for (int i = 0; i < w.length; i++) {
-                a[i] = w[i].clone();
-            }
-            double[] last = a[a.length - 1];
+        return perturbNewest(candidate, validation, seed, (last, scale, r) -> {
             for (int f = 0; f < last.length; f++) {
                 last[f] += (r.nextBoolean() ? 1 : -1) * units * scale[f];
             }
-            out.add(a);
-        }
-        return out;
+        });
     }
 
     static List<double[][]> synthesise(ModelBundle candidate, List<double[][]> validation, long seed) {
-        Random r = new Random(seed);
-        double[] scale = candidate.manifest().normaliser().scale();
-        List<double[][]> out = new ArrayList<>(validation.size());
-        for (double[][] w : validation) {
-            double[][] a = new double[w.length][];
-            for (int i = 0; i < w.length; i++) {
-                a[i] = w[i].clone();
-            }
-            double[] last = a[a.length - 1];
+        return perturbNewest(candidate, validation, seed, (last, scale, r) -> {
             int k = 1 + r.nextInt(Math.min(3, last.length));
             for (int j = 0; j < k; j++) {
                 int f = r.nextInt(last.length);
                 last[f] += (r.nextBoolean() ? 1 : -1) * SHIFT_SCALE_UNITS * scale[f];
             }
+        });
+    }
+
+    /** Changes the newest record of each window, in place on a copy. */
+    private interface Perturbation {
+        void apply(double[] newest, double[] scale, Random r);
+    }
+
+    /** Copies of the validation windows whose newest record {@code p} changed; one seeded stream for all. */
+    private static List<double[][]> perturbNewest(ModelBundle candidate, List<double[][]> validation, long seed, Perturbation p) {
+        Random r = new Random(seed);
+        double[] scale = candidate.manifest().normaliser().scale();
+        List<double[][]> out = new ArrayList<>(validation.size());
+        for (double[][] w : validation) {
+            double[][] a = new double[w.length][];
+            for (int i = 0; i < w.length; i++) {
+                a[i] = w[i].clone();
+            }
+            p.apply(a[a.length - 1], scale, r);
             out.add(a);
         }
         return out;
