@@ -100,6 +100,14 @@ public final class Featuriser {
         }
     }
 
+    /** The critic input holding feature {@code f} of the newest record (lag 0, not a difference). */
+    public int newestInput(int feature) {
+        if (feature < 0 || feature >= n) {
+            throw new IndexOutOfBoundsException("feature " + feature + " of " + n);
+        }
+        return (window - 1) * n + feature;
+    }
+
     /** Index into the schema's names of the feature behind critic input {@code i}. */
     public int featureOf(int inputIndex) {
         checkIndex(inputIndex);

@@ -27,11 +27,16 @@ public final class KeyStandardiser {
     private final double[] mean;
     private final double[] var;
     private long count;
+    /** The mean and scale the last {@link #standardise} call used (transient: not part of the stored state). */
+    private final double[] lastMean;
+    private final double[] lastScale;
 
     public KeyStandardiser(int dim) {
         this.dim = dim;
         this.mean = new double[dim];
         this.var = new double[dim];
+        this.lastMean = new double[dim];
+        this.lastScale = new double[dim];
     }
 
     public void reset() {
@@ -53,7 +58,9 @@ public final class KeyStandardiser {
     public void standardise(double[] v, double[] out) {
         for (int j = 0; j < dim; j++) {
             double floor = Math.max(ABSOLUTE_FLOOR, RELATIVE_FLOOR * Math.abs(mean[j]));
-            out[j] = (v[j] - mean[j]) / Math.max(Math.sqrt(var[j]), floor);
+            lastMean[j] = mean[j];
+            lastScale[j] = Math.max(Math.sqrt(var[j]), floor);
+            out[j] = (v[j] - mean[j]) / lastScale[j];
         }
         count++;
         double w = 1.0 / Math.min(count, HISTORY);
@@ -62,6 +69,11 @@ public final class KeyStandardiser {
             mean[j] += w * d;
             var[j] = (1 - w) * (var[j] + w * d * d);
         }
+    }
+
+    /** The raw value of feature {@code j} whose standardised value in the last {@link #standardise} call would be {@code z}. */
+    public double unstandardise(int j, double z) {
+        return lastMean[j] + z * lastScale[j];
     }
 
     public int storedSize() {

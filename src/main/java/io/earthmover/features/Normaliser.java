@@ -182,4 +182,9 @@ public final class Normaliser {
     public double apply(int feature, double raw) {
         return (raw - centre[feature]) / scale[feature];
     }
+
+    /** The inverse of {@link #apply}: the value whose normalised form is {@code normalised}. */
+    public double invert(int feature, double normalised) {
+        return centre[feature] + normalised * scale[feature];
+    }
 }

@@ -40,8 +40,17 @@ public final class FastScorer {
     private final float[] gradIn;
     /** The input of the last forward pass, which {@link #attribute} must be given again. */
     private float[] forwardInput;
+    /** With an encoder: the reconstruction and how it enters the served value; else null. */
+    private final Reconstructor reconstructor;
+    private final double criticFactor;
+    private final double errorFactor;
 
     FastScorer(PlainCritic net, DenseKernel kernel, Calibration calibration, double threshold, float[] baseline, int topK) {
+        this(net, kernel, calibration, threshold, baseline, topK, null);
+    }
+
+    FastScorer(PlainCritic net, DenseKernel kernel, Calibration calibration, double threshold, float[] baseline, int topK,
+            Reconstructor reconstructor) {
         if (topK < 0) {
             throw new IllegalArgumentException("topK must not be negative");
         }
@@ -68,6 +77,14 @@ public final class FastScorer {
         gradA = new float[widest];
         gradB = new float[widest];
         gradIn = new float[net.inputSize()];
+        this.reconstructor = reconstructor;
+        this.criticFactor = reconstructor == null ? 1 : reconstructor.combination().criticFactor();
+        this.errorFactor = reconstructor == null ? 0 : reconstructor.combination().errorFactor();
+    }
+
+    /** Whether scores carry a reconstruction ({@link ScoreResult#reconstruction}). */
+    public boolean hasEncoder() {
+        return reconstructor != null;
     }
 
     public int inputSize() {
@@ -89,7 +106,7 @@ public final class FastScorer {
         return c.kernel().name() + " (" + c.reason() + ")";
     }
 
-    /** Critic value only. */
+    /** The critic network's value D(x) only (for a model with an encoder, not the served combination). */
     public double critic(float[] input) {
         checkInput(input);
         return forward(input);
@@ -107,6 +124,16 @@ public final class FastScorer {
     public void score(float[] input, ScoreResult out, boolean attribution) {
         checkInput(input);
         double d = forward(input);
+        out.reconstructed = false;
+        if (reconstructor != null) {
+            if (out.reconstruction == null || out.reconstruction.length < net.inputSize()) {
+                out.reconstruction = new float[net.inputSize()];
+            }
+            double r = reconstructor.reconstruct(input, out.reconstruction);
+            out.reconstructionError = r;
+            out.reconstructed = true;
+            d = reconstructor.combination().value(d, r);
+        }
         out.critic = d;
         out.score = calibration.score(d);
         out.anomaly = out.score >= threshold;
@@ -213,14 +240,23 @@ public final class FastScorer {
         }
     }
 
-    /** Keeps the k largest contributions, sorted descending, by insertion (k is small). */
+    /**
+     * Keeps the k largest contributions, sorted descending, by insertion (k is small). With an
+     * encoder each input's contribution is the critic's, times its factor in the served value,
+     * plus its share of the reconstruction error's term, {@code errorFactor (x_i - G(E(x))_i)^2 / n}.
+     */
     private void rankContributions(float[] x, ScoreResult out, int k) {
         int count = 0;
         int[] idx = out.topInput;
         double[] val = out.topContribution;
         int n = net.inputSize();
+        boolean rec = out.reconstructed;
         for (int i = 0; i < n; i++) {
             double c = -(double) gradIn[i] * ((double) x[i] - baseline[i]);
+            if (rec) {
+                double e = (double) x[i] - out.reconstruction[i];
+                c = criticFactor * c + errorFactor * e * e / n;
+            }
             if (count == k && c <= val[k - 1]) {
                 continue;
             }

@@ -44,11 +44,15 @@ public final class ModelBundle {
     /**
      * Format written by this build: 2 adds the alarm seed ({@code alarm} in the manifest); 3 adds
      * layer norm in the critic ({@code architecture.layerNorm} true: gains and shifts after the
-     * weights, epsilon {@link LayerNorm#EPSILON}). Formats 1 and 2 load as before.
+     * weights, epsilon {@link LayerNorm#EPSILON}); 4 adds an optional encoder ({@code architecture.encoder}
+     * and {@code reconstruction} in the manifest; the encoder's and then the generator's weights after
+     * the critic's). Formats 1 to 3 load as before.
      */
-    public static final int FORMAT_VERSION = 3;
+    public static final int FORMAT_VERSION = 4;
     /** First format whose critic may have layer norm. */
     static final int LAYER_NORM_FORMAT_VERSION = 3;
+    /** First format that may hold an encoder and generator. */
+    static final int ENCODER_FORMAT_VERSION = 4;
     /** Oldest format this build still reads (its models start each key's alarm state without a seed). */
     public static final int OLDEST_FORMAT_VERSION = 1;
     public static final String MANIFEST_ENTRY = "manifest.json";
@@ -69,15 +73,34 @@ public final class ModelBundle {
     private final float[][] gains;
     private final float[][] shifts;
     private final PlainCritic critic;
+    /** With an encoder: the encoder's and generator's weights and biases, and their plain-Java copies; else null. */
+    private final Autoencoder autoencoder;
+    private final PlainCritic encoder;
+    private final PlainCritic generator;
     private final FeatureSchema schema;
     private final Featuriser featuriser;
     private final Calibration calibration;
     private final float[] baseline;
     private final Instant createdAt;
 
+    /**
+     * The encoder E and generator G of a model trained with {@code train.encoder}: per layer W
+     * row-major ({@code in x out}) and b, as the critic's.
+     */
+    public record Autoencoder(float[][] encoderWeights, float[][] encoderBiases, float[][] generatorWeights,
+                              float[][] generatorBiases) {
+    }
+
     private ModelBundle(ModelManifest m, byte[] zip, float[][] w, float[][] b, float[][] gains, float[][] shifts,
-                        FeatureSchema schema, Featuriser featuriser, Calibration calibration, Instant createdAt) {
+                        Autoencoder autoencoder, FeatureSchema schema, Featuriser featuriser, Calibration calibration,
+                        Instant createdAt) {
         this.manifest = m;
+        this.autoencoder = autoencoder;
+        double slope = m.architecture().leakyReluSlope();
+        this.encoder = autoencoder == null ? null : new PlainCritic(m.architecture().encoder(), slope,
+                autoencoder.encoderWeights(), autoencoder.encoderBiases());
+        this.generator = autoencoder == null ? null : new PlainCritic(m.architecture().generator(), slope,
+                autoencoder.generatorWeights(), autoencoder.generatorBiases());
         this.zip = zip;
         this.weights = w;
         this.biases = b;
@@ -114,12 +137,28 @@ public final class ModelBundle {
      */
     public static ModelBundle create(ModelManifest manifest, float[][] weights, float[][] biases, float[][] gains,
             float[][] shifts) throws InvalidModelException {
+        return create(manifest, weights, biases, gains, shifts, null);
+    }
+
+    /**
+     * As above, with an encoder and generator ({@code autoencoder} null: none; the manifest's
+     * {@code architecture.encoder} and {@code reconstruction} must say which).
+     */
+    public static ModelBundle create(ModelManifest manifest, float[][] weights, float[][] biases, float[][] gains,
+            float[][] shifts, Autoencoder autoencoder) throws InvalidModelException {
         int floats = 0;
         for (int l = 0; l < weights.length; l++) {
             floats += weights[l].length + biases[l].length;
         }
         for (int k = 0; k < gains.length; k++) {
             floats += gains[k].length + shifts[k].length;
+        }
+        float[][][] extra = autoencoder == null ? new float[0][][] : new float[][][] {autoencoder.encoderWeights(),
+                autoencoder.encoderBiases(), autoencoder.generatorWeights(), autoencoder.generatorBiases()};
+        for (float[][] part : extra) {
+            for (float[] layer : part) {
+                floats += layer.length;
+            }
         }
         ByteBuffer buf = ByteBuffer.allocate(floats * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
         for (int l = 0; l < weights.length; l++) {
@@ -129,6 +168,10 @@ public final class ModelBundle {
         for (int k = 0; k < gains.length; k++) {
             put(buf, gains[k]);
             put(buf, shifts[k]);
+        }
+        if (autoencoder != null) {
+            putLayers(buf, autoencoder.encoderWeights(), autoencoder.encoderBiases());
+            putLayers(buf, autoencoder.generatorWeights(), autoencoder.generatorBiases());
         }
         byte[] wbytes = buf.array();
         ObjectNode tree = JSON.valueToTree(manifest.withSha256(null));
@@ -149,6 +192,13 @@ public final class ModelBundle {
             return fromBytes(out.toByteArray());
         } catch (IOException e) {
             throw new IllegalStateException("cannot write bundle in memory", e);
+        }
+    }
+
+    private static void putLayers(ByteBuffer buf, float[][] w, float[][] b) {
+        for (int l = 0; l < w.length; l++) {
+            put(buf, w[l]);
+            put(buf, b[l]);
         }
     }
 
@@ -337,10 +387,15 @@ public final class ModelBundle {
         for (int k = 0; k < norms; k++) {
             expected += 2L * sizes[k + 1];
         }
+        checkEncoder(m, featuriser.inputSize());
+        if (a.hasEncoder()) {
+            expected += parameters(a.encoder()) + parameters(a.generator());
+        }
         if (wbytes.length != expected * Float.BYTES) {
             throw new InvalidModelException(Reason.SHAPE, WEIGHTS_ENTRY + " has " + wbytes.length + " bytes; critic "
-                    + java.util.Arrays.toString(sizes) + (a.layerNorm() ? " with layer norm" : "") + " needs "
-                    + expected * Float.BYTES);
+                    + java.util.Arrays.toString(sizes) + (a.layerNorm() ? " with layer norm" : "")
+                    + (a.hasEncoder() ? ", encoder " + java.util.Arrays.toString(a.encoder()) + " and generator "
+                    + java.util.Arrays.toString(a.generator()) : "") + " need " + expected * Float.BYTES);
         }
         ByteBuffer buf = ByteBuffer.wrap(wbytes).order(ByteOrder.LITTLE_ENDIAN);
         float[][] w = new float[sizes.length - 1][];
@@ -354,6 +409,12 @@ public final class ModelBundle {
         for (int k = 0; k < norms; k++) {
             gain[k] = readFloats(buf, sizes[k + 1], k);
             shift[k] = readFloats(buf, sizes[k + 1], k);
+        }
+        Autoencoder autoencoder = null;
+        if (a.hasEncoder()) {
+            float[][][] enc = readLayers(buf, a.encoder(), "encoder");
+            float[][][] gen = readLayers(buf, a.generator(), "generator");
+            autoencoder = new Autoencoder(enc[0], enc[1], gen[0], gen[1]);
         }
         ModelManifest.CalibrationTable ct = m.calibration();
         if (ct == null || ct.criticValues() == null || ct.cdf() == null || ct.attributionBaseline() == null) {
@@ -378,15 +439,70 @@ public final class ModelBundle {
             throw new InvalidModelException(Reason.NON_FINITE, "threshold " + m.threshold() + " / critic threshold "
                     + m.criticThreshold() + " is not a score in (0,1] and a finite critic value");
         }
-        return new ModelBundle(m, zip, w, b, gain, shift, schema, featuriser, cal, created);
+        return new ModelBundle(m, zip, w, b, gain, shift, autoencoder, schema, featuriser, cal, created);
+    }
+
+    /** An encoder and its reconstruction block come together, in format 4 or later, with shapes that chain. */
+    private static void checkEncoder(ModelManifest m, int inputSize) throws InvalidModelException {
+        ModelManifest.Architecture a = m.architecture();
+        ModelManifest.Reconstruction r = m.reconstruction();
+        if (!a.hasEncoder()) {
+            if (r != null) {
+                throw new InvalidModelException(Reason.FORMAT, "the manifest has a reconstruction block but no encoder");
+            }
+            return;
+        }
+        if (m.formatVersion() < ENCODER_FORMAT_VERSION) {
+            throw new InvalidModelException(Reason.FORMAT, "an encoder needs bundle format " + ENCODER_FORMAT_VERSION
+                    + " or later; this bundle says format " + m.formatVersion());
+        }
+        if (r == null) {
+            throw new InvalidModelException(Reason.FORMAT, "the manifest has an encoder but no reconstruction block");
+        }
+        int[] e = a.encoder();
+        int[] g = a.generator();
+        if (g == null || e.length < 2 || g.length < 2 || e[0] != inputSize || g[g.length - 1] != inputSize
+                || e[e.length - 1] != g[0] || java.util.Arrays.stream(e).anyMatch(x -> x < 1)
+                || java.util.Arrays.stream(g).anyMatch(x -> x < 1)) {
+            throw new InvalidModelException(Reason.SHAPE, "encoder " + java.util.Arrays.toString(e) + " and generator "
+                    + java.util.Arrays.toString(g) + " must map the " + inputSize + " critic inputs to one latent size and back");
+        }
+        if (!(r.weight() >= 0 && r.weight() < 1) || !Double.isFinite(r.criticMean()) || !Double.isFinite(r.errorMean())
+                || !(r.criticStd() > 0 && Double.isFinite(r.criticStd())) || !(r.errorStd() > 0 && Double.isFinite(r.errorStd()))) {
+            throw new InvalidModelException(Reason.NON_FINITE, "reconstruction " + r + ": the weight must be in [0,1),"
+                    + " the means finite and the standard deviations positive and finite");
+        }
+    }
+
+    private static long parameters(int[] sizes) {
+        long n = 0;
+        for (int l = 0; l + 1 < sizes.length; l++) {
+            n += (long) sizes[l] * sizes[l + 1] + sizes[l + 1];
+        }
+        return n;
+    }
+
+    /** Weights ([0]) and biases ([1]) of each layer of a network with these sizes. */
+    private static float[][][] readLayers(ByteBuffer buf, int[] sizes, String net) throws InvalidModelException {
+        float[][] w = new float[sizes.length - 1][];
+        float[][] b = new float[sizes.length - 1][];
+        for (int l = 0; l < w.length; l++) {
+            w[l] = readFloats(buf, sizes[l] * sizes[l + 1], net, l);
+            b[l] = readFloats(buf, sizes[l + 1], net, l);
+        }
+        return new float[][][] {w, b};
     }
 
     private static float[] readFloats(ByteBuffer buf, int n, int layer) throws InvalidModelException {
+        return readFloats(buf, n, "critic", layer);
+    }
+
+    private static float[] readFloats(ByteBuffer buf, int n, String net, int layer) throws InvalidModelException {
         float[] v = new float[n];
         for (int i = 0; i < n; i++) {
             v[i] = buf.getFloat();
             if (!Float.isFinite(v[i])) {
-                throw new InvalidModelException(Reason.NON_FINITE, "critic layer " + layer + " has a non-finite weight");
+                throw new InvalidModelException(Reason.NON_FINITE, net + " layer " + layer + " has a non-finite weight");
             }
         }
         return v;
@@ -499,7 +615,7 @@ public final class ModelBundle {
 
     /** This bundle with {@code seed} as its alarm seed (a new manifest checksum; same version and weights). */
     public ModelBundle withAlarmSeed(io.earthmover.alarm.AlarmSeed seed) throws InvalidModelException {
-        return create(manifest.withAlarm(seed), weights, biases, gains, shifts);
+        return create(manifest.withAlarm(seed), weights, biases, gains, shifts, autoencoder);
     }
 
     /** Whether features are standardised per key ({@link io.earthmover.features.KeyStandardiser}) before the normaliser. */
@@ -509,7 +625,7 @@ public final class ModelBundle {
 
     /** This bundle with per-key standardisation on or off (a new manifest checksum; same version and weights). */
     public ModelBundle withKeyStandardise(boolean on) throws InvalidModelException {
-        return create(manifest.withKeyStandardise(on), weights, biases, gains, shifts);
+        return create(manifest.withKeyStandardise(on), weights, biases, gains, shifts, autoencoder);
     }
 
     /**
@@ -517,7 +633,24 @@ public final class ModelBundle {
      * this JVM (see {@link FastScorer}). Not thread-safe: one per thread.
      */
     public FastScorer newScorer(int topK) {
-        return new FastScorer(critic, DenseKernels.selected().kernel(), calibration, manifest.threshold(), baseline, topK);
+        return scorer(DenseKernels.selected().kernel(), topK);
+    }
+
+    private FastScorer scorer(DenseKernel kernel, int topK) {
+        Reconstructor r = encoder == null ? null : new Reconstructor(encoder, generator, kernel, manifest.reconstruction());
+        return new FastScorer(critic, kernel, calibration, manifest.threshold(), baseline, topK, r);
+    }
+
+    /** Whether the model has an encoder: its scores carry a reconstruction (expected values). */
+    public boolean hasEncoder() {
+        return autoencoder != null;
+    }
+
+    /** The encoder and generator's weights (copies), or null without an encoder. */
+    public Autoencoder autoencoder() {
+        return autoencoder == null ? null : new Autoencoder(deepCopy(autoencoder.encoderWeights()),
+                deepCopy(autoencoder.encoderBiases()), deepCopy(autoencoder.generatorWeights()),
+                deepCopy(autoencoder.generatorBiases()));
     }
 
     /** The critic's weights in {@link FastScorer}'s layout (for tests that pick a kernel). */
@@ -527,7 +660,7 @@ public final class ModelBundle {
 
     /** As {@link #newScorer(int)}, always on the plain-Java kernel: the fallback, for comparisons. */
     public FastScorer newScalarScorer(int topK) {
-        return new FastScorer(critic, ScalarKernel.INSTANCE, calibration, manifest.threshold(), baseline, topK);
+        return scorer(ScalarKernel.INSTANCE, topK);
     }
 
     /** A copy of the critic's weights, per layer row-major {@code in x out} (for an ND4J copy of the critic). */

@@ -25,6 +25,8 @@ import java.util.Map;
  * @param metrics           final training figures
  * @param alarm             what a new key's alarm state starts from (format 2; null in format 1)
  * @param keyStandardise    features are standardised per key before the normaliser (format 2; null = false)
+ * @param reconstruction    how the served value combines critic and reconstruction error (format 4, models with an
+ *                          encoder; null = the served value is the critic's)
  * @param sha256            hex SHA-256 over weights.bin followed by this manifest without this field
  */
 public record ModelManifest(
@@ -46,7 +48,19 @@ public record ModelManifest(
         Metrics metrics,
         io.earthmover.alarm.AlarmSeed alarm,
         Boolean keyStandardise,
+        Reconstruction reconstruction,
         String sha256) {
+
+    /** A manifest without an encoder (every format before 4, and models trained without {@code train.encoder}). */
+    public ModelManifest(int formatVersion, String version, String createdAt, List<String> featureNames, boolean named,
+            int window, boolean differences, NormaliserSpec normaliser, Architecture architecture,
+            CalibrationTable calibration, double threshold, double criticThreshold, double thresholdQuantile,
+            Map<String, Object> training, Map<String, Object> trainingData, Metrics metrics,
+            io.earthmover.alarm.AlarmSeed alarm, Boolean keyStandardise, String sha256) {
+        this(formatVersion, version, createdAt, featureNames, named, window, differences, normaliser, architecture,
+                calibration, threshold, criticThreshold, thresholdQuantile, training, trainingData, metrics, alarm,
+                keyStandardise, null, sha256);
+    }
 
     /** @param kind "standard" (mean/std) or "robust" (median/IQR) */
     public record NormaliserSpec(String kind, double[] centre, double[] scale) {
@@ -61,7 +75,47 @@ public record ModelManifest(
      * @param weightsFormat   {@code float32-le}: per critic layer, W row-major (in x out) then b; with layer norm then per hidden layer gain then shift
      */
     public record Architecture(int inputSize, int[] critic, int[] generator, boolean layerNorm,
-                               double leakyReluSlope, String weightsFormat) {
+                               double leakyReluSlope, String weightsFormat, int[] encoder) {
+        /** Without an encoder (the generator's weights are then not in the bundle). */
+        public Architecture(int inputSize, int[] critic, int[] generator, boolean layerNorm, double leakyReluSlope,
+                String weightsFormat) {
+            this(inputSize, critic, generator, layerNorm, leakyReluSlope, weightsFormat, null);
+        }
+
+        /** Whether the bundle holds an encoder and the generator (format 4). */
+        public boolean hasEncoder() {
+            return encoder != null;
+        }
+    }
+
+    /**
+     * The served value of a model with an encoder, in the critic's units (higher = more normal):
+     * {@code v = criticMean + (1 - w) (D - criticMean) - w (criticStd / errorStd) (R - errorMean)},
+     * that is {@code criticMean + criticStd ((1 - w) z(D) - w z(R))}, with {@code R} the mean squared
+     * difference between the critic input and its reconstruction {@code G(E(x))} and both
+     * standardised on the holdout (TadGAN's combination of critic and reconstruction scores).
+     *
+     * @param weight     {@code w}, {@code train.reconstruction.weight}
+     * @param criticMean holdout mean of the critic value D
+     * @param criticStd  its standard deviation
+     * @param errorMean  holdout mean of the reconstruction error R
+     * @param errorStd   its standard deviation
+     */
+    public record Reconstruction(double weight, double criticMean, double criticStd, double errorMean, double errorStd) {
+        /** The factor of D in the served value. */
+        public double criticFactor() {
+            return 1 - weight;
+        }
+
+        /** The factor of R in the served value (subtracted). */
+        public double errorFactor() {
+            return weight * criticStd / errorStd;
+        }
+
+        /** The served value for critic value {@code d} and reconstruction error {@code r}. */
+        public double value(double d, double r) {
+            return criticMean + criticFactor() * (d - criticMean) - errorFactor() * (r - errorMean);
+        }
     }
 
     /**
@@ -96,18 +150,18 @@ public record ModelManifest(
     ModelManifest withSha256(String sum) {
         return new ModelManifest(formatVersion, version, createdAt, featureNames, named, window, differences,
                 normaliser, architecture, calibration, threshold, criticThreshold, thresholdQuantile, training,
-                trainingData, metrics, alarm, keyStandardise, sum);
+                trainingData, metrics, alarm, keyStandardise, reconstruction, sum);
     }
 
     ModelManifest withAlarm(io.earthmover.alarm.AlarmSeed seed) {
         return new ModelManifest(ModelBundle.FORMAT_VERSION, version, createdAt, featureNames, named, window,
                 differences, normaliser, architecture, calibration, threshold, criticThreshold, thresholdQuantile,
-                training, trainingData, metrics, seed, keyStandardise, null);
+                training, trainingData, metrics, seed, keyStandardise, reconstruction, null);
     }
 
     ModelManifest withKeyStandardise(boolean on) {
         return new ModelManifest(ModelBundle.FORMAT_VERSION, version, createdAt, featureNames, named, window,
                 differences, normaliser, architecture, calibration, threshold, criticThreshold, thresholdQuantile,
-                training, trainingData, metrics, alarm, on, null);
+                training, trainingData, metrics, alarm, on, reconstruction, null);
     }
 }

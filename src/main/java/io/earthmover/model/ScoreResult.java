@@ -5,8 +5,17 @@ package io.earthmover.model;
  * allocates nothing. Copy what you need before the next call.
  */
 public final class ScoreResult {
-    /** Critic value D(x); higher means more like the training data. */
+    /**
+     * The served critic value; higher means more like the training data: D(x), or for a model with
+     * an encoder D(x) combined with the reconstruction error (see {@link ModelManifest.Reconstruction}).
+     */
     public double critic;
+    /** Whether {@link #reconstruction} holds this record's {@code G(E(x))} (models with an encoder). */
+    public boolean reconstructed;
+    /** The critic input the model expected, {@code G(E(x))} in normalised input units; null until a model with an encoder fills it. */
+    public float[] reconstruction;
+    /** Mean squared difference between the input and {@link #reconstruction} (NaN without an encoder). */
+    public double reconstructionError = Double.NaN;
     /** Calibrated anomaly score in [0,1]: fraction of holdout critic values above D(x). */
     public double score;
     /** {@code score >= threshold} of the model. */

@@ -16,6 +16,15 @@ public final class ScoreJson {
     /** A scored record. */
     public byte[] scored(String id, long ts, ScoreResult r, AlarmResult a, double threshold, String model, Featuriser f,
             long scoredAt, boolean late) {
+        return scored(id, ts, r, a, threshold, model, f, scoredAt, late, null);
+    }
+
+    /**
+     * A scored record; {@code expected} (raw feature values in schema order, or null) becomes the
+     * {@code expected} object, feature name to the value the model expected.
+     */
+    public byte[] scored(String id, long ts, ScoreResult r, AlarmResult a, double threshold, String model, Featuriser f,
+            long scoredAt, boolean late, double[] expected) {
         begin(id, ts);
         sb.append(",\"score\":");
         number(r.score);
@@ -49,7 +58,21 @@ public final class ScoreJson {
             number(r.topContribution[i]);
             sb.append('}');
         }
-        sb.append("],\"scoredAt\":").append(scoredAt);
+        sb.append(']');
+        if (expected != null) {
+            sb.append(",\"expected\":{");
+            java.util.List<String> names = f.schema().names();
+            for (int j = 0; j < expected.length; j++) {
+                if (j > 0) {
+                    sb.append(',');
+                }
+                string(names.get(j));
+                sb.append(':');
+                number(expected[j]);
+            }
+            sb.append('}');
+        }
+        sb.append(",\"scoredAt\":").append(scoredAt);
         sb.append(",\"warmingUp\":false");
         if (late) {
             sb.append(",\"late\":true");

@@ -5,7 +5,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * One {@code anomaly-scores} value as a consumer reads it: the fields the README's contract
@@ -14,15 +16,20 @@ import java.util.List;
  */
 public record ScoreRecord(String id, long ts, double score, double critic, double threshold, boolean anomaly,
                           double likelihood, double alarmScore, double alarmThreshold, String reason, String model,
-                          List<Contribution> topFeatures, boolean warmingUp, boolean late) {
+                          List<Contribution> topFeatures, boolean warmingUp, boolean late, Map<String, Double> expected) {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** One entry of {@code topFeatures}: a critic input and its share of the score. */
     public record Contribution(String feature, double contribution) {
     }
 
+    /**
+     * @param expected the {@code expected} object (feature to the value the model expected, for models
+     *                 with an encoder), in the JSON's order; empty when the field is absent
+     */
     public ScoreRecord {
         topFeatures = List.copyOf(topFeatures);
+        expected = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(expected));
     }
 
     public static ScoreRecord parse(byte[] json) {
@@ -35,7 +42,13 @@ public record ScoreRecord(String id, long ts, double score, double critic, doubl
         return new ScoreRecord(text(n, "id"), n.path("ts").asLong(), number(n, "score"), number(n, "critic"),
                 number(n, "threshold"), n.path("anomaly").asBoolean(), number(n, "likelihood"), number(n, "alarmScore"),
                 number(n, "alarmThreshold"), text(n, "reason"), text(n, "model"), contributions(n.path("topFeatures")),
-                n.path("warmingUp").asBoolean(), n.path("late").asBoolean());
+                n.path("warmingUp").asBoolean(), n.path("late").asBoolean(), expected(n.path("expected")));
+    }
+
+    private static Map<String, Double> expected(JsonNode e) {
+        Map<String, Double> out = new LinkedHashMap<>();
+        e.fields().forEachRemaining(f -> out.put(f.getKey(), f.getValue().isNull() ? Double.NaN : f.getValue().asDouble()));
+        return out;
     }
 
     private static List<Contribution> contributions(JsonNode top) {

@@ -68,6 +68,7 @@ public final class ScoringEngine {
     private AlarmSeed seed;
     private KeyStandardiser standardiser;
     private double[] standardised;
+    private double[] expected;
     private boolean stateful;
 
     public ScoringEngine(ScorerSettings settings, ModelHolder holder, ScorerMetrics metrics, DriftTracker drift,
@@ -183,8 +184,24 @@ public final class ScoringEngine {
         drift.add(result.critic);
         long now = clock.millis();
         sink.scored(json.scored(p.id(), p.ts(), result, alarmResult,
-                m.bundle().threshold(), m.version(), featuriser, now, late), alarmResult.anomaly);
+                m.bundle().threshold(), m.version(), featuriser, now, late, expected()), alarmResult.anomaly);
         metrics.recordLatency(now - recordTs);
+    }
+
+    /**
+     * The newest record's values as the model reconstructed them, in the record's own units (the
+     * normaliser and, with per-key standardisation, the key's statistics undone), or null for a
+     * model without an encoder.
+     */
+    private double[] expected() {
+        if (!result.reconstructed) {
+            return null;
+        }
+        for (int j = 0; j < expected.length; j++) {
+            double x = featuriser.normaliser().invert(j, result.reconstruction[featuriser.newestInput(j)]);
+            expected[j] = standardiser == null ? x : standardiser.unstandardise(j, x);
+        }
+        return expected;
     }
 
     /** The alarm layer's decision, or without it the calibrated score against the model's threshold. */
@@ -226,6 +243,7 @@ public final class ScoringEngine {
         alarm = policy.enabled() ? new KeyAlarm(policy, dim) : null;
         standardiser = b.keyStandardise() ? new KeyStandardiser(dim) : null;
         standardised = new double[dim];
+        expected = new double[dim];
         stateful = history != null || alarm != null || standardiser != null;
         seed = b.alarmSeed();
     }

@@ -25,6 +25,8 @@ final class BundleAssembler {
     static final int MIN_GENERATED = 2000;
     /** Iterations at the end of training whose gradient penalty is averaged for the manifest. */
     static final int PENALTY_TAIL = 50;
+    /** Floor under the holdout standard deviations the reconstruction combination divides by. */
+    static final double MIN_STD = 1e-12;
 
     private final TrainingSettings s;
     private final Random rng;
@@ -39,15 +41,15 @@ final class BundleAssembler {
                              Map<String, Object> trainingData, String runtime, long startNanos) throws TrainingException {
         int d = data.inputSize();
         int holdoutCount = data.holdout().length;
-        double[] holdoutCritic = Nd4jBatches.criticValues(trained.critic(), data.holdout(), d);
+        ModelManifest.Reconstruction reconstruction = reconstruction(trained, data.holdout(), d);
+        CalibrationFloor.Values served = rows -> servedValues(trained, reconstruction, rows, d);
+        double[] holdoutCritic = served.of(data.holdout());
         int generatedCount = Math.max(MIN_GENERATED, holdoutCount);
-        double[] generatedCritic = Nd4jBatches.criticValues(trained.critic(),
-                Nd4jBatches.generate(trained.generator(), generatedCount, s.latentSize(), d, rng), d);
+        double[] generatedCritic = served.of(Nd4jBatches.generate(trained.generator(), generatedCount, s.latentSize(), d, rng));
         if (!allFinite(holdoutCritic) || !allFinite(generatedCritic)) {
             throw new TrainingException("the trained critic gives non-finite values; no model was saved");
         }
-        double floor = CalibrationFloor.criticResponse(trained.critic(), data.holdout(), d,
-                QualityGate.SMALL_SHIFT_SCALE_UNITS, rng);
+        double floor = CalibrationFloor.response(served, data.holdout(), d, QualityGate.SMALL_SHIFT_SCALE_UNITS, rng);
         double[] calibrationValues = CalibrationFloor.apply(holdoutCritic, floor);
         if (calibrationValues != holdoutCritic) {
             LOG.info("holdout critic values spread less ({}) than the critic moves for a shift of {} of the data's scale"
@@ -73,38 +75,66 @@ final class BundleAssembler {
         ModelManifest.Metrics metrics = new ModelManifest.Metrics(hMean - gMean, penaltyTail(history), hMean, hStd, gMean,
                 (hMean - gMean) / Math.max(hStd, 1e-12), (double) flagged / holdoutCount, history.size(), duration,
                 trained.earlyStopped(), data.train().length, holdoutCount);
-        ModelManifest manifest = manifest(data, trained.critic(), schema, cal, threshold, criticThreshold, metrics,
-                trainingData, trained.generator().sizes());
-        ModelBundle bundle = bundle(manifest, trained.critic());
+        ModelManifest manifest = manifest(data, trained, schema, cal, threshold, criticThreshold, metrics,
+                trainingData, reconstruction);
+        ModelBundle bundle = bundle(manifest, trained);
         TrainingReport report = new TrainingReport(manifest.version(), runtime, history, holdoutCritic, generatedCritic,
                 trained.earlyStopped(), metrics, criticThreshold);
         return new TrainingOutcome(bundle, report);
     }
 
-    private ModelManifest manifest(PreparedData data, Mlp critic, FeatureSchema schema, Calibration cal, double threshold,
-                                   double criticThreshold, ModelManifest.Metrics metrics, Map<String, Object> trainingData,
-                                   int[] generatorSizes) {
+    /**
+     * With an encoder, how the served value combines the critic and the reconstruction error:
+     * both standardised on the holdout (floored so a constant one cannot divide by zero); else null.
+     */
+    private ModelManifest.Reconstruction reconstruction(TrainingLoop.Result trained, float[][] holdout, int d) {
+        if (trained.encoder() == null) {
+            return null;
+        }
+        double[] critic = Nd4jBatches.criticValues(trained.critic(), holdout, d);
+        double[] error = Nd4jBatches.reconstructionErrors(trained.encoder(), trained.generator(), holdout, d);
+        double cm = Normaliser.mean(critic);
+        double em = Normaliser.mean(error);
+        return new ModelManifest.Reconstruction(s.reconstructionWeight(), cm, Math.max(Normaliser.std(critic, cm), MIN_STD), em,
+                Math.max(Normaliser.std(error, em), MIN_STD));
+    }
+
+    /** What the scorer serves for these rows: the critic value, or its combination with the reconstruction error. */
+    private static double[] servedValues(TrainingLoop.Result trained, ModelManifest.Reconstruction r, float[][] rows, int d) {
+        double[] critic = Nd4jBatches.criticValues(trained.critic(), rows, d);
+        if (r == null) {
+            return critic;
+        }
+        double[] error = Nd4jBatches.reconstructionErrors(trained.encoder(), trained.generator(), rows, d);
+        for (int i = 0; i < critic.length; i++) {
+            critic[i] = r.value(critic[i], error[i]);
+        }
+        return critic;
+    }
+
+    private ModelManifest manifest(PreparedData data, TrainingLoop.Result trained, FeatureSchema schema, Calibration cal,
+                                   double threshold, double criticThreshold, ModelManifest.Metrics metrics,
+                                   Map<String, Object> trainingData, ModelManifest.Reconstruction reconstruction) {
+        Mlp critic = trained.critic();
+        int[] encoderSizes = trained.encoder() == null ? null : trained.encoder().sizes();
         Instant now = Instant.now();
         String version = ModelBundle.newVersionId(now, ThreadLocalRandom.current());
         Normaliser normaliser = data.normaliser();
         return new ModelManifest(ModelBundle.FORMAT_VERSION, version, now.toString(), schema.names(),
                 schema.named(), s.window(), s.differences(),
                 new ModelManifest.NormaliserSpec(normaliser.kind(), normaliser.centre(), normaliser.scale()),
-                new ModelManifest.Architecture(data.inputSize(), critic.sizes(), generatorSizes, critic.layerNorm(), critic.slope(),
-                        ModelBundle.WEIGHTS_FORMAT),
+                new ModelManifest.Architecture(data.inputSize(), critic.sizes(), trained.generator().sizes(), critic.layerNorm(),
+                        critic.slope(), ModelBundle.WEIGHTS_FORMAT, encoderSizes),
                 new ModelManifest.CalibrationTable(data.holdout().length, cal.values(), cal.cdf(),
                         medians(data.holdout(), data.inputSize())),
                 threshold, criticThreshold, s.thresholdQuantile(), s.toMap(),
-                trainingData == null ? Map.of() : new LinkedHashMap<>(trainingData), metrics, null, null, null);
+                trainingData == null ? Map.of() : new LinkedHashMap<>(trainingData), metrics, null, null, reconstruction, null);
     }
 
-    private static ModelBundle bundle(ModelManifest manifest, Mlp critic) throws TrainingException {
-        float[][] weights = new float[critic.layers()][];
-        float[][] biases = new float[critic.layers()][];
-        for (int l = 0; l < critic.layers(); l++) {
-            weights[l] = critic.weightsAsFloats(l);
-            biases[l] = critic.biasAsFloats(l);
-        }
+    private static ModelBundle bundle(ModelManifest manifest, TrainingLoop.Result trained) throws TrainingException {
+        Mlp critic = trained.critic();
+        float[][] weights = weights(critic);
+        float[][] biases = biases(critic);
         int norms = critic.layerNorm() ? critic.layers() - 1 : 0;
         float[][] gains = new float[norms][];
         float[][] shifts = new float[norms][];
@@ -112,11 +142,31 @@ final class BundleAssembler {
             gains[k] = critic.gainAsFloats(k);
             shifts[k] = critic.shiftAsFloats(k);
         }
+        Mlp enc = trained.encoder();
+        Mlp gen = trained.generator();
+        ModelBundle.Autoencoder autoencoder = enc == null ? null
+                : new ModelBundle.Autoencoder(weights(enc), biases(enc), weights(gen), biases(gen));
         try {
-            return ModelBundle.create(manifest, weights, biases, gains, shifts);
+            return ModelBundle.create(manifest, weights, biases, gains, shifts, autoencoder);
         } catch (InvalidModelException e) {
             throw new TrainingException("the trained model failed validation: " + e.getMessage());
         }
+    }
+
+    private static float[][] weights(Mlp net) {
+        float[][] w = new float[net.layers()][];
+        for (int l = 0; l < w.length; l++) {
+            w[l] = net.weightsAsFloats(l);
+        }
+        return w;
+    }
+
+    private static float[][] biases(Mlp net) {
+        float[][] b = new float[net.layers()][];
+        for (int l = 0; l < b.length; l++) {
+            b[l] = net.biasAsFloats(l);
+        }
+        return b;
     }
 
     private static double penaltyTail(List<IterationStats> history) {

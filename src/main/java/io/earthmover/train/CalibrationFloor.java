@@ -23,8 +23,18 @@ final class CalibrationFloor {
     private CalibrationFloor() {
     }
 
+    /** The served value of rows (the critic's, or its combination with the reconstruction error). */
+    interface Values {
+        double[] of(float[][] rows);
+    }
+
     /** The median absolute change of the critic when each holdout row is moved by +-shift in every input. */
     static double criticResponse(Mlp critic, float[][] holdout, int d, double shift, Random rng) {
+        return response(rows -> Nd4jBatches.criticValues(critic, rows, d), holdout, d, shift, rng);
+    }
+
+    /** The median absolute change of the served value when each holdout row is moved by +-shift in every input. */
+    static double response(Values values, float[][] holdout, int d, double shift, Random rng) {
         float[][] moved = new float[holdout.length][];
         for (int i = 0; i < holdout.length; i++) {
             moved[i] = holdout[i].clone();
@@ -32,8 +42,8 @@ final class CalibrationFloor {
                 moved[i][j] += (float) (rng.nextBoolean() ? shift : -shift);
             }
         }
-        double[] a = Nd4jBatches.criticValues(critic, holdout, d);
-        double[] b = Nd4jBatches.criticValues(critic, moved, d);
+        double[] a = values.of(holdout);
+        double[] b = values.of(moved);
         double[] change = new double[a.length];
         for (int i = 0; i < a.length; i++) {
             change[i] = Math.abs(b[i] - a[i]);

@@ -54,7 +54,8 @@ final class CriticEnsemble {
             // a member that gives every holdout row the same value contributes on its own raw scale
             std[i] = Math.max(Math.sqrt(sq / v.length), 1e-9);
         }
-        return new TrainingLoop.Result(average(members, mean, std), first.generator(), first.history(), first.earlyStopped());
+        return new TrainingLoop.Result(average(members, mean, std), first.generator(), first.encoder(), first.history(),
+                first.earlyStopped());
     }
 
     /** One MLP computing {@code (1/k) sum_i (D_i(x) - mean_i) / std_i} for members of equal shape without layer norm. */

@@ -52,6 +52,27 @@ final class Nd4jBatches {
         return out;
     }
 
+    /** Reconstruction errors {@code mean_i (x_i - G(E(x))_i)^2} of rows, in ND4J batches. */
+    static double[] reconstructionErrors(Mlp encoder, Mlp generator, float[][] rows, int d) {
+        double[] out = new double[rows.length];
+        for (int start = 0; start < rows.length; start += EVAL_BATCH) {
+            int m = Math.min(EVAL_BATCH, rows.length - start);
+            float[] buf = new float[m * d];
+            for (int i = 0; i < m; i++) {
+                System.arraycopy(rows[start + i], 0, buf, i * d, d);
+            }
+            try (MemoryWorkspace ws = step()) {
+                INDArray x = matrix(buf, m, d);
+                INDArray diff = generator.output(encoder.output(x)).subi(x);
+                INDArray e = diff.muli(diff).mean(1);
+                for (int i = 0; i < m; i++) {
+                    out[start + i] = e.getDouble(i);
+                }
+            }
+        }
+        return out;
+    }
+
     /** {@code count} generated rows from Gaussian latent vectors drawn from {@code rng}. */
     static float[][] generate(Mlp generator, int count, int latent, int d, Random rng) {
         float[] zBuf = new float[count * latent];

@@ -20,7 +20,7 @@ final class TrainingLoop {
     static final int FINITE_CHECK_EVERY = 50;
 
     /** The trained networks and how training went. */
-    record Result(Mlp critic, Mlp generator, List<IterationStats> history, boolean earlyStopped) {
+    record Result(Mlp critic, Mlp generator, Mlp encoder, List<IterationStats> history, boolean earlyStopped) {
         IterationStats last() {
             return history.isEmpty() ? null : history.get(history.size() - 1);
         }
@@ -43,6 +43,11 @@ final class TrainingLoop {
     Result run(float[][] train, int d, TrainingListener listener) throws TrainingException {
         Mlp critic = Mlp.init(Mlp.layerSizes(d, s.criticHidden(), 1), Mlp.DEFAULT_SLOPE, s.layerNorm(), rng, DataType.FLOAT);
         Mlp generator = Mlp.init(Mlp.layerSizes(s.latentSize(), s.generatorHidden(), d), Mlp.DEFAULT_SLOPE, rng, DataType.FLOAT);
+        // drawn after the critic and generator, so a seed gives them the same weights with or without it
+        Mlp encoder = s.encoder() ? Mlp.init(Mlp.layerSizes(d, reversed(s.generatorHidden()), s.latentSize()), Mlp.DEFAULT_SLOPE,
+                rng, DataType.FLOAT) : null;
+        Optimizer encoderOpt = encoder == null ? null : new Adam(encoder.flatParams(), s.effectiveLearningRate(), s.beta1(), s.beta2());
+        Mlp.Params egrads = encoder == null ? null : encoder.zerosLikeParams();
         GanLoss loss = s.ganLoss();
         WganGp gan = new WganGp(critic, generator, loss);
         Optimizer criticOpt = optimizer(critic, loss);
@@ -90,13 +95,20 @@ final class TrainingLoop {
             Sampling.gaussian(zBuf, rng);
             try (MemoryWorkspace ws = Nd4jBatches.step()) {
                 gLoss = gan.generator(Nd4jBatches.matrix(zBuf, batch, s.latentSize()), ggrads);
+                if (encoder != null) {
+                    sampler.next(realBuf, batch);
+                    egrads.zero();
+                    // reported with the generator loss: the cycle term is part of what the generator step minimises
+                    gLoss += CycleLoss.loss(encoder, generator, Nd4jBatches.matrix(realBuf, batch, d), s.cycleWeight(), egrads, ggrads);
+                    encoderOpt.step(egrads.flat());
+                }
                 generatorOpt.step(ggrads.flat());
             }
             double w = estimateProbe.applyAsDouble(wSum / s.criticSteps());
             double gp = gpSum / s.criticSteps();
             double cLoss = lossSum / s.criticSteps();
             if (!Double.isFinite(w) || !Double.isFinite(gp) || !Double.isFinite(cLoss) || !Double.isFinite(gLoss)
-                    || (it % FINITE_CHECK_EVERY == 0 && !(Nd4jBatches.finite(critic) && Nd4jBatches.finite(generator)))) {
+                    || (it % FINITE_CHECK_EVERY == 0 && !finite(critic, generator, encoder))) {
                 throw new TrainingException("training diverged at iteration " + it + " (Wasserstein estimate " + w
                         + ", gradient penalty " + gp + ", generator loss " + gLoss
                         + "); try a lower train.learning.rate; no model was saved");
@@ -115,10 +127,23 @@ final class TrainingLoop {
                 break;
             }
         }
-        if (!(Nd4jBatches.finite(critic) && Nd4jBatches.finite(generator))) {
+        if (!finite(critic, generator, encoder)) {
             throw new TrainingException("training produced non-finite weights; try a lower train.learning.rate; no model was saved");
         }
-        return new Result(critic, generator, history, earlyStopped);
+        return new Result(critic, generator, encoder, history, earlyStopped);
+    }
+
+    private static boolean finite(Mlp critic, Mlp generator, Mlp encoder) {
+        return Nd4jBatches.finite(critic) && Nd4jBatches.finite(generator) && (encoder == null || Nd4jBatches.finite(encoder));
+    }
+
+    /** The encoder mirrors the generator: its hidden sizes in reverse order. */
+    static int[] reversed(int[] a) {
+        int[] r = new int[a.length];
+        for (int i = 0; i < a.length; i++) {
+            r[i] = a[a.length - 1 - i];
+        }
+        return r;
     }
 
     /** Adam for wgan-gp and gan, RMSProp for wgan-cp (as each loss's paper), at {@link TrainingSettings#effectiveLearningRate}. */

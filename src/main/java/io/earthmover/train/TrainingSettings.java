@@ -33,13 +33,16 @@ import java.util.Map;
  * @param loss              {@code train.loss}: wgan-gp, wgan-cp or gan
  * @param clipValue         {@code train.clip.value} (wgan-cp)
  * @param ensembleSize      {@code train.ensemble.size}: critics trained with seeds {@code seed, seed+1, ...}
+ * @param encoder           {@code train.encoder}: an encoder trained with the generator (cycle consistency)
+ * @param cycleWeight       {@code train.cycle.weight}
+ * @param reconstructionWeight {@code train.reconstruction.weight}: share of the reconstruction error in the served value
  */
 public record TrainingSettings(int window, boolean differences, String normaliser, int iterations, int batchSize,
                                int criticSteps, double lambda, double learningRate, double beta1, double beta2,
                                long seed, int latentSize, int[] generatorHidden, int[] criticHidden, boolean layerNorm,
                                int earlyStopPatience, double holdoutFraction, double thresholdQuantile,
                                double auxFraction, double auxNoise, String loss, double clipValue,
-                               int ensembleSize) {
+                               int ensembleSize, boolean encoder, double cycleWeight, double reconstructionWeight) {
     public TrainingSettings {
         require(window >= 1, "window must be at least 1");
         require("standard".equals(normaliser) || "robust".equals(normaliser), "normaliser must be standard or robust");
@@ -64,6 +67,8 @@ public record TrainingSettings(int window, boolean differences, String normalise
         require(ensembleSize >= 1, "ensemble size must be at least 1");
         require(ensembleSize == 1 || !layerNorm, "an ensemble of critics (train.ensemble.size > 1) cannot have layer norm"
                 + " (train.critic.layer.norm): the members are served as one wider critic, whose norm would mix them");
+        require(cycleWeight >= 0 && Double.isFinite(cycleWeight), "cycle weight must be a finite non-negative number");
+        require(reconstructionWeight >= 0 && reconstructionWeight < 1, "reconstruction weight must be in [0,1)");
         generatorHidden = generatorHidden.clone();
         criticHidden = criticHidden.clone();
     }
@@ -96,7 +101,8 @@ public record TrainingSettings(int window, boolean differences, String normalise
                 c.get(ConfigKeys.TRAIN_LATENT), c.get(ConfigKeys.TRAIN_GEN_HIDDEN), c.get(ConfigKeys.TRAIN_CRITIC_HIDDEN),
                 c.get(ConfigKeys.TRAIN_LAYER_NORM), c.get(ConfigKeys.TRAIN_PATIENCE), c.get(ConfigKeys.TRAIN_HOLDOUT),
                 c.get(ConfigKeys.CALIBRATION_QUANTILE), c.get(ConfigKeys.TRAIN_AUX_FRACTION), c.get(ConfigKeys.TRAIN_AUX_NOISE),
-                c.get(ConfigKeys.TRAIN_LOSS), c.get(ConfigKeys.TRAIN_CLIP), c.get(ConfigKeys.TRAIN_ENSEMBLE));
+                c.get(ConfigKeys.TRAIN_LOSS), c.get(ConfigKeys.TRAIN_CLIP), c.get(ConfigKeys.TRAIN_ENSEMBLE),
+                c.get(ConfigKeys.TRAIN_ENCODER), c.get(ConfigKeys.TRAIN_CYCLE_WEIGHT), c.get(ConfigKeys.TRAIN_RECONSTRUCTION_WEIGHT));
     }
 
     /**
@@ -176,6 +182,9 @@ public record TrainingSettings(int window, boolean differences, String normalise
         m.put(ConfigKeys.TRAIN_LOSS.name(), loss);
         m.put(ConfigKeys.TRAIN_CLIP.name(), clipValue);
         m.put(ConfigKeys.TRAIN_ENSEMBLE.name(), ensembleSize);
+        m.put(ConfigKeys.TRAIN_ENCODER.name(), encoder);
+        m.put(ConfigKeys.TRAIN_CYCLE_WEIGHT.name(), cycleWeight);
+        m.put(ConfigKeys.TRAIN_RECONSTRUCTION_WEIGHT.name(), reconstructionWeight);
         return m;
     }
 

@@ -132,7 +132,7 @@ class ModelBundleTest {
         int[] sizes = {6, 16, 8, 1};
         ModelBundle b = ModelBundle.fromBytes(TestBundles.layerNormed(sizes, 4).toBytes());
         float[][][] gs = TestBundles.norms(sizes, 5);
-        assertThat(b.manifest().formatVersion()).isEqualTo(3);
+        assertThat(b.manifest().formatVersion()).isEqualTo(ModelBundle.FORMAT_VERSION);
         assertThat(b.manifest().architecture().layerNorm()).isTrue();
         assertThat(b.criticGains()).isDeepEqualTo(gs[0]);
         assertThat(b.criticShifts()).isDeepEqualTo(gs[1]);

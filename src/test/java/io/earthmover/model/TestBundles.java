@@ -88,6 +88,26 @@ final class TestBundles {
         return v;
     }
 
+    /** As {@link #small()} with an encoder 12-8-3 and generator 3-8-12, in the given bundle format. */
+    static ModelBundle withEncoder(int formatVersion) throws InvalidModelException {
+        int[] sizes = {12, 16, 8, 1};
+        float[][][] wb = weights(sizes, 3);
+        float[][][] e = weights(ENCODER, 5);
+        float[][][] g = weights(GENERATOR, 6);
+        ModelManifest m = manifest(List.of("cpu", "mem", "net"), 2, true, sizes, holdout(500, 4));
+        ModelManifest.Architecture a = m.architecture();
+        return ModelBundle.create(new ModelManifest(formatVersion, m.version(), m.createdAt(), m.featureNames(), m.named(),
+                m.window(), m.differences(), m.normaliser(),
+                new ModelManifest.Architecture(a.inputSize(), a.critic(), GENERATOR, false, a.leakyReluSlope(), a.weightsFormat(), ENCODER),
+                m.calibration(), m.threshold(), m.criticThreshold(), m.thresholdQuantile(), m.training(), m.trainingData(),
+                m.metrics(), null, null, RECONSTRUCTION, null), wb[0], wb[1], new float[0][], new float[0][],
+                new ModelBundle.Autoencoder(e[0], e[1], g[0], g[1]));
+    }
+
+    static final int[] ENCODER = {12, 8, 3};
+    static final int[] GENERATOR = {3, 8, 12};
+    static final ModelManifest.Reconstruction RECONSTRUCTION = new ModelManifest.Reconstruction(0.5, 0.1, 0.8, 0.6, 0.3);
+
     /** 3 named features, window 2 with differences (12 inputs), critic 12-16-8-1. */
     static ModelBundle small() throws InvalidModelException {
         int[] sizes = {12, 16, 8, 1};

@@ -227,7 +227,7 @@ abstract class WganGpGradientChecks {
     }
 
     /** Compares every element of grads with a central difference of loss; returns how many were checked. */
-    private static int check(Mlp net, Mlp.Params g, DoubleSupplier loss) {
+    static int check(Mlp net, Mlp.Params g, DoubleSupplier loss) {
         INDArray[] grads = g.views();
         INDArray[] params = net.params();
         int checked = 0;
