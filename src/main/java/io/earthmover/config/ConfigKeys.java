@@ -68,6 +68,7 @@ public final class ConfigKeys {
     public static final ConfigKey<Integer> TRAIN_BATCH = integer("train.batch.size", 256, 2, 1 << 16, "Mini-batch size");
     public static final ConfigKey<Integer> TRAIN_CRITIC_STEPS = integer("train.critic.steps", 5, 1, 100, "Critic steps per generator step (n_critic)");
     public static final ConfigKey<Double> TRAIN_LAMBDA = decimal("train.gp.lambda", 10.0, 0.0, 1e6, "Gradient-penalty weight lambda (train.loss=wgan-gp only; the other losses report the penalty without training on it)");
+    public static final ConfigKey<String> TRAIN_GP_NORM = oneOf("train.gp.norm", "l2", List.of("l2", "l1"), "Norm of the input gradient the penalty holds at 1: l2 (Gulrajani et al.: the critic is 1-Lipschitz in Euclidean distance) or l1 (its dual, Adler and Lunz's Banach WGAN: 1-Lipschitz in the largest single-feature difference)");
     public static final ConfigKey<String> TRAIN_LOSS = oneOf("train.loss", "wgan-gp", List.of("wgan-gp", "wgan-cp", "gan"), "Adversarial loss: wgan-gp (Wasserstein with gradient penalty, Adam), wgan-cp (Wasserstein with the critic's weights clipped to +-train.clip.value, RMSProp; Arjovsky et al. 2017), gan (the original JS loss, sigmoid discriminator, non-saturating generator loss, Adam); the critic value scored is the critic output or discriminator logit, higher = more normal");
     /** Arjovsky et al.'s RMSProp learning rate, used with {@code train.loss=wgan-cp} while train.learning.rate is at its default. */
     public static final double WGAN_CP_LEARNING_RATE = 5e-5;
@@ -140,7 +141,7 @@ public final class ConfigKeys {
                 TOPIC_REPLICATION, TOPIC_MAX_BYTES, TOPIC_MODELS_MAX_BYTES, TOPIC_CREATE, CONNECT_WAIT, RECORD_MAX_BYTES, BROKER_PORT, BROKER_DATA_DIR,
                 METRICS_HOST, METRICS_PORT, INSPECT_ENABLED, INSPECT_PER_KEY, INSPECT_ALARMS, INSPECT_RETENTION,
                 INSPECT_APPLICATION_SERVER, FEATURES_WINDOW, FEATURES_DIFFERENCES, FEATURES_KEY_STANDARDISE, FEATURES_NORMALISER,
-                TRAIN_ITERATIONS, TRAIN_BATCH, TRAIN_CRITIC_STEPS, TRAIN_LAMBDA, TRAIN_LOSS, TRAIN_LR, TRAIN_CLIP, TRAIN_BETA1, TRAIN_BETA2,
+                TRAIN_ITERATIONS, TRAIN_BATCH, TRAIN_CRITIC_STEPS, TRAIN_LAMBDA, TRAIN_GP_NORM, TRAIN_LOSS, TRAIN_LR, TRAIN_CLIP, TRAIN_BETA1, TRAIN_BETA2,
                 TRAIN_SEED, TRAIN_LATENT, TRAIN_GEN_HIDDEN, TRAIN_CRITIC_HIDDEN, TRAIN_LAYER_NORM, TRAIN_ENSEMBLE, TRAIN_PATIENCE,
                 TRAIN_HOLDOUT, TRAIN_MAX_ROWS, TRAIN_AUX_FRACTION, TRAIN_AUX_NOISE, TRAIN_ENCODER, TRAIN_CYCLE_WEIGHT,
                 TRAIN_RECONSTRUCTION_WEIGHT, CALIBRATION_QUANTILE, ATTRIBUTION_MIN_SCORE, ATTRIBUTION_TOP_K,

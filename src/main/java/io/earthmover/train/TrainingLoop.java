@@ -49,7 +49,7 @@ final class TrainingLoop {
         Optimizer encoderOpt = encoder == null ? null : new Adam(encoder.flatParams(), s.effectiveLearningRate(), s.beta1(), s.beta2());
         Mlp.Params egrads = encoder == null ? null : encoder.zerosLikeParams();
         GanLoss loss = s.ganLoss();
-        WganGp gan = new WganGp(critic, generator, loss);
+        WganGp gan = new WganGp(critic, generator, loss, s.l1Penalty());
         Optimizer criticOpt = optimizer(critic, loss);
         Optimizer generatorOpt = optimizer(generator, loss);
         double lambda = loss.penalised() ? s.lambda() : 0;

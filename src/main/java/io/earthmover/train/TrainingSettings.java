@@ -36,13 +36,15 @@ import java.util.Map;
  * @param encoder           {@code train.encoder}: an encoder trained with the generator (cycle consistency)
  * @param cycleWeight       {@code train.cycle.weight}
  * @param reconstructionWeight {@code train.reconstruction.weight}: share of the reconstruction error in the served value
+ * @param gpNorm            {@code train.gp.norm}: l2 or l1, the norm of the input gradient the penalty holds at 1
  */
 public record TrainingSettings(int window, boolean differences, String normaliser, int iterations, int batchSize,
                                int criticSteps, double lambda, double learningRate, double beta1, double beta2,
                                long seed, int latentSize, int[] generatorHidden, int[] criticHidden, boolean layerNorm,
                                int earlyStopPatience, double holdoutFraction, double thresholdQuantile,
                                double auxFraction, double auxNoise, String loss, double clipValue,
-                               int ensembleSize, boolean encoder, double cycleWeight, double reconstructionWeight) {
+                               int ensembleSize, boolean encoder, double cycleWeight, double reconstructionWeight,
+                               String gpNorm) {
     public TrainingSettings {
         require(window >= 1, "window must be at least 1");
         require("standard".equals(normaliser) || "robust".equals(normaliser), "normaliser must be standard or robust");
@@ -69,6 +71,7 @@ public record TrainingSettings(int window, boolean differences, String normalise
                 + " (train.critic.layer.norm): the members are served as one wider critic, whose norm would mix them");
         require(cycleWeight >= 0 && Double.isFinite(cycleWeight), "cycle weight must be a finite non-negative number");
         require(reconstructionWeight >= 0 && reconstructionWeight < 1, "reconstruction weight must be in [0,1)");
+        require("l2".equals(gpNorm) || "l1".equals(gpNorm), "penalty norm must be l2 or l1");
         generatorHidden = generatorHidden.clone();
         criticHidden = criticHidden.clone();
     }
@@ -102,7 +105,8 @@ public record TrainingSettings(int window, boolean differences, String normalise
                 c.get(ConfigKeys.TRAIN_LAYER_NORM), c.get(ConfigKeys.TRAIN_PATIENCE), c.get(ConfigKeys.TRAIN_HOLDOUT),
                 c.get(ConfigKeys.CALIBRATION_QUANTILE), c.get(ConfigKeys.TRAIN_AUX_FRACTION), c.get(ConfigKeys.TRAIN_AUX_NOISE),
                 c.get(ConfigKeys.TRAIN_LOSS), c.get(ConfigKeys.TRAIN_CLIP), c.get(ConfigKeys.TRAIN_ENSEMBLE),
-                c.get(ConfigKeys.TRAIN_ENCODER), c.get(ConfigKeys.TRAIN_CYCLE_WEIGHT), c.get(ConfigKeys.TRAIN_RECONSTRUCTION_WEIGHT));
+                c.get(ConfigKeys.TRAIN_ENCODER), c.get(ConfigKeys.TRAIN_CYCLE_WEIGHT), c.get(ConfigKeys.TRAIN_RECONSTRUCTION_WEIGHT),
+                c.get(ConfigKeys.TRAIN_GP_NORM));
     }
 
     /**
@@ -139,6 +143,11 @@ public record TrainingSettings(int window, boolean differences, String normalise
     @Override
     public int[] criticHidden() {
         return criticHidden.clone();
+    }
+
+    /** Whether the penalty holds the L1 norm of the input gradient at 1 ({@code train.gp.norm=l1}). */
+    public boolean l1Penalty() {
+        return "l1".equals(gpNorm);
     }
 
     /** The adversarial loss of {@code train.loss}. */
@@ -185,6 +194,7 @@ public record TrainingSettings(int window, boolean differences, String normalise
         m.put(ConfigKeys.TRAIN_ENCODER.name(), encoder);
         m.put(ConfigKeys.TRAIN_CYCLE_WEIGHT.name(), cycleWeight);
         m.put(ConfigKeys.TRAIN_RECONSTRUCTION_WEIGHT.name(), reconstructionWeight);
+        m.put(ConfigKeys.TRAIN_GP_NORM.name(), gpNorm);
         return m;
     }
 

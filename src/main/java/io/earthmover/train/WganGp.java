@@ -4,6 +4,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
  * WGAN-GP losses and their exact gradients (Gulrajani et al. 2017), written out by hand:
@@ -27,15 +28,28 @@ public final class WganGp {
     private final Mlp critic;
     private final Mlp generator;
     private final GanLoss loss;
+    /** Penalise the L1 norm of the input gradient instead of the L2 norm (Banach WGAN's dual norm for an L-infinity cost). */
+    private final boolean l1;
 
     public WganGp(Mlp critic, Mlp generator) {
         this(critic, generator, GanLoss.WGAN_GP);
     }
 
     public WganGp(Mlp critic, Mlp generator, GanLoss loss) {
+        this(critic, generator, loss, false);
+    }
+
+    /**
+     * @param l1 penalise {@code (|grad D|_1 - 1)^2} instead of {@code (|grad D|_2 - 1)^2}: the critic is
+     *           then 1-Lipschitz in the L-infinity distance (Adler and Lunz 2018, "Banach Wasserstein GAN":
+     *           the penalty uses the dual norm of the cost's), so it can fall by the largest single
+     *           coordinate's departure rather than by the Euclidean length of all of them together
+     */
+    public WganGp(Mlp critic, Mlp generator, GanLoss loss, boolean l1) {
         this.critic = critic;
         this.generator = generator;
         this.loss = loss;
+        this.l1 = l1;
     }
 
     Mlp critic() {
@@ -125,19 +139,20 @@ public final class WganGp {
         double[] coef = new double[(int) n];
         double penalty = 0;
         for (int i = 0; i < n; i++) {
-            double sq = 0;
+            double norm = 0;
             for (int j = i * cols; j < (i + 1) * cols; j++) {
-                sq += gv[j] * gv[j];
+                norm += l1 ? Math.abs(gv[j]) : gv[j] * gv[j];
             }
-            double norm = Math.sqrt(sq);
+            norm = l1 ? norm : Math.sqrt(norm);
             double dev = norm - 1;
             penalty += dev * dev;
-            // dP/dg_i = (2/n) (|g_i| - 1) g_i / |g_i|
-            coef[i] = 2.0 / n * dev / Math.max(norm, NORM_EPS);
+            // L2: dP/dg_i = (2/n) (|g_i| - 1) g_i / |g_i|;  L1: dP/dg_i = (2/n) (|g_i|_1 - 1) sign(g_i)
+            coef[i] = l1 ? 2.0 / n * dev : 2.0 / n * dev / Math.max(norm, NORM_EPS);
         }
         penalty /= n;
         if (lambda != 0 && grads != null) {
-            INDArray gBar = g.muliColumnVector(column(coef, dt)); // g's values were read above
+            // g's values were read above, so it may be overwritten
+            INDArray gBar = (l1 ? Transforms.sign(g, false) : g).muliColumnVector(column(coef, dt));
             critic.inputGradientBackward(Mlp.rows(fa, 2 * n, 3 * n), Mlp.rows(back, 2 * n, 3 * n, g), gBar, grads, lambda);
         }
         return new CriticValues(meanReal, meanGenerated, penalty, adversarial + lambda * penalty);

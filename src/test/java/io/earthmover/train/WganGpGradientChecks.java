@@ -70,6 +70,38 @@ abstract class WganGpGradientChecks {
     }
 
     @Test
+    void l1PenaltyCriticLossGradientMatchesFiniteDifferencesForEveryParameter() {
+        // train.gp.norm=l1: (|grad D|_1 - 1)^2, whose derivative by the input gradient is sign(g)
+        WganGp banach = new WganGp(critic, generator, GanLoss.WGAN_GP, true);
+        Mlp.Params grads = critic.zerosLikeParams();
+        WganGp.CriticValues v = banach.critic(real, z, eps, 10.0, true, grads);
+        assertThat(v.penalty()).isNotEqualTo(gan.critic(real, z, eps, 10.0, true, null).penalty());
+        int checked = check(critic, grads, () -> banach.critic(real, z, eps, 10.0, true, null).loss());
+        assertThat(checked).isEqualTo(critic.parameterCount());
+    }
+
+    @Test
+    void l1PenaltyAloneGradientMatchesFiniteDifferencesAndIsTheL1NormsDeviation() {
+        WganGp banach = new WganGp(critic, generator, GanLoss.WGAN_GP, true);
+        Mlp.Params grads = critic.zerosLikeParams();
+        WganGp.CriticValues v = banach.critic(real, z, eps, 1.0, false, grads);
+        // the value: mean over interpolates of (sum_j |dD/dx_j| - 1)^2, from the input gradient itself
+        INDArray xh = real.mulColumnVector(eps).addi(generator.output(z).mulColumnVector(eps.rsub(1.0)));
+        INDArray g = critic.inputGradient(critic.forward(xh)).dx();
+        double expected = 0;
+        for (int i = 0; i < BATCH; i++) {
+            double norm = 0;
+            for (int j = 0; j < INPUT; j++) {
+                norm += Math.abs(g.getDouble(i, j));
+            }
+            expected += (norm - 1) * (norm - 1);
+        }
+        assertThat(v.penalty()).isCloseTo(expected / BATCH, org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(maxAbs(grads.views())).isGreaterThan(1e-3);
+        check(critic, grads, () -> banach.critic(real, z, eps, 1.0, false, null).loss());
+    }
+
+    @Test
     void wassersteinTermAloneGradientMatchesFiniteDifferences() {
         Mlp.Params grads = critic.zerosLikeParams();
         gan.critic(real, z, eps, 0.0, true, grads);
