@@ -41,9 +41,12 @@ final class BundleAssembler {
                              Map<String, Object> trainingData, String runtime, long startNanos) throws TrainingException {
         int d = data.inputSize();
         int holdoutCount = data.holdout().length;
-        ModelManifest.Reconstruction reconstruction = reconstruction(trained, data.holdout(), d);
+        double[] holdoutD = Nd4jBatches.criticValues(trained.critic(), data.holdout(), d);
+        double[] holdoutR = trained.encoder() == null ? null
+                : Nd4jBatches.reconstructionErrors(trained.encoder(), trained.generator(), data.holdout(), d);
+        ModelManifest.Reconstruction reconstruction = holdoutR == null ? null : reconstruction(holdoutD, holdoutR);
         CalibrationFloor.Values served = rows -> servedValues(trained, reconstruction, rows, d);
-        double[] holdoutCritic = served.of(data.holdout());
+        double[] holdoutCritic = reconstruction == null ? holdoutD : combined(reconstruction, holdoutD, holdoutR);
         int generatedCount = Math.max(MIN_GENERATED, holdoutCount);
         double[] generatedCritic = served.of(Nd4jBatches.generate(trained.generator(), generatedCount, s.latentSize(), d, rng));
         if (!allFinite(holdoutCritic) || !allFinite(generatedCritic)) {
@@ -85,14 +88,9 @@ final class BundleAssembler {
 
     /**
      * With an encoder, how the served value combines the critic and the reconstruction error:
-     * both standardised on the holdout (floored so a constant one cannot divide by zero); else null.
+     * both standardised on the holdout's values given here (floored so a constant one cannot divide by zero).
      */
-    private ModelManifest.Reconstruction reconstruction(TrainingLoop.Result trained, float[][] holdout, int d) {
-        if (trained.encoder() == null) {
-            return null;
-        }
-        double[] critic = Nd4jBatches.criticValues(trained.critic(), holdout, d);
-        double[] error = Nd4jBatches.reconstructionErrors(trained.encoder(), trained.generator(), holdout, d);
+    private ModelManifest.Reconstruction reconstruction(double[] critic, double[] error) {
         double cm = Normaliser.mean(critic);
         double em = Normaliser.mean(error);
         return new ModelManifest.Reconstruction(s.reconstructionWeight(), cm, Math.max(Normaliser.std(critic, cm), MIN_STD), em,
@@ -105,7 +103,11 @@ final class BundleAssembler {
         if (r == null) {
             return critic;
         }
-        double[] error = Nd4jBatches.reconstructionErrors(trained.encoder(), trained.generator(), rows, d);
+        return combined(r, critic, Nd4jBatches.reconstructionErrors(trained.encoder(), trained.generator(), rows, d));
+    }
+
+    /** The served values for critic values and reconstruction errors, row by row (into {@code critic}). */
+    private static double[] combined(ModelManifest.Reconstruction r, double[] critic, double[] error) {
         for (int i = 0; i < critic.length; i++) {
             critic[i] = r.value(critic[i], error[i]);
         }

@@ -35,25 +35,19 @@ final class Nd4jBatches {
 
     /** Critic values of rows, in ND4J batches. */
     static double[] criticValues(Mlp critic, float[][] rows, int d) {
-        double[] out = new double[rows.length];
-        for (int start = 0; start < rows.length; start += EVAL_BATCH) {
-            int m = Math.min(EVAL_BATCH, rows.length - start);
-            float[] buf = new float[m * d];
-            for (int i = 0; i < m; i++) {
-                System.arraycopy(rows[start + i], 0, buf, i * d, d);
-            }
-            try (MemoryWorkspace ws = step()) {
-                INDArray o = critic.output(matrix(buf, m, d));
-                for (int i = 0; i < m; i++) {
-                    out[start + i] = o.getDouble(i, 0);
-                }
-            }
-        }
-        return out;
+        return perRow(rows, d, critic::output);
     }
 
     /** Reconstruction errors {@code mean_i (x_i - G(E(x))_i)^2} of rows, in ND4J batches. */
     static double[] reconstructionErrors(Mlp encoder, Mlp generator, float[][] rows, int d) {
+        return perRow(rows, d, x -> {
+            INDArray diff = generator.output(encoder.output(x)).subi(x);
+            return diff.muli(diff).mean(true, 1);
+        });
+    }
+
+    /** One value per row: {@code f} maps a batch of rows to a column, in batches of {@link #EVAL_BATCH} in the step workspace. */
+    private static double[] perRow(float[][] rows, int d, java.util.function.UnaryOperator<INDArray> f) {
         double[] out = new double[rows.length];
         for (int start = 0; start < rows.length; start += EVAL_BATCH) {
             int m = Math.min(EVAL_BATCH, rows.length - start);
@@ -62,11 +56,9 @@ final class Nd4jBatches {
                 System.arraycopy(rows[start + i], 0, buf, i * d, d);
             }
             try (MemoryWorkspace ws = step()) {
-                INDArray x = matrix(buf, m, d);
-                INDArray diff = generator.output(encoder.output(x)).subi(x);
-                INDArray e = diff.muli(diff).mean(1);
+                INDArray o = f.apply(matrix(buf, m, d));
                 for (int i = 0; i < m; i++) {
-                    out[start + i] = e.getDouble(i);
+                    out[start + i] = o.getDouble(i, 0);
                 }
             }
         }

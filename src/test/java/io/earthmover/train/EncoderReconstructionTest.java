@@ -21,11 +21,18 @@ import org.junit.jupiter.api.Test;
 class EncoderReconstructionTest {
     private static final double[] DIRECTION = {1, 2, -1};
     private static final double NOISE = 0.05;
+    /** One model for the tests that read it (training is most of their time). */
+    private static ModelBundle model;
+
+    @org.junit.jupiter.api.BeforeAll
+    static void train() throws Exception {
+        model = fit(lineRows(3000, new Random(5)));
+    }
 
     @Test
     void reconstructsHeldOutNormalRecordsToWithinAFractionOfTheirSpread() throws Exception {
-        Random r = new Random(5);
-        ModelBundle b = fit(lineRows(3000, r));
+        Random r = new Random(15);
+        ModelBundle b = model;
         assertThat(b.hasEncoder()).isTrue();
         assertThat(b.manifest().formatVersion()).isEqualTo(ModelBundle.FORMAT_VERSION);
         FastScorer s = b.newScorer(3);
@@ -42,8 +49,7 @@ class EncoderReconstructionTest {
 
     @Test
     void expectedValuesOfARecordOffTheLineAreNearItsProjectionOntoTheLine() throws Exception {
-        Random r = new Random(6);
-        ModelBundle b = fit(lineRows(3000, r));
+        ModelBundle b = model;
         FastScorer s = b.newScorer(3);
         Normaliser norm = b.featuriser().normaliser();
         // on the line at t = 0.5, with the second feature pulled 1.5 off it
@@ -67,8 +73,7 @@ class EncoderReconstructionTest {
 
     @Test
     void theServedValueCombinesCriticAndReconstructionErrorAsTheManifestSays() throws Exception {
-        Random r = new Random(7);
-        ModelBundle b = fit(lineRows(2000, r));
+        ModelBundle b = model;
         FastScorer s = b.newScorer(0);
         var rec = b.manifest().reconstruction();
         assertThat(rec.weight()).isEqualTo(ConfigKeys.TRAIN_RECONSTRUCTION_WEIGHT.defaultValue());
