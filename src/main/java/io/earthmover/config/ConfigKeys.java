@@ -130,6 +130,7 @@ public final class ConfigKeys {
     // trainer job: quality gate and metrics push
     public static final ConfigKey<Double> GATE_MIN_AUC = decimal("train.gate.min.auc", 0.8, 0.0, 1.0, "Quality gate: least ROC-AUC of the critic separating validation rows from synthetic anomalies");
     public static final ConfigKey<Double> GATE_MAX_FAR = decimal("train.gate.max.far", 0.05, 0.0, 1.0, "Quality gate: most false-alarm rate at the threshold on the validation rows");
+    public static final ConfigKey<Double> GATE_MAX_SHIFTED_FAR = decimal("train.gate.max.shifted.far", 0.9, 0.0, 1.0, "Quality gate: most share of validation rows flagged once their newest record is moved by 0.1 of each feature's scale (a model above it would alarm on almost every record that is not a copy of the training data)");
     public static final ConfigKey<Double> GATE_TOLERANCE = decimal("train.gate.tolerance", 0.05, 0.0, 1.0, "Quality gate: how much worse than the current model (AUC lower, false-alarm rate higher) a new model may be");
     public static final ConfigKey<Double> GATE_VALIDATION = decimal("train.gate.validation.fraction", 0.1, 0.01, 0.5, "Share of rows kept out of training for the quality gate");
     public static final ConfigKey<String> METRICS_PUSHGATEWAY = string("metrics.pushgateway", "", "host:port of a Prometheus Pushgateway the trainer pushes its metrics to (job earthmover-train); empty = off");
@@ -150,7 +151,7 @@ public final class ConfigKeys {
                 SCORER_APP_ID, SCORER_THREADS, SCORER_GUARANTEE, MODEL_NAME, SCORER_MODEL_SOURCE, SCORER_MODEL_FILE,
                 SCORER_LATE_TOLERANCE, SCORER_DRIFT_WINDOW, SCORER_STATE_DIR, SCORER_COMMIT_INTERVAL,
                 SCORER_ROCKSDB_CACHE, SCORER_ROCKSDB_WRITE_BUFFER,
-                GATE_MIN_AUC, GATE_MAX_FAR, GATE_TOLERANCE, GATE_VALIDATION, METRICS_PUSHGATEWAY)) {
+                GATE_MIN_AUC, GATE_MAX_FAR, GATE_MAX_SHIFTED_FAR, GATE_TOLERANCE, GATE_VALIDATION, METRICS_PUSHGATEWAY)) {
             register(k);
         }
     }

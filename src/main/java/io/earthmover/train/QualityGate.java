@@ -1,5 +1,7 @@
 package io.earthmover.train;
 
+import io.earthmover.config.ConfigKeys;
+import io.earthmover.config.EarthmoverConfig;
 import io.earthmover.model.FastScorer;
 import io.earthmover.model.ModelBundle;
 import io.earthmover.model.ScoreResult;
@@ -16,19 +18,25 @@ import java.util.Random;
  * against 95 % confidence bounds, so a small validation sample (a few dozen windows, where two false
  * alarms are 5 %) does not refuse a model on evidence too thin to show it is bad. If a current model
  * exists it is measured on the same sample and the new one may be worse by at most the tolerance.
- * It also refuses a model that flags more than {@link #MAX_SMALL_SHIFT_FAR} of the validation
+ * It also refuses a model that flags more than {@link Limits#maxShiftedFar()} of the validation
  * windows once their newest record is moved by {@link #SMALL_SHIFT_SCALE_UNITS} of each feature's
  * scale: such a model would alarm on nearly every record that is not a copy of the training data.
+ * The shift is a constant, not a key, because the trainer's calibration floor ({@link CalibrationFloor})
+ * is tied to the same shift: the floor is what lets a model with a tiny holdout spread pass this check.
  */
 public final class QualityGate {
     public static final double SHIFT_SCALE_UNITS = 5.0;
-    /** Normal rows moved by this share of each feature's scale must not be flagged nearly all ... */
+    /** Normal rows moved by this share of each feature's scale must not be flagged nearly all. */
     public static final double SMALL_SHIFT_SCALE_UNITS = 0.1;
-    /** ... that is, not more than this share of them. */
-    public static final double MAX_SMALL_SHIFT_FAR = 0.9;
 
-    /** Limits from configuration. */
-    public record Limits(double minAuc, double maxFar, double tolerance) {
+    /** Limits from configuration ({@code train.gate.*}). */
+    public record Limits(double minAuc, double maxFar, double maxShiftedFar, double tolerance) {
+
+        /** The limits the configuration sets. */
+        public static Limits of(EarthmoverConfig config) {
+            return new Limits(config.get(ConfigKeys.GATE_MIN_AUC), config.get(ConfigKeys.GATE_MAX_FAR),
+                    config.get(ConfigKeys.GATE_MAX_SHIFTED_FAR), config.get(ConfigKeys.GATE_TOLERANCE));
+        }
     }
 
     /** Two-sided 95 % normal quantile of the confidence bounds. */
@@ -91,11 +99,11 @@ public final class QualityGate {
                     c, null);
         }
         double shiftedFar = falseAlarmRate(candidate, shifted(candidate, validation, SMALL_SHIFT_SCALE_UNITS, seed + 1));
-        if (shiftedFar > MAX_SMALL_SHIFT_FAR) {
+        if (shiftedFar > limits.maxShiftedFar()) {
             return new Decision(false, String.format("the model flags %.1f %% of the validation windows when their newest"
-                    + " record is moved by %.2f of each feature's scale (more than %.0f %%): it would alarm on almost any"
-                    + " record that is not an exact copy of the training data (a holdout whose critic values barely spread?)",
-                    100 * shiftedFar, SMALL_SHIFT_SCALE_UNITS, 100 * MAX_SMALL_SHIFT_FAR), c, null);
+                    + " record is moved by %.2f of each feature's scale (train.gate.max.shifted.far %.0f %%): it would alarm"
+                    + " on almost any record that is not an exact copy of the training data (a holdout whose critic values"
+                    + " barely spread?)", 100 * shiftedFar, SMALL_SHIFT_SCALE_UNITS, 100 * limits.maxShiftedFar()), c, null);
         }
         if (current == null) {
             return new Decision(true, String.format("AUC %.3f, false-alarm rate %.4f; no current model", c.auc(), c.falseAlarmRate()), c, null);

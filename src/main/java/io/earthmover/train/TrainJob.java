@@ -178,8 +178,7 @@ public final class TrainJob {
         } catch (TrainingException | io.earthmover.model.InvalidModelException e) {
             return failed("training failed: " + e.getMessage(), data);
         }
-        QualityGate.Decision d = new QualityGate(new QualityGate.Limits(config.get(ConfigKeys.GATE_MIN_AUC),
-                config.get(ConfigKeys.GATE_MAX_FAR), config.get(ConfigKeys.GATE_TOLERANCE))).decide(b, current, validation, settings.seed());
+        QualityGate.Decision d = new QualityGate(QualityGate.Limits.of(config)).decide(b, current, validation, settings.seed());
         gateCounter(d.accepted() ? "accepted" : "rejected").increment();
         if (!d.accepted()) {
             LOG.error("quality gate refused model {}: {}; nothing published", b.version(), d.reason());

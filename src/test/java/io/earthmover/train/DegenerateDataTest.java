@@ -2,6 +2,7 @@ package io.earthmover.train;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.earthmover.config.EarthmoverConfig;
 import io.earthmover.features.FeatureSchema;
 import io.earthmover.model.Calibration;
 import io.earthmover.model.FastScorer;
@@ -114,7 +115,7 @@ class DegenerateDataTest {
         for (int i = 0; i < 200; i++) {
             windows.add(new double[][] {LEVELS.clone()});
         }
-        QualityGate gate = new QualityGate(new QualityGate.Limits(0.8, 0.05, 0.05));
+        QualityGate gate = new QualityGate(QualityGate.Limits.of(EarthmoverConfig.of(Map.of())));
         QualityGate.Decision ok = gate.decide(floored, null, windows, 1);
         assertThat(ok.accepted()).as(ok.reason()).isTrue();
         // the same critic calibrated on its holdout's critic values as they are (they barely spread:
@@ -124,7 +125,11 @@ class DegenerateDataTest {
         assertThat(QualityGate.falseAlarmRate(unfloored, windows)).isLessThan(0.05);
         QualityGate.Decision d = gate.decide(unfloored, null, windows, 1);
         assertThat(d.accepted()).isFalse();
-        assertThat(d.reason()).contains("moved by 0.10 of each feature's scale").contains("would alarm on almost any");
+        assertThat(d.reason()).contains("moved by 0.10 of each feature's scale").contains("would alarm on almost any")
+                .contains("train.gate.max.shifted.far 90 %");
+        // the limit is the user's: with it at 100 % the same model passes
+        QualityGate lenient = new QualityGate(QualityGate.Limits.of(EarthmoverConfig.of(Map.of("train.gate.max.shifted.far", "1.0"))));
+        assertThat(lenient.decide(unfloored, null, windows, 1).accepted()).isTrue();
     }
 
     /** {@code b} calibrated on 400 critic values spread by {@code spread} around {@code centre}. */
