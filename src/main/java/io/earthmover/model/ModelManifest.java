@@ -27,6 +27,8 @@ import java.util.Map;
  * @param keyStandardise    features are standardised per key before the normaliser (format 2; null = false)
  * @param reconstruction    how the served value combines critic and reconstruction error (format 4, models with an
  *                          encoder; null = the served value is the critic's)
+ * @param fallback          set when the quality gate refused this key's first model and it serves anyway as a fallback
+ *                          (format 5; null = the gate accepted it): see {@link Fallback}
  * @param sha256            hex SHA-256 over weights.bin followed by this manifest without this field
  */
 public record ModelManifest(
@@ -49,7 +51,19 @@ public record ModelManifest(
         io.earthmover.alarm.AlarmSeed alarm,
         Boolean keyStandardise,
         Reconstruction reconstruction,
+        Fallback fallback,
         String sha256) {
+
+    /** A manifest of a model the quality gate accepted (every format before 5). */
+    public ModelManifest(int formatVersion, String version, String createdAt, List<String> featureNames, boolean named,
+            int window, boolean differences, NormaliserSpec normaliser, Architecture architecture,
+            CalibrationTable calibration, double threshold, double criticThreshold, double thresholdQuantile,
+            Map<String, Object> training, Map<String, Object> trainingData, Metrics metrics,
+            io.earthmover.alarm.AlarmSeed alarm, Boolean keyStandardise, Reconstruction reconstruction, String sha256) {
+        this(formatVersion, version, createdAt, featureNames, named, window, differences, normaliser, architecture,
+                calibration, threshold, criticThreshold, thresholdQuantile, training, trainingData, metrics, alarm,
+                keyStandardise, reconstruction, null, sha256);
+    }
 
     /** A manifest without an encoder (every format before 4, and models trained without {@code train.encoder}). */
     public ModelManifest(int formatVersion, String version, String createdAt, List<String> featureNames, boolean named,
@@ -59,7 +73,25 @@ public record ModelManifest(
             io.earthmover.alarm.AlarmSeed alarm, Boolean keyStandardise, String sha256) {
         this(formatVersion, version, createdAt, featureNames, named, window, differences, normaliser, architecture,
                 calibration, threshold, criticThreshold, thresholdQuantile, training, trainingData, metrics, alarm,
-                keyStandardise, null, sha256);
+                keyStandardise, null, null, sha256);
+    }
+
+    /**
+     * A first model the quality gate refused, served anyway so that its keys are not left without
+     * alarms (a service with no model emits nothing at all).
+     *
+     * @param mode   {@link #RULES}: the range and frozen-value rules alone decide (the critic's scores are
+     *               shown, its likelihood never alarms); {@link #MODEL}: the model serves as if accepted
+     * @param reason the gate's reason for refusing it
+     */
+    public record Fallback(String mode, String reason) {
+        public static final String RULES = "rules";
+        public static final String MODEL = "model";
+
+        /** Whether the alarm layer ignores the critic. */
+        public boolean rulesOnly() {
+            return RULES.equals(mode);
+        }
     }
 
     /** @param kind "standard" (mean/std) or "robust" (median/IQR) */
@@ -150,18 +182,24 @@ public record ModelManifest(
     ModelManifest withSha256(String sum) {
         return new ModelManifest(formatVersion, version, createdAt, featureNames, named, window, differences,
                 normaliser, architecture, calibration, threshold, criticThreshold, thresholdQuantile, training,
-                trainingData, metrics, alarm, keyStandardise, reconstruction, sum);
+                trainingData, metrics, alarm, keyStandardise, reconstruction, fallback, sum);
     }
 
     ModelManifest withAlarm(io.earthmover.alarm.AlarmSeed seed) {
         return new ModelManifest(ModelBundle.FORMAT_VERSION, version, createdAt, featureNames, named, window,
                 differences, normaliser, architecture, calibration, threshold, criticThreshold, thresholdQuantile,
-                training, trainingData, metrics, seed, keyStandardise, reconstruction, null);
+                training, trainingData, metrics, seed, keyStandardise, reconstruction, fallback, null);
     }
 
     ModelManifest withKeyStandardise(boolean on) {
         return new ModelManifest(ModelBundle.FORMAT_VERSION, version, createdAt, featureNames, named, window,
                 differences, normaliser, architecture, calibration, threshold, criticThreshold, thresholdQuantile,
-                training, trainingData, metrics, alarm, on, reconstruction, null);
+                training, trainingData, metrics, alarm, on, reconstruction, fallback, null);
+    }
+
+    ModelManifest withFallback(Fallback f) {
+        return new ModelManifest(ModelBundle.FORMAT_VERSION, version, createdAt, featureNames, named, window,
+                differences, normaliser, architecture, calibration, threshold, criticThreshold, thresholdQuantile,
+                training, trainingData, metrics, alarm, keyStandardise, reconstruction, f, null);
     }
 }

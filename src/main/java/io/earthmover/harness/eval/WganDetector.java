@@ -6,6 +6,7 @@ import io.earthmover.kafka.TopicRange;
 import io.earthmover.model.ModelBundle;
 import io.earthmover.record.FileRecords;
 import io.earthmover.score.OfflineScorer;
+import io.earthmover.score.ScoreRecord;
 import io.earthmover.score.ScorerSettings;
 import io.earthmover.train.TrainJob;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -57,6 +58,8 @@ public final class WganDetector implements Detector {
     private final WganDetectorFactory.Counts counts;
     private final ScoringTrace trace;
     private final List<double[]> seen = new ArrayList<>();
+    /** The served {@code reason} of each test row's alarm event (null where {@code anomaly} is false), in order. */
+    private final List<String> reasons = new ArrayList<>();
     private OfflineScorer scorer;
     private ModelBundle bundle;
     private long position;
@@ -128,6 +131,18 @@ public final class WganDetector implements Detector {
         return trace;
     }
 
+    /**
+     * Tallies the alarm events of the test rows by their served reason, each as true or false as
+     * {@code trueAlarm} (test row index to whether the benchmark's labels call it anomalous) says.
+     */
+    public void tallyAlarms(java.util.function.IntPredicate trueAlarm) {
+        for (int i = 0; i < reasons.size(); i++) {
+            if (reasons.get(i) != null) {
+                counts.alarm(reasons.get(i), trueAlarm.test(i));
+            }
+        }
+    }
+
     /** Whether a model serves now. */
     public boolean hasModel() {
         return scorer != null;
@@ -139,6 +154,9 @@ public final class WganDetector implements Detector {
         byte[] value = record(position, ts, row);
         position++;
         if (scorer == null) {
+            if (test) {
+                reasons.add(null);
+            }
             if (test && trace != null) {
                 trace.unserved();
             }
@@ -147,6 +165,9 @@ public final class WganDetector implements Detector {
         OfflineScorer.Outcome o = scorer.process(key, value, ts);
         if (!o.scored()) {
             counts.deadLetters.incrementAndGet();
+        }
+        if (test) {
+            reasons.add(o.scored() ? ScoreRecord.parse(o.json()).alarmReason() : null);
         }
         if (trace != null) {
             trace.sent(Long.toString(position - 1), value, ts, test, o);
@@ -191,7 +212,7 @@ public final class WganDetector implements Detector {
                             dir.resolve("models"), false, false, currentFile, NO_KAFKA));
             return switch (r.status()) {
                 case PUBLISHED, WRITTEN -> {
-                    counts.accepted.incrementAndGet();
+                    (r.bundle().fallback() == null ? counts.accepted : counts.fallbacks).incrementAndGet();
                     yield r.bundle();
                 }
                 case GATE_REJECTED -> {
