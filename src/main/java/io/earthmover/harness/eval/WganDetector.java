@@ -166,13 +166,15 @@ public final class WganDetector implements Detector {
         if (!o.scored()) {
             counts.deadLetters.incrementAndGet();
         }
+        // parsed once: the alarm tally and the benchmark's field read the same record
+        ScoreRecord served = o.scored() ? ScoreRecord.parse(o.json()) : null;
         if (test) {
-            reasons.add(o.scored() ? ScoreRecord.parse(o.json()).alarmReason() : null);
+            reasons.add(served == null ? null : served.alarmReason());
         }
         if (trace != null) {
             trace.sent(Long.toString(position - 1), value, ts, test, o);
         }
-        return ScoringTrace.score(field, o);
+        return served == null ? field.unserved() : field.read(served);
     }
 
     private void serve(ModelBundle b) {
@@ -212,7 +214,13 @@ public final class WganDetector implements Detector {
                             dir.resolve("models"), false, false, currentFile, NO_KAFKA));
             return switch (r.status()) {
                 case PUBLISHED, WRITTEN -> {
-                    (r.bundle().fallback() == null ? counts.accepted : counts.fallbacks).incrementAndGet();
+                    if (r.bundle().fallback() == null) {
+                        counts.accepted.incrementAndGet();
+                    } else {
+                        // refused by the gate, served anyway under train.gate.fallback
+                        counts.refused.incrementAndGet();
+                        counts.fallbacks.incrementAndGet();
+                    }
                     yield r.bundle();
                 }
                 case GATE_REJECTED -> {

@@ -27,8 +27,11 @@ public final class WganDetectorFactory implements DetectorFactory {
         final AtomicInteger trainings = new AtomicInteger();
         final AtomicInteger accepted = new AtomicInteger();
         final AtomicInteger refused = new AtomicInteger();
-        /** Refused by the gate and published as a fallback ({@code train.gate.fallback}). */
+        /** Of the refused, those published as a fallback ({@code train.gate.fallback}). */
         final AtomicInteger fallbacks = new AtomicInteger();
+        final AtomicInteger failed = new AtomicInteger();
+        final AtomicInteger withoutModel = new AtomicInteger();
+        final AtomicInteger deadLetters = new AtomicInteger();
         /** Alarm events by served reason: [true alarms, false alarms]. */
         private final java.util.Map<String, int[]> alarms = new java.util.TreeMap<>();
 
@@ -45,9 +48,6 @@ public final class WganDetectorFactory implements DetectorFactory {
                     .append(" true / ").append(n[1]).append(" false"));
             return sb.toString();
         }
-        final AtomicInteger failed = new AtomicInteger();
-        final AtomicInteger withoutModel = new AtomicInteger();
-        final AtomicInteger deadLetters = new AtomicInteger();
     }
 
     private final Profile profile;
@@ -108,13 +108,13 @@ public final class WganDetectorFactory implements DetectorFactory {
 
     /** How the trainings went so far. */
     public String outcome() {
-        return String.format("Trainings: %d (%d accepted, %d refused by the quality gate and served as a fallback (%s=%s), "
-                + "%d refused, %d failed); %d of %d "
+        return String.format("Trainings: %d (%d accepted, %d refused by the quality gate, %d failed); of the refused, "
+                + "%d served as a fallback (%s=%s); %d of %d "
                 + "series/files had no model after their first training and score %s (no output without a model); "
                 + "%d records dead-lettered. Alarm events by reason: %s.", counts.trainings.get(), counts.accepted.get(),
-                counts.fallbacks.get(), io.earthmover.config.ConfigKeys.GATE_FALLBACK.name(),
-                config.get(io.earthmover.config.ConfigKeys.GATE_FALLBACK), counts.refused.get(),
-                counts.failed.get(), counts.withoutModel.get(), counts.series.get(),
+                counts.refused.get(), counts.failed.get(), counts.fallbacks.get(),
+                io.earthmover.config.ConfigKeys.GATE_FALLBACK.name(), config.get(io.earthmover.config.ConfigKeys.GATE_FALLBACK),
+                counts.withoutModel.get(), counts.series.get(),
                 field == ServedField.NEGATED_CRITIC ? "last" : "0", counts.deadLetters.get(), counts.alarms());
     }
 
