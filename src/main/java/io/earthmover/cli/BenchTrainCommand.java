@@ -71,7 +71,12 @@ public final class BenchTrainCommand implements Callable<Integer> {
         if (refusal != null) {
             throw new UserException(refusal);
         }
-        System.out.println(Nd4jRuntime.configure(threads));
+        try {
+            System.out.println(Nd4jRuntime.configure(threads));
+        } catch (RuntimeException | LinkageError e) {
+            // e.g. the CUDA jar on a machine without a usable GPU, driver or CUDA 11 libraries
+            throw new UserException("--device " + device + ": ND4J's " + dev.name() + " backend did not start: " + rootCause(e), e);
+        }
         String loaded = Nd4j.getBackend().getClass().getName();
         String mismatch = dev.mismatch(loaded);
         if (mismatch != null) {
@@ -131,6 +136,16 @@ public final class BenchTrainCommand implements Callable<Integer> {
         if (peakTflops != null && !(peakTflops > 0)) {
             throw new UserException("--peak-tflops must be positive");
         }
+    }
+
+    private static String rootCause(Throwable e) {
+        Throwable t = e;
+        StringBuilder sb = new StringBuilder(String.valueOf(e));
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+            sb.append(" <- ").append(t);
+        }
+        return sb.toString();
     }
 
     private static String join(int[] a) {
