@@ -15,7 +15,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Measures training throughput against this machine's ND4J float gemm peak. FLOPs are counted
+ * Measures training throughput against this machine's ND4J float gemm peak (on whichever ND4J
+ * backend the jar holds: CPU, or CUDA with {@code -Pcuda}). FLOPs are counted
  * from the matrix products a step performs (the element-wise ops are not counted), so the share
  * of peak says how much of the time goes into useful gemm work.
  */
@@ -63,19 +64,27 @@ public final class TrainingBenchmark {
             reps++;
         }
         c.getFloat(0);
+        Nd4j.getExecutioner().commit();
         double el = (System.nanoTime() - t0) / 1e9;
         double cpu = (mx.getCurrentThreadCpuTime() - c0) / 1e9;
         double flops = 2.0 * n * n * (double) n * reps;
         return new double[] {flops / el / 1e9, flops / Math.max(cpu, 1e-9) / 1e9};
     }
 
+    /**
+     * @param iterations timed critic steps and, separately, timed full iterations (after {@code warmup} of each)
+     * @param peakSeconds time for the gemm peak over {@link #PEAK_SIZES}
+     */
     public static Result run(int features, int latent, int[] criticHidden, int[] generatorHidden, int batch,
-                             int criticSteps, double seconds) {
+                             int criticSteps, int warmup, int iterations, double peakSeconds) {
+        if (iterations < 1 || warmup < 0) {
+            throw new IllegalArgumentException("iterations must be at least 1 and warmup not negative");
+        }
         double peak = 0;
         double peakCpu = 0;
         int peakSize = 0;
         for (int n : PEAK_SIZES) {
-            double[] g = gemmGflops(n, seconds / PEAK_SIZES.length);
+            double[] g = gemmGflops(n, peakSeconds / PEAK_SIZES.length);
             if (g[0] > peak) {
                 peak = g[0];
                 peakSize = n;
@@ -118,38 +127,45 @@ public final class TrainingBenchmark {
             }
         };
         long cFlops = criticStepFlops(cs, gs, batch);
-        long iFlops = criticSteps * cFlops + generatorStepFlops(cs, gs, batch);
-        double[] stepSec = time(criticStep, seconds);
+        long iFlops = iterationFlops(cs, gs, batch, criticSteps);
+        double[] stepSec = time(criticStep, warmup, iterations);
         double[] iterSec = time(() -> {
             for (int c = 0; c < criticSteps; c++) {
                 criticStep.run();
             }
             generatorStep.run();
-        }, seconds);
+        }, warmup, iterations);
         Rate step = new Rate(batch / stepSec[0], stepSec[0], cFlops / stepSec[0] / 1e9, stepSec[1], cFlops / stepSec[1] / 1e9);
         Rate iter = new Rate((double) batch * criticSteps / iterSec[0], iterSec[0], iFlops / iterSec[0] / 1e9, iterSec[1],
                 iFlops / iterSec[1] / 1e9);
         return new Result(peak, peakSize, peakCpu, step, iter, cFlops, iFlops);
     }
 
-    /** Mean wall and thread-CPU seconds per run after a warm-up of about a third of the time. */
-    private static double[] time(Runnable r, double seconds) {
-        long warm = System.nanoTime() + (long) (seconds * 0.3e9);
-        while (System.nanoTime() < warm) {
+    /**
+     * Mean wall and thread-CPU seconds per run over {@code n} runs after {@code warmup} runs. The
+     * executioner is synchronised before each clock read, so a backend that queues work
+     * asynchronously (CUDA) is timed to completion.
+     */
+    private static double[] time(Runnable r, int warmup, int n) {
+        for (int i = 0; i < warmup; i++) {
             r.run();
         }
+        Nd4j.getExecutioner().commit();
         java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
-        long n = 0;
         long c0 = mx.getCurrentThreadCpuTime();
         long t0 = System.nanoTime();
-        long deadline = t0 + (long) (seconds * 1e9);
-        while (System.nanoTime() < deadline || n < 3) {
+        for (int i = 0; i < n; i++) {
             r.run();
-            n++;
         }
+        Nd4j.getExecutioner().commit();
         double wall = (System.nanoTime() - t0) / 1e9 / n;
         double cpu = (mx.getCurrentThreadCpuTime() - c0) / 1e9 / n;
         return new double[] {wall, cpu};
+    }
+
+    /** gemm FLOPs of one full iteration: {@code criticSteps} critic steps and one generator step. */
+    public static long iterationFlops(int[] c, int[] g, int b, int criticSteps) {
+        return criticSteps * criticStepFlops(c, g, b) + generatorStepFlops(c, g, b);
     }
 
     /** Sum of in*out over layers from..to-1. */
@@ -161,8 +177,12 @@ public final class TrainingBenchmark {
         return m;
     }
 
-    /** gemm FLOPs of {@link WganGp#critic}: see the comments for each pass. */
-    static long criticStepFlops(int[] c, int[] g, int b) {
+    /**
+     * gemm FLOPs (2 per multiply-add) of one {@link WganGp#critic} step for layer sizes {@code c}
+     * (critic, input first) and {@code g} (generator) at batch {@code b}: see the comments for
+     * each pass. Element-wise work, the optimiser and the auxiliary-row copy are not counted.
+     */
+    public static long criticStepFlops(int[] c, int[] g, int b) {
         int lc = c.length - 1;
         long fl = 0;
         fl += 2L * b * macs(g, 0, g.length - 1);          // generator forward
@@ -176,7 +196,8 @@ public final class TrainingBenchmark {
         return fl;
     }
 
-    static long generatorStepFlops(int[] c, int[] g, int b) {
+    /** gemm FLOPs of one {@link WganGp#generator} step (forward through both, backward through both). */
+    public static long generatorStepFlops(int[] c, int[] g, int b) {
         int lc = c.length - 1;
         int lg = g.length - 1;
         return 2L * b * (macs(g, 0, lg) + macs(c, 0, lc) + macs(c, 0, lc) + macs(g, 0, lg) + macs(g, 0, lg));
