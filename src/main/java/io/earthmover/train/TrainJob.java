@@ -114,8 +114,11 @@ public final class TrainJob {
         FeatureSchema schema = current == null ? null : current.schema();
         int history = new Featuriser(FeatureSchema.positional(1), settings.window(), settings.differences(),
                 Normaliser.of(Normaliser.STANDARD, new double[] {0}, new double[] {1})).historyLength();
-        WindowSampler sampler = new WindowSampler(new RecordParser(config.get(ConfigKeys.RECORD_MAX_BYTES),
-                RecordParser.DEFAULT_MAX_DEPTH), schema, history, config.get(ConfigKeys.TRAIN_MAX_ROWS), settings.seed(),
+        // a file is CSV/JSONL replayed as JSON; a topic is read in input.format
+        io.earthmover.record.RecordDecoder decoder = req.inputFile() != null
+                ? new RecordParser(config.get(ConfigKeys.RECORD_MAX_BYTES), RecordParser.DEFAULT_MAX_DEPTH)
+                : io.earthmover.format.InputSettings.from(config).decoder(config.get(ConfigKeys.RECORD_MAX_BYTES));
+        WindowSampler sampler = new WindowSampler(decoder, schema, history, config.get(ConfigKeys.TRAIN_MAX_ROWS), settings.seed(),
                 config.get(ConfigKeys.FEATURES_KEY_STANDARDISE));
         Map<String, Object> data = new LinkedHashMap<>();
         if (req.inputFile() != null) {
@@ -132,6 +135,7 @@ public final class TrainJob {
             data.put("partitions", parts);
             data.put("records", s.records());
         }
+        decoder.close();
         data.put("accepted", sampler.accepted());
         data.put("rejected", rejectedByName(sampler.rejected()));
         data.put("windowsSeen", sampler.windowsSeen());
