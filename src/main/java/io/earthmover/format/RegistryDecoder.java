@@ -1,11 +1,11 @@
 package io.earthmover.format;
 
+import io.apicurio.registry.rest.client.models.ProblemDetails;
 import io.apicurio.registry.serde.avro.AvroKafkaDeserializer;
 import io.apicurio.registry.serde.protobuf.ProtobufKafkaDeserializer;
 import io.earthmover.record.ErrorCode;
 import io.earthmover.record.ParseResult;
 import io.earthmover.record.RecordDecoder;
-import io.earthmover.record.RecordParser;
 import java.io.EOFException;
 import java.util.HashMap;
 import java.util.List;
@@ -80,7 +80,16 @@ public final class RegistryDecoder implements RecordDecoder {
 
     /** The code of a deserializer failure: its bytes against their schema, or the schema itself. */
     static ParseResult failure(Throwable e) {
-        return ParseResult.rejected(classify(e), RecordParser.shorten(describe(e)));
+        ErrorCode code = classify(e);
+        String why = code == ErrorCode.SCHEMA_UNAVAILABLE
+                ? "the record's schema cannot be fetched (no registry schema reference in it, an id the registry does not know,"
+                        + " or the registry unreachable): "
+                : "the record's bytes do not decode with their schema: ";
+        return ParseResult.rejected(code, shortened(why + describe(e)));
+    }
+
+    private static String shortened(String m) {
+        return m.length() <= 1000 ? m : m.substring(0, 1000) + "...";
     }
 
     static ErrorCode classify(Throwable e) {
@@ -101,6 +110,12 @@ public final class RegistryDecoder implements RecordDecoder {
         for (Throwable t = e; t != null && sb.length() < 600; t = t.getCause() == t ? null : t.getCause()) {
             if (sb.length() > 0) {
                 sb.append(" <- ");
+            }
+            if (t instanceof ProblemDetails pd) {
+                // the registry's answer: its status and what it says
+                sb.append("registry answered ").append(pd.getStatus()).append(' ').append(pd.getTitle())
+                        .append(pd.getDetail() == null ? "" : ": " + pd.getDetail());
+                break;
             }
             sb.append(t.getClass().getSimpleName()).append(": ").append(t.getMessage());
         }

@@ -194,6 +194,21 @@ class RegistryDecoderTest {
     }
 
     @Test
+    void anUnreachableRegistryIsSchemaUnavailable() throws Exception {
+        int port;
+        try (java.net.ServerSocket ss = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            port = ss.getLocalPort(); // closed again: nothing listens there
+        }
+        for (InputSettings.Format f : List.of(InputSettings.Format.AVRO, InputSettings.Format.PROTOBUF)) {
+            try (var dec = new InputSettings(f, "http://127.0.0.1:" + port + "/apis/registry/v3", F).decoder(1024)) {
+                ParseResult r = dec.decode(new byte[] {0, 0, 0, 0, 1, 2, 4}, null, 1);
+                assertThat(code(r)).as(f.key()).isEqualTo(ErrorCode.SCHEMA_UNAVAILABLE);
+                assertThat(((ParseResult.Rejected) r).message()).contains("cannot be fetched");
+            }
+        }
+    }
+
+    @Test
     void configKeysAreValidatedAndDefaulted() {
         EarthmoverConfig c = EarthmoverConfig.of(Map.of());
         InputSettings s = InputSettings.from(c);
