@@ -47,7 +47,7 @@ public final class ConfigKeys {
     public static final String INPUT_REGISTRY_URL_DEFAULT = "http://127.0.0.1:8080/apis/registry/v3";
     public static final String INPUT_FEATURES_DEFAULT = "";
     public static final ConfigKey<String> INPUT_FORMAT = oneOf("input.format", INPUT_FORMAT_DEFAULT, List.of("json", "avro", "protobuf"), "Encoding of the records on the input topic (scorer) and the training topic (trainer): json (the record contract), or avro / protobuf written by Apicurio Registry's Kafka serializers, their schema fetched from input.registry.url; files given to train --input and score --input are always CSV/JSONL");
-    public static final ConfigKey<String> INPUT_REGISTRY_URL = new ConfigKey<>("input.registry.url", String.class, INPUT_REGISTRY_URL_DEFAULT, "an http:// or https:// URL", "Apicurio Registry's v3 API, where input.format=avro|protobuf fetches each record's schema by the id its serializer wrote (cached)", s -> {
+    public static final ConfigKey<String> INPUT_REGISTRY_URL = new ConfigKey<>("input.registry.url", String.class, INPUT_REGISTRY_URL_DEFAULT, "an http:// or https:// URL", "Apicurio Registry's v3 API, where input.format=avro or protobuf fetches each record's schema by the id its serializer wrote (cached)", s -> {
         String t = s.trim();
         java.net.URI u;
         try {
@@ -60,7 +60,7 @@ public final class ConfigKeys {
         }
         return t;
     });
-    public static final ConfigKey<String> INPUT_FEATURES = new ConfigKey<>("input.features", String.class, INPUT_FEATURES_DEFAULT, "comma-separated field names, or empty", "input.format=avro|protobuf: the top-level numeric fields read as the features (a record whose schema lacks one or types it as non-numeric is SCHEMA_MISMATCH); empty = every numeric top-level field but id and ts", s -> {
+    public static final ConfigKey<String> INPUT_FEATURES = new ConfigKey<>("input.features", String.class, INPUT_FEATURES_DEFAULT, "comma-separated field names, or empty", "input.format=avro or protobuf: the top-level numeric fields read as the features (a record whose schema lacks one or types it as non-numeric is SCHEMA_MISMATCH); empty = every numeric top-level field but id and ts", s -> {
         String t = s.trim();
         if (t.isEmpty()) {
             return "";
