@@ -121,21 +121,24 @@ public final class TrainJob {
         WindowSampler sampler = new WindowSampler(decoder, schema, history, config.get(ConfigKeys.TRAIN_MAX_ROWS), settings.seed(),
                 config.get(ConfigKeys.FEATURES_KEY_STANDARDISE));
         Map<String, Object> data = new LinkedHashMap<>();
-        if (req.inputFile() != null) {
-            data.put("source", "file");
-            data.put("file", req.inputFile().getFileName().toString());
-            FileRecords.read(req.inputFile(), req.fileOptions(), f -> sampler.offer(f.key(), f.value(), Math.max(0, f.ts())));
-        } else {
-            TopicReader.Stats s = new TopicReader(KafkaProps.consumer(config), req.kafkaTimeout()).read(req.topic(), req.range(),
-                    r -> sampler.offer(r.key() == null ? null : new String(r.key(), StandardCharsets.UTF_8), r.value(), r.timestamp()));
-            data.put("source", "topic");
-            data.put("topic", s.topic());
-            Map<String, List<Long>> parts = new LinkedHashMap<>();
-            s.ranges().forEach((p, b) -> parts.put(String.valueOf(p), List.of(b[0], b[1])));
-            data.put("partitions", parts);
-            data.put("records", s.records());
+        try {
+            if (req.inputFile() != null) {
+                data.put("source", "file");
+                data.put("file", req.inputFile().getFileName().toString());
+                FileRecords.read(req.inputFile(), req.fileOptions(), f -> sampler.offer(f.key(), f.value(), Math.max(0, f.ts())));
+            } else {
+                TopicReader.Stats s = new TopicReader(KafkaProps.consumer(config), req.kafkaTimeout()).read(req.topic(), req.range(),
+                        r -> sampler.offer(r.key() == null ? null : new String(r.key(), StandardCharsets.UTF_8), r.value(), r.timestamp()));
+                data.put("source", "topic");
+                data.put("topic", s.topic());
+                Map<String, List<Long>> parts = new LinkedHashMap<>();
+                s.ranges().forEach((p, b) -> parts.put(String.valueOf(p), List.of(b[0], b[1])));
+                data.put("partitions", parts);
+                data.put("records", s.records());
+            }
+        } finally {
+            decoder.close();
         }
-        decoder.close();
         data.put("accepted", sampler.accepted());
         data.put("rejected", rejectedByName(sampler.rejected()));
         data.put("windowsSeen", sampler.windowsSeen());
