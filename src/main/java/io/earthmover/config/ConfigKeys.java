@@ -42,6 +42,45 @@ public final class ConfigKeys {
     // records
     public static final ConfigKey<Integer> RECORD_MAX_BYTES = integer("record.max.bytes", 1 << 20, 64, 64 << 20, "Largest accepted record value; larger ones go to the DLQ as TOO_LARGE");
 
+    // input formats (the scorer's input topic and the trainer's topic; files are always CSV/JSONL)
+    public static final String INPUT_FORMAT_DEFAULT = "json";
+    public static final String INPUT_REGISTRY_URL_DEFAULT = "http://127.0.0.1:8080/apis/registry/v3";
+    public static final String INPUT_FEATURES_DEFAULT = "";
+    public static final ConfigKey<String> INPUT_FORMAT = oneOf("input.format", INPUT_FORMAT_DEFAULT, List.of("json", "avro", "protobuf"), "Encoding of the records on the input topic (scorer) and the training topic (trainer): json (the record contract), or avro / protobuf written by Apicurio Registry's Kafka serializers, their schema fetched from input.registry.url; files given to train --input and score --input are always CSV/JSONL");
+    public static final ConfigKey<String> INPUT_REGISTRY_URL = new ConfigKey<>("input.registry.url", String.class, INPUT_REGISTRY_URL_DEFAULT, "an http:// or https:// URL", "Apicurio Registry's v3 API, where input.format=avro or protobuf fetches each record's schema by the id its serializer wrote (cached)", s -> {
+        String t = s.trim();
+        java.net.URI u;
+        try {
+            u = new java.net.URI(t);
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalArgumentException("'" + s + "' is not a URL");
+        }
+        if (!("http".equals(u.getScheme()) || "https".equals(u.getScheme())) || u.getHost() == null) {
+            throw new IllegalArgumentException("'" + s + "' is not an http:// or https:// URL");
+        }
+        return t;
+    });
+    public static final ConfigKey<String> INPUT_FEATURES = new ConfigKey<>("input.features", String.class, INPUT_FEATURES_DEFAULT, "comma-separated field names, or empty", "input.format=avro or protobuf: the top-level numeric fields read as the features (a record whose schema lacks one or types it as non-numeric is SCHEMA_MISMATCH); empty = every numeric top-level field but id and ts", s -> {
+        String t = s.trim();
+        if (t.isEmpty()) {
+            return "";
+        }
+        java.util.Set<String> seen = new java.util.LinkedHashSet<>();
+        for (String n : t.split(",", -1)) {
+            String f = n.trim();
+            if (f.isEmpty()) {
+                throw new IllegalArgumentException("'" + s + "' has an empty field name");
+            }
+            if (f.equals("id") || f.equals("ts")) {
+                throw new IllegalArgumentException("'" + f + "' is the record's id or time, not a feature");
+            }
+            if (!seen.add(f)) {
+                throw new IllegalArgumentException("'" + f + "' is listed twice");
+            }
+        }
+        return String.join(",", seen);
+    });
+
     // embedded broker
     public static final ConfigKey<Integer> BROKER_PORT = integer("broker.port", 9092, 0, 65535, "Port of the embedded broker (0 picks a free port)");
     public static final ConfigKey<String> BROKER_DATA_DIR = string("broker.data.dir", "", "Data directory of the embedded broker; empty means a fresh temporary directory deleted on exit");
@@ -140,7 +179,8 @@ public final class ConfigKeys {
 
     static {
         for (ConfigKey<?> k : List.of(TOPIC_INPUT, TOPIC_SCORES, TOPIC_DLQ, TOPIC_TRAIN, TOPIC_MODELS, TOPIC_PARTITIONS,
-                TOPIC_REPLICATION, TOPIC_MAX_BYTES, TOPIC_MODELS_MAX_BYTES, TOPIC_CREATE, CONNECT_WAIT, RECORD_MAX_BYTES, BROKER_PORT, BROKER_DATA_DIR,
+                TOPIC_REPLICATION, TOPIC_MAX_BYTES, TOPIC_MODELS_MAX_BYTES, TOPIC_CREATE, CONNECT_WAIT, RECORD_MAX_BYTES,
+                INPUT_FORMAT, INPUT_REGISTRY_URL, INPUT_FEATURES, BROKER_PORT, BROKER_DATA_DIR,
                 METRICS_HOST, METRICS_PORT, INSPECT_ENABLED, INSPECT_PER_KEY, INSPECT_ALARMS, INSPECT_RETENTION,
                 INSPECT_APPLICATION_SERVER, FEATURES_WINDOW, FEATURES_DIFFERENCES, FEATURES_KEY_STANDARDISE, FEATURES_NORMALISER,
                 TRAIN_ITERATIONS, TRAIN_BATCH, TRAIN_CRITIC_STEPS, TRAIN_LAMBDA, TRAIN_GP_NORM, TRAIN_LOSS, TRAIN_LR, TRAIN_CLIP, TRAIN_BETA1, TRAIN_BETA2,

@@ -36,6 +36,18 @@ public enum ErrorCode {
     WRONG_DIMENSION,
     /** A named feature is not in the model's feature schema. */
     UNKNOWN_FEATURE,
+    /**
+     * {@code input.format=avro|protobuf}: the record's schema cannot be had: the value carries no registry
+     * schema reference (not written by a registry serializer), the registry does not know the id, or the
+     * registry cannot be reached.
+     */
+    SCHEMA_UNAVAILABLE,
+    /**
+     * {@code input.format=avro|protobuf}: the record does not match what is expected of it: its bytes do not
+     * decode with their schema, or the decoded record lacks a field of {@code input.features} or has one that
+     * is not numeric.
+     */
+    SCHEMA_MISMATCH,
     /** No model was loaded when the record was processed. */
     NO_MODEL,
     /** Kafka Streams could not deserialise the record (handler of last resort). */

@@ -27,7 +27,7 @@ import java.util.Arrays;
  * report a 60,000-character name as a size problem): each is bounded by {@code maxBytes} only.
  * A feature value is read as the nearest double, whatever its length.
  */
-public final class RecordParser {
+public final class RecordParser implements RecordDecoder {
     /** Default size limit of one record value: 1 MiB. */
     public static final int DEFAULT_MAX_BYTES = 1 << 20;
     /** Default JSON nesting limit; a valid record needs 2 levels. */
@@ -65,6 +65,11 @@ public final class RecordParser {
 
     public int maxBytes() {
         return maxBytes;
+    }
+
+    @Override
+    public ParseResult decode(byte[] value, org.apache.kafka.common.header.Headers headers, long kafkaTimestamp) {
+        return parse(value, kafkaTimestamp);
     }
 
     /**

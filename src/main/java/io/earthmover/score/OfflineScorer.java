@@ -31,7 +31,8 @@ public final class OfflineScorer implements ScoringEngine.Sink {
         DriftTracker drift = new DriftTracker(clock, 10);
         holder.onSwap(b -> drift.reset(b.holdoutCriticMean()));
         swap(model);
-        this.engine = new ScoringEngine(settings, holder, metrics, drift, KeyStateStore.inMemory(), clock);
+        // files are CSV/JSONL whatever input.format says of the topic
+        this.engine = new ScoringEngine(settings.withInput(io.earthmover.format.InputSettings.JSON), holder, metrics, drift, KeyStateStore.inMemory(), clock);
     }
 
     /** Serves {@code next} from the next record on, as a hot swap would; keys keep their state. */

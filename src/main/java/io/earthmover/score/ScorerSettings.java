@@ -4,11 +4,26 @@ import io.earthmover.alarm.AlarmPolicy;
 import io.earthmover.config.ConfigException;
 import io.earthmover.config.ConfigKeys;
 import io.earthmover.config.EarthmoverConfig;
+import io.earthmover.format.InputSettings;
 import java.util.Locale;
 
 /** What the scoring topology needs from the configuration. */
 public record ScorerSettings(String inputTopic, String scoresTopic, String dlqTopic, int recordMaxBytes, int topK,
-                             long lateToleranceMs, String modelName, AlarmPolicy alarm, double attributionMinScore) {
+                             long lateToleranceMs, String modelName, AlarmPolicy alarm, double attributionMinScore,
+                             InputSettings input) {
+
+    /** The settings for JSON input (the record contract's own format). */
+    public ScorerSettings(String inputTopic, String scoresTopic, String dlqTopic, int recordMaxBytes, int topK,
+            long lateToleranceMs, String modelName, AlarmPolicy alarm, double attributionMinScore) {
+        this(inputTopic, scoresTopic, dlqTopic, recordMaxBytes, topK, lateToleranceMs, modelName, alarm,
+                attributionMinScore, InputSettings.JSON);
+    }
+
+    /** The same settings reading {@code input} instead. */
+    public ScorerSettings withInput(InputSettings in) {
+        return new ScorerSettings(inputTopic, scoresTopic, dlqTopic, recordMaxBytes, topK, lateToleranceMs, modelName,
+                alarm, attributionMinScore, in);
+    }
 
     /** The settings without the attribution level: topFeatures for flagged records only (the default). */
     public ScorerSettings(String inputTopic, String scoresTopic, String dlqTopic, int recordMaxBytes, int topK,
@@ -20,7 +35,7 @@ public record ScorerSettings(String inputTopic, String scoresTopic, String dlqTo
     public static ScorerSettings from(EarthmoverConfig c) {
         return new ScorerSettings(c.get(ConfigKeys.TOPIC_INPUT), c.get(ConfigKeys.TOPIC_SCORES), c.get(ConfigKeys.TOPIC_DLQ),
                 c.get(ConfigKeys.RECORD_MAX_BYTES), c.get(ConfigKeys.ATTRIBUTION_TOP_K), c.get(ConfigKeys.SCORER_LATE_TOLERANCE),
-                c.get(ConfigKeys.MODEL_NAME), alarmPolicy(c), c.get(ConfigKeys.ATTRIBUTION_MIN_SCORE));
+                c.get(ConfigKeys.MODEL_NAME), alarmPolicy(c), c.get(ConfigKeys.ATTRIBUTION_MIN_SCORE), InputSettings.from(c));
     }
 
     /** The alarm policy of a configuration; a combination of values that cannot work names its key. */

@@ -14,8 +14,9 @@ import io.earthmover.model.ScoreResult;
 import io.earthmover.record.ErrorCode;
 import io.earthmover.record.ParseResult;
 import io.earthmover.record.ParsedRecord;
-import io.earthmover.record.RecordParser;
+import io.earthmover.record.RecordDecoder;
 import java.time.Clock;
+import org.apache.kafka.common.header.Headers;
 
 /**
  * The service's processing of one record, without Kafka: parse and validate, standardise per key
@@ -52,7 +53,7 @@ public final class ScoringEngine {
     private final DriftTracker drift;
     private final KeyStateStore store;
     private final Clock clock;
-    private final RecordParser parser;
+    private final RecordDecoder parser;
     private final ScoreJson json = new ScoreJson();
     private final AlarmResult alarmResult = new AlarmResult();
 
@@ -80,13 +81,18 @@ public final class ScoringEngine {
         this.drift = drift;
         this.store = store;
         this.clock = clock;
-        this.parser = new RecordParser(settings.recordMaxBytes(), RecordParser.DEFAULT_MAX_DEPTH);
+        this.parser = settings.input().decoder(settings.recordMaxBytes());
     }
 
     /** Processes one record: {@code key} may be null (one series), {@code recordTs} is the Kafka timestamp. */
     public void process(byte[] key, byte[] value, long recordTs, Sink sink) {
+        process(key, value, null, recordTs, sink);
+    }
+
+    /** As above, with the record's headers (where a registry serializer may have put the schema id), or null. */
+    public void process(byte[] key, byte[] value, Headers headers, long recordTs, Sink sink) {
         metrics.recordIn();
-        ParseResult pr = parser.parse(value, recordTs);
+        ParseResult pr = parser.decode(value, headers, recordTs);
         if (pr instanceof ParseResult.Rejected r) {
             reject(sink, r.code(), r.message());
             return;
@@ -259,5 +265,10 @@ public final class ScoringEngine {
     private void reject(Sink sink, ErrorCode code, String message) {
         metrics.recordRejected(code);
         sink.deadLetter(code, message);
+    }
+
+    /** Releases the decoder (a registry client for Avro and Protobuf input). */
+    public void close() {
+        parser.close();
     }
 }

@@ -82,7 +82,7 @@ final class ScoringProcessor implements Processor<byte[], byte[], byte[], byte[]
     public void process(Record<byte[], byte[]> rec) {
         current = rec;
         try {
-            engine.process(rec.key(), rec.value(), rec.timestamp(), this);
+            engine.process(rec.key(), rec.value(), rec.headers(), rec.timestamp(), this);
         } catch (RuntimeException e) {
             LOG.warn("unexpected failure scoring a record; sent to the DLQ", e);
             metrics.recordRejected(ErrorCode.PROCESSING_ERROR);
@@ -115,5 +115,8 @@ final class ScoringProcessor implements Processor<byte[], byte[], byte[], byte[]
     @Override
     public void close() {
         windowKeys.forget(taskId);
+        if (engine != null) {
+            engine.close();
+        }
     }
 }

@@ -114,23 +114,30 @@ public final class TrainJob {
         FeatureSchema schema = current == null ? null : current.schema();
         int history = new Featuriser(FeatureSchema.positional(1), settings.window(), settings.differences(),
                 Normaliser.of(Normaliser.STANDARD, new double[] {0}, new double[] {1})).historyLength();
-        WindowSampler sampler = new WindowSampler(new RecordParser(config.get(ConfigKeys.RECORD_MAX_BYTES),
-                RecordParser.DEFAULT_MAX_DEPTH), schema, history, config.get(ConfigKeys.TRAIN_MAX_ROWS), settings.seed(),
+        // a file is CSV/JSONL replayed as JSON; a topic is read in input.format
+        io.earthmover.record.RecordDecoder decoder = req.inputFile() != null
+                ? new RecordParser(config.get(ConfigKeys.RECORD_MAX_BYTES), RecordParser.DEFAULT_MAX_DEPTH)
+                : io.earthmover.format.InputSettings.from(config).decoder(config.get(ConfigKeys.RECORD_MAX_BYTES));
+        WindowSampler sampler = new WindowSampler(decoder, schema, history, config.get(ConfigKeys.TRAIN_MAX_ROWS), settings.seed(),
                 config.get(ConfigKeys.FEATURES_KEY_STANDARDISE));
         Map<String, Object> data = new LinkedHashMap<>();
-        if (req.inputFile() != null) {
-            data.put("source", "file");
-            data.put("file", req.inputFile().getFileName().toString());
-            FileRecords.read(req.inputFile(), req.fileOptions(), f -> sampler.offer(f.key(), f.value(), Math.max(0, f.ts())));
-        } else {
-            TopicReader.Stats s = new TopicReader(KafkaProps.consumer(config), req.kafkaTimeout()).read(req.topic(), req.range(),
-                    r -> sampler.offer(r.key() == null ? null : new String(r.key(), StandardCharsets.UTF_8), r.value(), r.timestamp()));
-            data.put("source", "topic");
-            data.put("topic", s.topic());
-            Map<String, List<Long>> parts = new LinkedHashMap<>();
-            s.ranges().forEach((p, b) -> parts.put(String.valueOf(p), List.of(b[0], b[1])));
-            data.put("partitions", parts);
-            data.put("records", s.records());
+        try {
+            if (req.inputFile() != null) {
+                data.put("source", "file");
+                data.put("file", req.inputFile().getFileName().toString());
+                FileRecords.read(req.inputFile(), req.fileOptions(), f -> sampler.offer(f.key(), f.value(), Math.max(0, f.ts())));
+            } else {
+                TopicReader.Stats s = new TopicReader(KafkaProps.consumer(config), req.kafkaTimeout()).read(req.topic(), req.range(),
+                        r -> sampler.offer(r.key() == null ? null : new String(r.key(), StandardCharsets.UTF_8), r.value(), r.timestamp()));
+                data.put("source", "topic");
+                data.put("topic", s.topic());
+                Map<String, List<Long>> parts = new LinkedHashMap<>();
+                s.ranges().forEach((p, b) -> parts.put(String.valueOf(p), List.of(b[0], b[1])));
+                data.put("partitions", parts);
+                data.put("records", s.records());
+            }
+        } finally {
+            decoder.close();
         }
         data.put("accepted", sampler.accepted());
         data.put("rejected", rejectedByName(sampler.rejected()));

@@ -6,7 +6,7 @@ import io.earthmover.features.VectorResult;
 import io.earthmover.record.ErrorCode;
 import io.earthmover.record.ParseResult;
 import io.earthmover.record.ParsedRecord;
-import io.earthmover.record.RecordParser;
+import io.earthmover.record.RecordDecoder;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -29,7 +29,7 @@ public final class WindowSampler {
     static final int ORDERED_KEYS = 16;
     /** Records kept in order per such key. */
     static final int ORDERED_ROWS = 2048;
-    private final RecordParser parser;
+    private final RecordDecoder parser;
     private final int history;
     private final int maxRows;
     private final Random random;
@@ -48,7 +48,7 @@ public final class WindowSampler {
     private long accepted;
     private long windows;
 
-    public WindowSampler(RecordParser parser, FeatureSchema schemaOrNull, int history, int maxRows, long seed) {
+    public WindowSampler(RecordDecoder parser, FeatureSchema schemaOrNull, int history, int maxRows, long seed) {
         this(parser, schemaOrNull, history, maxRows, seed, false);
     }
 
@@ -56,7 +56,7 @@ public final class WindowSampler {
      * @param keyStandardise standardise each key's records by its own running statistics
      *                       ({@link KeyStandardiser}, as the scorer will), skipping each key's warm-up records
      */
-    public WindowSampler(RecordParser parser, FeatureSchema schemaOrNull, int history, int maxRows, long seed,
+    public WindowSampler(RecordDecoder parser, FeatureSchema schemaOrNull, int history, int maxRows, long seed,
             boolean keyStandardise) {
         this.keyStandardise = keyStandardise;
         this.parser = parser;
@@ -68,7 +68,7 @@ public final class WindowSampler {
 
     /** Offers one record; returns the error code when it is refused, else null. */
     public ErrorCode offer(String key, byte[] value, long kafkaTs) {
-        ParseResult pr = parser.parse(value, kafkaTs);
+        ParseResult pr = parser.decode(value, null, kafkaTs);
         if (pr instanceof ParseResult.Rejected r) {
             return reject(r.code());
         }
