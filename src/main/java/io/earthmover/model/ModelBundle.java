@@ -46,9 +46,10 @@ public final class ModelBundle {
      * layer norm in the critic ({@code architecture.layerNorm} true: gains and shifts after the
      * weights, epsilon {@link LayerNorm#EPSILON}); 4 adds an optional encoder ({@code architecture.encoder}
      * and {@code reconstruction} in the manifest; the encoder's and then the generator's weights after
-     * the critic's). Formats 1 to 3 load as before.
+     * the critic's); 5 adds an optional conditional generator ({@code conditional} in the manifest, its
+     * weights after the critic's, {@link ConditionalGenerator}). Formats 1 to 4 load as before.
      */
-    public static final int FORMAT_VERSION = 4;
+    public static final int FORMAT_VERSION = 5;
     /** First format whose critic may have layer norm. */
     static final int LAYER_NORM_FORMAT_VERSION = 3;
     /** First format that may hold an encoder and generator. */
@@ -77,6 +78,9 @@ public final class ModelBundle {
     private final Autoencoder autoencoder;
     private final PlainCritic encoder;
     private final PlainCritic generator;
+    /** With {@code train.conditional}: the conditional generator's weights and plain-Java copy; else null. */
+    private final ConditionalGenerator.Weights conditional;
+    private final PlainCritic conditionalGenerator;
     private final FeatureSchema schema;
     private final Featuriser featuriser;
     private final Calibration calibration;
@@ -92,9 +96,12 @@ public final class ModelBundle {
     }
 
     private ModelBundle(ModelManifest m, byte[] zip, float[][] w, float[][] b, float[][] gains, float[][] shifts,
-                        Autoencoder autoencoder, FeatureSchema schema, Featuriser featuriser, Calibration calibration,
-                        Instant createdAt) {
+                        Autoencoder autoencoder, ConditionalGenerator.Weights conditional, FeatureSchema schema,
+                        Featuriser featuriser, Calibration calibration, Instant createdAt) {
         this.manifest = m;
+        this.conditional = conditional;
+        this.conditionalGenerator = conditional == null ? null : new PlainCritic(m.conditional().generator(),
+                m.architecture().leakyReluSlope(), conditional.weights(), conditional.biases());
         this.autoencoder = autoencoder;
         double slope = m.architecture().leakyReluSlope();
         this.encoder = autoencoder == null ? null : new PlainCritic(m.architecture().encoder(), slope,
@@ -146,7 +153,17 @@ public final class ModelBundle {
      */
     public static ModelBundle create(ModelManifest manifest, float[][] weights, float[][] biases, float[][] gains,
             float[][] shifts, Autoencoder autoencoder) throws InvalidModelException {
-        int floats = 0;
+        return create(manifest, weights, biases, gains, shifts, autoencoder, null);
+    }
+
+    /**
+     * As above, with a conditional generator ({@code conditional} null: none; the manifest's
+     * {@code conditional} block must say which, with the weights' shapes).
+     */
+    public static ModelBundle create(ModelManifest manifest, float[][] weights, float[][] biases, float[][] gains,
+            float[][] shifts, Autoencoder autoencoder, ConditionalGenerator.Weights conditional) throws InvalidModelException {
+        ConditionalGenerator.checkShapes(manifest, conditional);
+        int floats = conditional == null ? 0 : conditional.floats();
         for (int l = 0; l < weights.length; l++) {
             floats += weights[l].length + biases[l].length;
         }
@@ -172,6 +189,9 @@ public final class ModelBundle {
         if (autoencoder != null) {
             putLayers(buf, autoencoder.encoderWeights(), autoencoder.encoderBiases());
             putLayers(buf, autoencoder.generatorWeights(), autoencoder.generatorBiases());
+        }
+        if (conditional != null) {
+            conditional.write(buf);
         }
         byte[] wbytes = buf.array();
         ObjectNode tree = JSON.valueToTree(manifest.withSha256(null));
@@ -391,11 +411,15 @@ public final class ModelBundle {
         if (a.hasEncoder()) {
             expected += parameters(a.encoder()) + parameters(a.generator());
         }
+        ConditionalGenerator.check(m, schema.size(), featuriser.inputSize());
+        expected += ConditionalGenerator.parameters(m);
         if (wbytes.length != expected * Float.BYTES) {
             throw new InvalidModelException(Reason.SHAPE, WEIGHTS_ENTRY + " has " + wbytes.length + " bytes; critic "
                     + java.util.Arrays.toString(sizes) + (a.layerNorm() ? " with layer norm" : "")
                     + (a.hasEncoder() ? ", encoder " + java.util.Arrays.toString(a.encoder()) + " and generator "
-                    + java.util.Arrays.toString(a.generator()) : "") + " need " + expected * Float.BYTES);
+                    + java.util.Arrays.toString(a.generator()) : "")
+                    + (m.conditional() != null ? ", conditional generator " + java.util.Arrays.toString(m.conditional().generator())
+                    : "") + " need " + expected * Float.BYTES);
         }
         ByteBuffer buf = ByteBuffer.wrap(wbytes).order(ByteOrder.LITTLE_ENDIAN);
         float[][] w = new float[sizes.length - 1][];
@@ -416,6 +440,7 @@ public final class ModelBundle {
             float[][][] gen = readLayers(buf, a.generator(), "generator");
             autoencoder = new Autoencoder(enc[0], enc[1], gen[0], gen[1]);
         }
+        ConditionalGenerator.Weights conditional = ConditionalGenerator.read(buf, m);
         ModelManifest.CalibrationTable ct = m.calibration();
         if (ct == null || ct.criticValues() == null || ct.cdf() == null || ct.attributionBaseline() == null) {
             throw new InvalidModelException(Reason.FORMAT, "the manifest has no calibration table");
@@ -439,7 +464,7 @@ public final class ModelBundle {
             throw new InvalidModelException(Reason.NON_FINITE, "threshold " + m.threshold() + " / critic threshold "
                     + m.criticThreshold() + " is not a score in (0,1] and a finite critic value");
         }
-        return new ModelBundle(m, zip, w, b, gain, shift, autoencoder, schema, featuriser, cal, created);
+        return new ModelBundle(m, zip, w, b, gain, shift, autoencoder, conditional, schema, featuriser, cal, created);
     }
 
     /** An encoder and its reconstruction block come together, in format 4 or later, with shapes that chain. */
@@ -615,7 +640,7 @@ public final class ModelBundle {
 
     /** This bundle with {@code seed} as its alarm seed (a new manifest checksum; same version and weights). */
     public ModelBundle withAlarmSeed(io.earthmover.alarm.AlarmSeed seed) throws InvalidModelException {
-        return create(manifest.withAlarm(seed), weights, biases, gains, shifts, autoencoder);
+        return create(manifest.withAlarm(seed), weights, biases, gains, shifts, autoencoder, conditional);
     }
 
     /** Whether features are standardised per key ({@link io.earthmover.features.KeyStandardiser}) before the normaliser. */
@@ -625,7 +650,7 @@ public final class ModelBundle {
 
     /** This bundle with per-key standardisation on or off (a new manifest checksum; same version and weights). */
     public ModelBundle withKeyStandardise(boolean on) throws InvalidModelException {
-        return create(manifest.withKeyStandardise(on), weights, biases, gains, shifts, autoencoder);
+        return create(manifest.withKeyStandardise(on), weights, biases, gains, shifts, autoencoder, conditional);
     }
 
     /**
@@ -638,7 +663,19 @@ public final class ModelBundle {
 
     private FastScorer scorer(DenseKernel kernel, int topK) {
         Reconstructor r = encoder == null ? null : new Reconstructor(encoder, generator, kernel, manifest.reconstruction());
-        return new FastScorer(critic, kernel, calibration, manifest.threshold(), baseline, topK, r);
+        ConditionalReference c = conditional == null ? null : new ConditionalReference(conditionalGenerator,
+                new ConditionalLayout(schema.size(), manifest.window(), manifest.differences()), kernel);
+        return new FastScorer(critic, kernel, calibration, manifest.threshold(), baseline, topK, r, c);
+    }
+
+    /** Whether the model is conditional ({@code train.conditional}): its served value is {@code D(x) - D(ref(x))}. */
+    public boolean isConditional() {
+        return conditional != null;
+    }
+
+    /** The conditional generator's weights (a copy), or null for a model without one. */
+    public ConditionalGenerator.Weights conditionalGenerator() {
+        return conditional == null ? null : conditional.copy();
     }
 
     /** Whether the model has an encoder: its scores carry a reconstruction (expected values). */
