@@ -22,6 +22,11 @@ public final class AlarmResult {
     public double threshold;
     /** {@code alarmScore >= threshold}: the service's decision. */
     public boolean anomaly;
+    /**
+     * The state: true from an alarm until the key returns to normal under the policy (its level has
+     * fallen below {@code alarm.rearm.level}); true whenever {@link #anomaly} is.
+     */
+    public boolean anomalous;
     /** Why it alarmed; null when {@link #anomaly} is false. */
     public Reason reason;
 }

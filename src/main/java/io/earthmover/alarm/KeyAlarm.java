@@ -34,6 +34,10 @@ import java.nio.ByteBuffer;
  * after an alarm the key's alarm score is 0 for {@code refractory} records and until its level has
  * fallen below {@code rearmLevel}, so a lasting anomaly alarms once, at its start, even when a refit
  * of the normal or noise carries the likelihood across the threshold again.
+ *
+ * <p><b>State</b>: {@link AlarmResult#anomalous} is true from the alarm until the key has re-armed
+ * (its level fell below {@code rearmLevel}): the anomalous period a point-wise consumer shades, where
+ * {@code anomaly} is the one event at its start. It needs no state of its own: it is the disarmed flag.
  */
 public final class KeyAlarm {
     static final byte FORMAT = 1;
@@ -150,6 +154,17 @@ public final class KeyAlarm {
      */
     public void next(double surprise, double score, double modelThreshold, double[] inputs, double[] raw,
             AlarmResult out) {
+        next(surprise, score, modelThreshold, inputs, raw, true, out);
+    }
+
+    /**
+     * As above; with {@code criticTrusted} false (a model serving as the quality gate's rules-only
+     * fallback) the critic's signal never alarms: the level is 0 but for the range and frozen-value
+     * rules, and no likelihood is reported. The likelihood's history still learns the surprises, so
+     * nothing about the key's state depends on the flag.
+     */
+    public void next(double surprise, double score, double modelThreshold, double[] inputs, double[] raw,
+            boolean criticTrusted, AlarmResult out) {
         records++;
         out.likelihood = likelihood(surprise);
         double level;
@@ -163,6 +178,10 @@ public final class KeyAlarm {
             level = out.likelihood;
             threshold = policy.threshold();
             reason = AlarmResult.Reason.LIKELIHOOD;
+        }
+        if (!criticTrusted) {
+            level = 0;
+            out.likelihood = Double.NaN;
         }
         boolean outside = policy.range() && outsideRange(inputs);
         boolean frozen = frozen(raw);
@@ -186,6 +205,7 @@ public final class KeyAlarm {
             out.alarmScore = 0;
             out.anomaly = false;
             out.reason = null;
+            out.anomalous = disarmed;
             return;
         }
         out.alarmScore = persisted;
@@ -195,6 +215,7 @@ public final class KeyAlarm {
             refractoryLeft = policy.refractory();
             disarmed = true;
         }
+        out.anomalous = out.anomaly;
     }
 
     private double likelihood(double surprise) {

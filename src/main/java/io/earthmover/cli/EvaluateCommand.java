@@ -163,7 +163,7 @@ public final class EvaluateCommand implements Runnable {
         @Override
         public Integer call() {
             Path dir = Files.isDirectory(data.resolve("skab")) ? data.resolve("skab") : data;
-            List<DetectorFactory> f = factories(Profile.MULTIVARIATE_SENSORS, ServedField.ANOMALY, viaKafka);
+            List<DetectorFactory> f = factories(Profile.MULTIVARIATE_SENSORS, ServedField.ANOMALOUS, viaKafka);
             try (ViaKafka k = kafka()) {
                 return finish("skab", f, () -> SkabBenchmark.run(dir, f, out, quantile, k));
             }

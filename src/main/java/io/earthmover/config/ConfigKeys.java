@@ -134,6 +134,7 @@ public final class ConfigKeys {
     public static final ConfigKey<Double> GATE_MAX_SHIFTED_FAR = decimal("train.gate.max.shifted.far", 0.9, 0.0, 1.0, "Quality gate: most share of validation rows flagged once their newest record is moved by 0.1 of each feature's scale (a model above it would alarm on almost every record that is not a copy of the training data)");
     public static final ConfigKey<Double> GATE_TOLERANCE = decimal("train.gate.tolerance", 0.05, 0.0, 1.0, "Quality gate: how much worse than the current model (AUC lower, false-alarm rate higher) a new model may be");
     public static final ConfigKey<Double> GATE_VALIDATION = decimal("train.gate.validation.fraction", 0.1, 0.01, 0.5, "Share of rows kept out of training for the quality gate");
+    public static final ConfigKey<String> GATE_FALLBACK = oneOf("train.gate.fallback", "rules", List.of("refuse", "rules", "model"), "What a first model the quality gate refuses does (no model serving under this name yet; a retrain the gate refuses always keeps the current model): rules = published marked as a fallback, its keys alarm from the range and frozen-value rules alone (the critic's scores are shown, its likelihood never alarms) until a model passes; model = published marked as a fallback and served as if accepted; refuse = nothing published, its keys get NO_MODEL dead letters");
     public static final ConfigKey<String> METRICS_PUSHGATEWAY = string("metrics.pushgateway", "", "host:port of a Prometheus Pushgateway the trainer pushes its metrics to (job earthmover-train); empty = off");
 
     private static final Map<String, ConfigKey<?>> ALL = new LinkedHashMap<>();
@@ -152,7 +153,7 @@ public final class ConfigKeys {
                 SCORER_APP_ID, SCORER_THREADS, SCORER_GUARANTEE, MODEL_NAME, SCORER_MODEL_SOURCE, SCORER_MODEL_FILE,
                 SCORER_LATE_TOLERANCE, SCORER_DRIFT_WINDOW, SCORER_STATE_DIR, SCORER_COMMIT_INTERVAL,
                 SCORER_ROCKSDB_CACHE, SCORER_ROCKSDB_WRITE_BUFFER,
-                GATE_MIN_AUC, GATE_MAX_FAR, GATE_MAX_SHIFTED_FAR, GATE_TOLERANCE, GATE_VALIDATION, METRICS_PUSHGATEWAY)) {
+                GATE_MIN_AUC, GATE_MAX_FAR, GATE_MAX_SHIFTED_FAR, GATE_TOLERANCE, GATE_VALIDATION, GATE_FALLBACK, METRICS_PUSHGATEWAY)) {
             register(k);
         }
     }

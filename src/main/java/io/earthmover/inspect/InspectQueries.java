@@ -139,7 +139,8 @@ public final class InspectQueries {
         ObjectNode s = JSON.createObjectNode();
         s.put("outputsHeld", outputs.size());
         s.put("windowFilled", !last.path("warmingUp").asBoolean(false));
-        s.put("inAlarm", last.path("anomaly").asBoolean(false));
+        // the state (from an alarm until the key re-arms); outputs written before it existed carry only the event
+        s.put("inAlarm", last.path("anomalous").asBoolean(last.path("anomaly").asBoolean(false)));
         s.set("alarmScore", last.path("alarmScore").isMissingNode() ? null : last.get("alarmScore"));
         s.set("alarmThreshold", last.path("alarmThreshold").isMissingNode() ? null : last.get("alarmThreshold"));
         s.set("model", last.get("model"));

@@ -70,7 +70,7 @@ public final class MetricNames {
     public static final String TRAIN_DURATION = "earthmover.train.duration";
     public static final String TRAIN_DURATION_DESC = "Wall time of training runs";
     public static final String TRAIN_GATE = "earthmover.train.gate.decisions";
-    public static final String TRAIN_GATE_DESC = "Quality-gate decisions, by decision (accepted, rejected)";
+    public static final String TRAIN_GATE_DESC = "Quality-gate decisions, by decision (accepted, rejected, fallback: a refused first model published under train.gate.fallback)";
     public static final String TRAIN_RECORDS_REJECTED = "earthmover.train.records.rejected";
     public static final String TRAIN_RECORDS_REJECTED_DESC = "Training records refused by the parser or featuriser, by error code";
     public static final String TRAIN_LAST_SUCCESS = "earthmover.train.last.success";

@@ -5,7 +5,7 @@ import java.nio.ByteBuffer;
 import java.util.Arrays;
 
 /**
- * The bundle codec of a conditional model's generator ({@code train.conditional}, format 5): its
+ * The bundle codec of a conditional model's generator ({@code train.conditional}, format 6): its
  * weights follow the critic's (and layer norm's) in {@code weights.bin}, per layer W row-major
  * ({@code in x out}) then b, as the critic's; the manifest's {@code conditional} block
  * ({@link ModelManifest.Conditional}) describes it and is checked against the model's features,
@@ -13,7 +13,7 @@ import java.util.Arrays;
  */
 public final class ConditionalGenerator {
     /** First bundle format that may hold a conditional generator. */
-    static final int FORMAT_VERSION = 5;
+    static final int FORMAT_VERSION = 6;
 
     private ConditionalGenerator() {
     }
@@ -45,7 +45,7 @@ public final class ConditionalGenerator {
     }
 
     /**
-     * Checks the manifest's conditional block against the model: present only in format 5 or
+     * Checks the manifest's conditional block against the model: present only in format 6 or
      * later, not with an encoder, window at least 2, context and output sizes those of the
      * features and window, and the generator's sizes chaining from context + latent to the outputs.
      */

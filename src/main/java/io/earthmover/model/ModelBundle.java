@@ -46,14 +46,17 @@ public final class ModelBundle {
      * layer norm in the critic ({@code architecture.layerNorm} true: gains and shifts after the
      * weights, epsilon {@link LayerNorm#EPSILON}); 4 adds an optional encoder ({@code architecture.encoder}
      * and {@code reconstruction} in the manifest; the encoder's and then the generator's weights after
-     * the critic's); 5 adds an optional conditional generator ({@code conditional} in the manifest, its
-     * weights after the critic's, {@link ConditionalGenerator}). Formats 1 to 4 load as before.
+     * the critic's); 5 adds the quality gate's fallback block ({@code fallback}); 6 adds an optional
+     * conditional generator ({@code conditional} in the manifest, its weights after the critic's,
+     * {@link ConditionalGenerator}). Formats 1 to 5 load as before.
      */
-    public static final int FORMAT_VERSION = 5;
+    public static final int FORMAT_VERSION = 6;
     /** First format whose critic may have layer norm. */
     static final int LAYER_NORM_FORMAT_VERSION = 3;
     /** First format that may hold an encoder and generator. */
     static final int ENCODER_FORMAT_VERSION = 4;
+    /** The first format with a gate fallback block ({@link ModelManifest.Fallback}). */
+    static final int FALLBACK_FORMAT_VERSION = 5;
     /** Oldest format this build still reads (its models start each key's alarm state without a seed). */
     public static final int OLDEST_FORMAT_VERSION = 1;
     public static final String MANIFEST_ENTRY = "manifest.json";
@@ -408,6 +411,7 @@ public final class ModelBundle {
             expected += 2L * sizes[k + 1];
         }
         checkEncoder(m, featuriser.inputSize());
+        checkFallback(m);
         if (a.hasEncoder()) {
             expected += parameters(a.encoder()) + parameters(a.generator());
         }
@@ -465,6 +469,22 @@ public final class ModelBundle {
                     + m.criticThreshold() + " is not a score in (0,1] and a finite critic value");
         }
         return new ModelBundle(m, zip, w, b, gain, shift, autoencoder, conditional, schema, featuriser, cal, created);
+    }
+
+    /** A fallback block names a known mode, in format 5 or later. */
+    private static void checkFallback(ModelManifest m) throws InvalidModelException {
+        ModelManifest.Fallback f = m.fallback();
+        if (f == null) {
+            return;
+        }
+        if (m.formatVersion() < FALLBACK_FORMAT_VERSION) {
+            throw new InvalidModelException(Reason.FORMAT, "a gate fallback needs bundle format " + FALLBACK_FORMAT_VERSION
+                    + " or later; this bundle says format " + m.formatVersion());
+        }
+        if (!ModelManifest.Fallback.RULES.equals(f.mode()) && !ModelManifest.Fallback.MODEL.equals(f.mode())) {
+            throw new InvalidModelException(Reason.FORMAT, "gate fallback mode '" + f.mode() + "' is not "
+                    + ModelManifest.Fallback.RULES + " or " + ModelManifest.Fallback.MODEL);
+        }
     }
 
     /** An encoder and its reconstruction block come together, in format 4 or later, with shapes that chain. */
@@ -641,6 +661,21 @@ public final class ModelBundle {
     /** This bundle with {@code seed} as its alarm seed (a new manifest checksum; same version and weights). */
     public ModelBundle withAlarmSeed(io.earthmover.alarm.AlarmSeed seed) throws InvalidModelException {
         return create(manifest.withAlarm(seed), weights, biases, gains, shifts, autoencoder, conditional);
+    }
+
+    /** The gate fallback this model serves under, or null for a model the quality gate accepted. */
+    public ModelManifest.Fallback fallback() {
+        return manifest.fallback();
+    }
+
+    /** Whether the alarm layer must ignore this model's critic (a refused first model serving the rules alone). */
+    public boolean rulesOnly() {
+        return manifest.fallback() != null && manifest.fallback().rulesOnly();
+    }
+
+    /** This bundle marked as a gate fallback (a new manifest checksum; same version and weights). */
+    public ModelBundle withFallback(ModelManifest.Fallback f) throws InvalidModelException {
+        return create(manifest.withFallback(f), weights, biases, gains, shifts, autoencoder, conditional);
     }
 
     /** Whether features are standardised per key ({@link io.earthmover.features.KeyStandardiser}) before the normaliser. */

@@ -27,7 +27,9 @@ import java.util.Map;
  * @param keyStandardise    features are standardised per key before the normaliser (format 2; null = false)
  * @param reconstruction    how the served value combines critic and reconstruction error (format 4, models with an
  *                          encoder; null = the served value is the critic's)
- * @param conditional       the conditional generator of a {@code train.conditional} model (format 5; null = none):
+ * @param fallback          set when the quality gate refused this key's first model and it serves anyway as a fallback
+ *                          (format 5; null = the gate accepted it): see {@link Fallback}
+ * @param conditional       the conditional generator of a {@code train.conditional} model (format 6; null = none):
  *                          the served value is then {@code D(x) - D(ref(x))}, see {@link Conditional}
  * @param sha256            hex SHA-256 over weights.bin followed by this manifest without this field
  */
@@ -51,10 +53,11 @@ public record ModelManifest(
         io.earthmover.alarm.AlarmSeed alarm,
         Boolean keyStandardise,
         Reconstruction reconstruction,
+        Fallback fallback,
         Conditional conditional,
         String sha256) {
 
-    /** A manifest without a conditional generator (every format before 5). */
+    /** A manifest of a model the quality gate accepted, without a conditional generator (every format before 5). */
     public ModelManifest(int formatVersion, String version, String createdAt, List<String> featureNames, boolean named,
             int window, boolean differences, NormaliserSpec normaliser, Architecture architecture,
             CalibrationTable calibration, double threshold, double criticThreshold, double thresholdQuantile,
@@ -62,7 +65,7 @@ public record ModelManifest(
             io.earthmover.alarm.AlarmSeed alarm, Boolean keyStandardise, Reconstruction reconstruction, String sha256) {
         this(formatVersion, version, createdAt, featureNames, named, window, differences, normaliser, architecture,
                 calibration, threshold, criticThreshold, thresholdQuantile, training, trainingData, metrics, alarm,
-                keyStandardise, reconstruction, null, sha256);
+                keyStandardise, reconstruction, null, null, sha256);
     }
 
     /** A manifest without an encoder (every format before 4, and models trained without {@code train.encoder}). */
@@ -73,7 +76,25 @@ public record ModelManifest(
             io.earthmover.alarm.AlarmSeed alarm, Boolean keyStandardise, String sha256) {
         this(formatVersion, version, createdAt, featureNames, named, window, differences, normaliser, architecture,
                 calibration, threshold, criticThreshold, thresholdQuantile, training, trainingData, metrics, alarm,
-                keyStandardise, null, null, sha256);
+                keyStandardise, null, null, null, sha256);
+    }
+
+    /**
+     * A first model the quality gate refused, served anyway so that its keys are not left without
+     * alarms (a service with no model emits nothing at all).
+     *
+     * @param mode   {@link #RULES}: the range and frozen-value rules alone decide (the critic's scores are
+     *               shown, its likelihood never alarms); {@link #MODEL}: the model serves as if accepted
+     * @param reason the gate's reason for refusing it
+     */
+    public record Fallback(String mode, String reason) {
+        public static final String RULES = "rules";
+        public static final String MODEL = "model";
+
+        /** Whether the alarm layer ignores the critic. */
+        public boolean rulesOnly() {
+            return RULES.equals(mode);
+        }
     }
 
     /**
@@ -180,18 +201,24 @@ public record ModelManifest(
     ModelManifest withSha256(String sum) {
         return new ModelManifest(formatVersion, version, createdAt, featureNames, named, window, differences,
                 normaliser, architecture, calibration, threshold, criticThreshold, thresholdQuantile, training,
-                trainingData, metrics, alarm, keyStandardise, reconstruction, conditional, sum);
+                trainingData, metrics, alarm, keyStandardise, reconstruction, fallback, conditional, sum);
     }
 
     ModelManifest withAlarm(io.earthmover.alarm.AlarmSeed seed) {
         return new ModelManifest(ModelBundle.FORMAT_VERSION, version, createdAt, featureNames, named, window,
                 differences, normaliser, architecture, calibration, threshold, criticThreshold, thresholdQuantile,
-                training, trainingData, metrics, seed, keyStandardise, reconstruction, conditional, null);
+                training, trainingData, metrics, seed, keyStandardise, reconstruction, fallback, conditional, null);
     }
 
     ModelManifest withKeyStandardise(boolean on) {
         return new ModelManifest(ModelBundle.FORMAT_VERSION, version, createdAt, featureNames, named, window,
                 differences, normaliser, architecture, calibration, threshold, criticThreshold, thresholdQuantile,
-                training, trainingData, metrics, alarm, on, reconstruction, conditional, null);
+                training, trainingData, metrics, alarm, on, reconstruction, fallback, conditional, null);
+    }
+
+    ModelManifest withFallback(Fallback f) {
+        return new ModelManifest(ModelBundle.FORMAT_VERSION, version, createdAt, featureNames, named, window,
+                differences, normaliser, architecture, calibration, threshold, criticThreshold, thresholdQuantile,
+                training, trainingData, metrics, alarm, keyStandardise, reconstruction, f, conditional, null);
     }
 }

@@ -33,6 +33,7 @@ public final class ScoreJson {
         sb.append(",\"threshold\":");
         number(threshold);
         sb.append(",\"anomaly\":").append(a.anomaly);
+        sb.append(",\"anomalous\":").append(a.anomalous);
         sb.append(",\"likelihood\":");
         number(a.likelihood);
         sb.append(",\"alarmScore\":");
@@ -86,7 +87,7 @@ public final class ScoreJson {
         begin(id, ts);
         sb.append(",\"score\":null,\"critic\":null,\"threshold\":");
         number(threshold);
-        sb.append(",\"anomaly\":false,\"likelihood\":null,\"alarmScore\":null,\"alarmThreshold\":null,\"reason\":null,\"model\":");
+        sb.append(",\"anomaly\":false,\"anomalous\":false,\"likelihood\":null,\"alarmScore\":null,\"alarmThreshold\":null,\"reason\":null,\"model\":");
         string(model);
         sb.append(",\"topFeatures\":[],\"scoredAt\":").append(scoredAt);
         sb.append(",\"warmingUp\":").append(!late);

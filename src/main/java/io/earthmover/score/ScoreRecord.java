@@ -15,7 +15,7 @@ import java.util.Map;
  * Numbers that are null in the JSON (a warming-up record) are NaN here.
  */
 public record ScoreRecord(String id, long ts, double score, double critic, double threshold, boolean anomaly,
-                          double likelihood, double alarmScore, double alarmThreshold, String reason, String model,
+                          boolean anomalous, double likelihood, double alarmScore, double alarmThreshold, String reason, String model,
                           List<Contribution> topFeatures, boolean warmingUp, boolean late, Map<String, Double> expected) {
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -40,7 +40,7 @@ public record ScoreRecord(String id, long ts, double score, double critic, doubl
             throw new UncheckedIOException("not a score record: " + e.getMessage(), e);
         }
         return new ScoreRecord(text(n, "id"), n.path("ts").asLong(), number(n, "score"), number(n, "critic"),
-                number(n, "threshold"), n.path("anomaly").asBoolean(), number(n, "likelihood"), number(n, "alarmScore"),
+                number(n, "threshold"), n.path("anomaly").asBoolean(), n.path("anomalous").asBoolean(), number(n, "likelihood"), number(n, "alarmScore"),
                 number(n, "alarmThreshold"), text(n, "reason"), text(n, "model"), contributions(n.path("topFeatures")),
                 n.path("warmingUp").asBoolean(), n.path("late").asBoolean(), expected(n.path("expected")));
     }
@@ -57,6 +57,11 @@ public record ScoreRecord(String id, long ts, double score, double critic, doubl
             out.add(new Contribution(text(f, "feature"), number(f, "contribution")));
         }
         return out;
+    }
+
+    /** The served {@code reason} of an alarm event, or null where {@code anomaly} is false. */
+    public String alarmReason() {
+        return anomaly ? reason : null;
     }
 
     /** Whether the record was scored (not warming up, not too late to place). */

@@ -210,11 +210,13 @@ public final class ScoringEngine {
             alarmResult.likelihood = Double.NaN;
             alarmResult.alarmScore = result.score;
             alarmResult.threshold = b.threshold();
-            alarmResult.anomaly = result.anomaly;
-            alarmResult.reason = result.anomaly ? AlarmResult.Reason.SCORE : null;
+            // a rules-only fallback without the alarm layer has no rule to alarm by
+            alarmResult.anomaly = result.anomaly && !b.rulesOnly();
+            alarmResult.anomalous = alarmResult.anomaly;
+            alarmResult.reason = alarmResult.anomaly ? AlarmResult.Reason.SCORE : null;
             return;
         }
-        alarm.next(b.surprise(result.critic), result.score, b.threshold(), inputs, raw, alarmResult);
+        alarm.next(b.surprise(result.critic), result.score, b.threshold(), inputs, raw, !b.rulesOnly(), alarmResult);
     }
 
     /** Why a record's model inputs {@code x} (raw values {@code v}) are too far outside the model's range to be scored, or null. */

@@ -169,7 +169,7 @@ final class BundleAssembler {
                 new ModelManifest.CalibrationTable(data.holdout().length, cal.values(), cal.cdf(),
                         medians(data.holdout(), data.inputSize())),
                 threshold, criticThreshold, s.thresholdQuantile(), s.toMap(),
-                trainingData == null ? Map.of() : new LinkedHashMap<>(trainingData), metrics, null, null, reconstruction,
+                trainingData == null ? Map.of() : new LinkedHashMap<>(trainingData), metrics, null, null, reconstruction, null,
                 s.conditional() ? new ModelManifest.Conditional(trained.generator().sizes(), s.latentSize(),
                         layout(data, schema).contextSize(), schema.size()) : null, null);
     }

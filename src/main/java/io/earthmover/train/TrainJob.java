@@ -178,13 +178,28 @@ public final class TrainJob {
         } catch (TrainingException | io.earthmover.model.InvalidModelException e) {
             return failed("training failed: " + e.getMessage(), data);
         }
-        QualityGate.Decision d = new QualityGate(QualityGate.Limits.of(config)).decide(b, current, validation, settings.seed());
-        gateCounter(d.accepted() ? "accepted" : "rejected").increment();
-        if (!d.accepted()) {
+        // a fallback serving now is known to be weak: the new model is judged on the gate's own limits, not against it
+        ModelBundle against = current != null && current.fallback() == null ? current : null;
+        QualityGate.Decision d = new QualityGate(QualityGate.Limits.of(config)).decide(b, against, validation, settings.seed());
+        String fallback = config.get(ConfigKeys.GATE_FALLBACK);
+        if (!d.accepted() && (current != null || "refuse".equals(fallback))) {
+            gateCounter("rejected").increment();
             LOG.error("quality gate refused model {}: {}; nothing published", b.version(), d.reason());
             return new Result(Status.GATE_REJECTED, "quality gate refused model " + b.version() + ": " + d.reason(), b, null, d, data);
         }
-        LOG.info("quality gate accepted model {}: {}", b.version(), d.reason());
+        if (!d.accepted()) {
+            // no model serves this name yet: a weak first model (or its rules alone) beats no alarms at all
+            b = asFallback(b, fallback, d.reason());
+            gateCounter("fallback").increment();
+            data.put("gateFallback", fallback);
+            LOG.warn("quality gate refused model {}: {}; no model serves yet, so it is published as a fallback ({}): {}",
+                    b.version(), d.reason(), ConfigKeys.GATE_FALLBACK.name() + "=" + fallback,
+                    b.rulesOnly() ? "its keys alarm from the range and frozen-value rules alone until a model passes"
+                            : "it serves as if accepted");
+        } else {
+            gateCounter("accepted").increment();
+            LOG.info("quality gate accepted model {}: {}", b.version(), d.reason());
+        }
         Files.createDirectories(req.modelOut());
         Path file = req.modelOut().resolve(b.version() + ".zip");
         b.write(file);
@@ -200,6 +215,14 @@ public final class TrainJob {
                 md.offset(), config.get(ConfigKeys.MODEL_NAME));
         return new Result(Status.PUBLISHED, "model " + b.version() + " written to " + file + " and published to "
                 + md.topic() + " as '" + config.get(ConfigKeys.MODEL_NAME) + "'", b, file, d, data);
+    }
+
+    private static ModelBundle asFallback(ModelBundle b, String mode, String reason) {
+        try {
+            return b.withFallback(new io.earthmover.model.ModelManifest.Fallback(mode, reason));
+        } catch (InvalidModelException e) {
+            throw new IllegalStateException("a fallback bundle failed its own validation: " + e.getMessage(), e);
+        }
     }
 
     private static Result failed(String message, Map<String, Object> data) {

@@ -187,6 +187,18 @@ class ModelBundleTest {
     }
 
     @Test
+    void aGateFallbackRoundTripsAndAnUnknownModeIsRefused() throws Exception {
+        var f = new ModelManifest.Fallback(ModelManifest.Fallback.RULES, "AUC 0.5 below 0.8");
+        ModelBundle b = ModelBundle.fromBytes(TestBundles.small().withFallback(f).toBytes());
+        assertThat(b.fallback()).isEqualTo(f);
+        assertThat(b.rulesOnly()).isTrue();
+        assertThat(TestBundles.small().fallback()).isNull();
+        assertThat(TestBundles.small().rulesOnly()).isFalse();
+        assertThatThrownBy(() -> TestBundles.small().withFallback(new ModelManifest.Fallback("maybe", "x")))
+                .isInstanceOf(InvalidModelException.class).hasMessageContaining("gate fallback mode 'maybe'");
+    }
+
+    @Test
     void rejectsUnknownFormatVersion() throws Exception {
         byte[] z = TestBundles.small().toBytes();
         String m = new String(entry(z, ModelBundle.MANIFEST_ENTRY), StandardCharsets.UTF_8)

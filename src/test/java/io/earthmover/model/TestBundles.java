@@ -114,4 +114,14 @@ final class TestBundles {
         float[][][] wb = weights(sizes, 3);
         return ModelBundle.create(manifest(List.of("cpu", "mem", "net"), 2, true, sizes, holdout(500, 4)), wb[0], wb[1]);
     }
+
+    /** {@link #small()} as a bundle of an older {@code formatVersion} wrote it (same fields and weights). */
+    static ModelBundle small(int formatVersion) throws InvalidModelException {
+        ModelBundle b = small();
+        ModelManifest m = b.manifest();
+        return ModelBundle.create(new ModelManifest(formatVersion, m.version(), m.createdAt(), m.featureNames(), m.named(),
+                m.window(), m.differences(), m.normaliser(), m.architecture(), m.calibration(), m.threshold(),
+                m.criticThreshold(), m.thresholdQuantile(), m.training(), m.trainingData(), m.metrics(), m.alarm(),
+                m.keyStandardise(), null), b.criticWeights(), b.criticBiases());
+    }
 }

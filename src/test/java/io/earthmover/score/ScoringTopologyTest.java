@@ -425,4 +425,60 @@ class ScoringTopologyTest {
         assertThat(out.get(1).get("anomaly").asBoolean()).isTrue();
         assertThat(out.get(1).get("topFeatures").get(0).get("feature").asText()).isEqualTo("cpu");
     }
+
+    /** Per-record (anomaly, anomalous, reason, likelihood) of a stream: 40 normal, 15 far off, 40 normal records. */
+    private List<JsonNode> normalOffNormal() throws Exception {
+        long ts = 1;
+        for (int i = 0; i < 40; i++, ts++) {
+            send("k", rec("n" + i, ts, 0.01 * (i % 3), -0.01 * (i % 2)), ts);
+        }
+        for (int i = 0; i < 15; i++, ts++) {
+            send("k", rec("a" + i, ts, 9 + 0.01 * i, 9), ts);
+        }
+        for (int i = 0; i < 40; i++, ts++) {
+            send("k", rec("m" + i, ts, 0.01 * (i % 3), 0.01 * (i % 2)), ts);
+        }
+        return readScores();
+    }
+
+    @Test
+    void theStateCoversTheAnomalousPeriodWhileTheEventMarksOnlyItsStart() throws Exception {
+        // the score signal with hysteresis: an alarm re-arms once the calibrated score falls below 0.5
+        start(Map.of("alarm.signal", "score", "alarm.rearm.level", "0.5", "alarm.refractory", "0",
+                "alarm.range.enabled", "false"));
+        load(1, 1);
+        List<JsonNode> out = normalOffNormal();
+        assertThat(out).hasSize(95);
+        for (int i = 0; i < 40; i++) {
+            assertThat(out.get(i).get("anomalous").asBoolean()).as("normal record %d", i).isFalse();
+        }
+        assertThat(out.get(40).get("anomaly").asBoolean()).as("the event at the anomaly's start").isTrue();
+        for (int i = 40; i < 55; i++) {
+            assertThat(out.get(i).get("anomalous").asBoolean()).as("inside the anomaly, record %d", i).isTrue();
+            if (i > 40) {
+                assertThat(out.get(i).get("anomaly").asBoolean()).as("no second event, record %d", i).isFalse();
+            }
+        }
+        for (int i = 56; i < 95; i++) {
+            assertThat(out.get(i).get("anomalous").asBoolean()).as("back to normal, record %d", i).isFalse();
+        }
+    }
+
+    @Test
+    void aRulesOnlyFallbackAlarmsFromTheRangeRuleAloneAndShowsNoLikelihood() throws Exception {
+        start(Map.of());
+        var b = TestBundles.bundle(NAMES, true, 1, 1)
+                .withFallback(new io.earthmover.model.ModelManifest.Fallback("rules", "AUC 0.4 below 0.8"));
+        assertThat(holder.offer(b.toBytes(), "test")).isInstanceOf(ModelHolder.Swapped.class);
+        List<JsonNode> out = normalOffNormal();
+        assertThat(out.get(40).get("anomaly").asBoolean()).as("the range rule fires at the exit").isTrue();
+        assertThat(out.get(40).get("reason").asText()).isEqualTo("range");
+        for (JsonNode j : out) {
+            assertThat(j.get("likelihood").isNull()).as("no likelihood from a refused critic").isTrue();
+            assertThat(j.get("critic").isNumber()).as("the critic's value is still shown").isTrue();
+            if (j.get("anomaly").asBoolean()) {
+                assertThat(j.get("reason").asText()).isIn("range", "frozen");
+            }
+        }
+    }
 }

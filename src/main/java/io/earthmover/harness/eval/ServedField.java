@@ -9,8 +9,13 @@ import io.earthmover.score.ScoreRecord;
 public enum ServedField {
     /** NAB: {@code alarmScore}, the level {@code anomaly} thresholds (NAB sweeps its own threshold over it). */
     ALARM_SCORE("alarmScore"),
-    /** SKAB: {@code anomaly} itself, 1 or 0: the service's decision is the prediction. */
+    /** {@code anomaly} itself, 1 or 0: the alarm event (once per anomaly, at its start). */
     ANOMALY("anomaly"),
+    /**
+     * SKAB: {@code anomalous}, 1 or 0: the state, true from an alarm until the key returns to normal
+     * under the policy. SKAB's labels are point-wise, so it reads the state, NAB the event's level.
+     */
+    ANOMALOUS("anomalous"),
     /**
      * Tabular ranking: {@code critic}, negated (a higher critic value is more normal). The
      * calibrated {@code score} is a monotone function of it that rounds to 1.0 far from the
@@ -37,6 +42,7 @@ public enum ServedField {
         return switch (this) {
             case ALARM_SCORE -> Double.isNaN(r.alarmScore()) ? unserved() : r.alarmScore();
             case ANOMALY -> r.anomaly() ? 1.0 : 0.0;
+            case ANOMALOUS -> r.anomalous() ? 1.0 : 0.0;
             case NEGATED_CRITIC -> -r.critic();
         };
     }
@@ -52,6 +58,6 @@ public enum ServedField {
 
     /** Whether the field already is the service's decision, so a protocol must not threshold it again. */
     public boolean decides() {
-        return this == ANOMALY;
+        return this == ANOMALY || this == ANOMALOUS;
     }
 }

@@ -6,6 +6,7 @@ import io.earthmover.kafka.TopicRange;
 import io.earthmover.model.ModelBundle;
 import io.earthmover.record.FileRecords;
 import io.earthmover.score.OfflineScorer;
+import io.earthmover.score.ScoreRecord;
 import io.earthmover.score.ScorerSettings;
 import io.earthmover.train.TrainJob;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -57,6 +58,8 @@ public final class WganDetector implements Detector {
     private final WganDetectorFactory.Counts counts;
     private final ScoringTrace trace;
     private final List<double[]> seen = new ArrayList<>();
+    /** The served {@code reason} of each test row's alarm event (null where {@code anomaly} is false), in order. */
+    private final List<String> reasons = new ArrayList<>();
     private OfflineScorer scorer;
     private ModelBundle bundle;
     private long position;
@@ -128,6 +131,18 @@ public final class WganDetector implements Detector {
         return trace;
     }
 
+    /**
+     * Tallies the alarm events of the test rows by their served reason, each as true or false as
+     * {@code trueAlarm} (test row index to whether the benchmark's labels call it anomalous) says.
+     */
+    public void tallyAlarms(java.util.function.IntPredicate trueAlarm) {
+        for (int i = 0; i < reasons.size(); i++) {
+            if (reasons.get(i) != null) {
+                counts.alarm(reasons.get(i), trueAlarm.test(i));
+            }
+        }
+    }
+
     /** Whether a model serves now. */
     public boolean hasModel() {
         return scorer != null;
@@ -139,6 +154,9 @@ public final class WganDetector implements Detector {
         byte[] value = record(position, ts, row);
         position++;
         if (scorer == null) {
+            if (test) {
+                reasons.add(null);
+            }
             if (test && trace != null) {
                 trace.unserved();
             }
@@ -148,10 +166,15 @@ public final class WganDetector implements Detector {
         if (!o.scored()) {
             counts.deadLetters.incrementAndGet();
         }
+        // parsed once: the alarm tally and the benchmark's field read the same record
+        ScoreRecord served = o.scored() ? ScoreRecord.parse(o.json()) : null;
+        if (test) {
+            reasons.add(served == null ? null : served.alarmReason());
+        }
         if (trace != null) {
             trace.sent(Long.toString(position - 1), value, ts, test, o);
         }
-        return ScoringTrace.score(field, o);
+        return served == null ? field.unserved() : field.read(served);
     }
 
     private void serve(ModelBundle b) {
@@ -191,7 +214,13 @@ public final class WganDetector implements Detector {
                             dir.resolve("models"), false, false, currentFile, NO_KAFKA));
             return switch (r.status()) {
                 case PUBLISHED, WRITTEN -> {
-                    counts.accepted.incrementAndGet();
+                    if (r.bundle().fallback() == null) {
+                        counts.accepted.incrementAndGet();
+                    } else {
+                        // refused by the gate, served anyway under train.gate.fallback
+                        counts.refused.incrementAndGet();
+                        counts.fallbacks.incrementAndGet();
+                    }
                     yield r.bundle();
                 }
                 case GATE_REJECTED -> {

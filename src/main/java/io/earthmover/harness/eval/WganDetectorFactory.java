@@ -27,9 +27,27 @@ public final class WganDetectorFactory implements DetectorFactory {
         final AtomicInteger trainings = new AtomicInteger();
         final AtomicInteger accepted = new AtomicInteger();
         final AtomicInteger refused = new AtomicInteger();
+        /** Of the refused, those published as a fallback ({@code train.gate.fallback}). */
+        final AtomicInteger fallbacks = new AtomicInteger();
         final AtomicInteger failed = new AtomicInteger();
         final AtomicInteger withoutModel = new AtomicInteger();
         final AtomicInteger deadLetters = new AtomicInteger();
+        /** Alarm events by served reason: [true alarms, false alarms]. */
+        private final java.util.Map<String, int[]> alarms = new java.util.TreeMap<>();
+
+        synchronized void alarm(String reason, boolean trueAlarm) {
+            alarms.computeIfAbsent(reason, r -> new int[2])[trueAlarm ? 0 : 1]++;
+        }
+
+        synchronized String alarms() {
+            if (alarms.isEmpty()) {
+                return "no alarm events";
+            }
+            StringBuilder sb = new StringBuilder();
+            alarms.forEach((r, n) -> sb.append(sb.length() == 0 ? "" : ", ").append(r).append(' ').append(n[0])
+                    .append(" true / ").append(n[1]).append(" false"));
+            return sb.toString();
+        }
     }
 
     private final Profile profile;
@@ -90,11 +108,14 @@ public final class WganDetectorFactory implements DetectorFactory {
 
     /** How the trainings went so far. */
     public String outcome() {
-        return String.format("Trainings: %d (%d accepted, %d refused by the quality gate, %d failed); %d of %d "
+        return String.format("Trainings: %d (%d accepted, %d refused by the quality gate, %d failed); of the refused, "
+                + "%d served as a fallback (%s=%s); %d of %d "
                 + "series/files had no model after their first training and score %s (no output without a model); "
-                + "%d records dead-lettered.", counts.trainings.get(), counts.accepted.get(), counts.refused.get(),
-                counts.failed.get(), counts.withoutModel.get(), counts.series.get(),
-                field == ServedField.NEGATED_CRITIC ? "last" : "0", counts.deadLetters.get());
+                + "%d records dead-lettered. Alarm events by reason: %s.", counts.trainings.get(), counts.accepted.get(),
+                counts.refused.get(), counts.failed.get(), counts.fallbacks.get(),
+                io.earthmover.config.ConfigKeys.GATE_FALLBACK.name(), config.get(io.earthmover.config.ConfigKeys.GATE_FALLBACK),
+                counts.withoutModel.get(), counts.series.get(),
+                field == ServedField.NEGATED_CRITIC ? "last" : "0", counts.deadLetters.get(), counts.alarms());
     }
 
     @Override

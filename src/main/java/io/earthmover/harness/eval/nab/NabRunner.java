@@ -41,10 +41,23 @@ public final class NabRunner {
         for (int i = prob; i < s.rows(); i++) {
             scores[i] = d.score(s.epochMillis()[i], new double[] {s.values()[i]});
         }
+        if (d instanceof WganDetector w) {
+            // true alarm: inside one of the series' anomaly windows (NAB's own notion of a detection)
+            w.tallyAlarms(i -> inWindow(s, prob + i));
+        }
         if (kafka != null && d instanceof WganDetector w && w.trace() != null) {
             double[] viaKafka = kafka.replay(w.trace());
             System.arraycopy(viaKafka, 0, scores, prob, viaKafka.length);
         }
         return new ScoredSeries(s, scores);
+    }
+
+    private static boolean inWindow(NabSeries s, int row) {
+        for (NabWindow w : s.windows()) {
+            if (w.contains(row)) {
+                return true;
+            }
+        }
+        return false;
     }
 }

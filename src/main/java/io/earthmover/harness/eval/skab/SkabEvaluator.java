@@ -102,6 +102,9 @@ public final class SkabEvaluator {
             int row = TRAIN_ROWS + i;
             scores[i] = d.score(e.epochMillis()[row], scaler.transform(e.rows()[row]));
         }
+        if (d instanceof WganDetector w) {
+            w.tallyAlarms(i -> e.anomaly()[TRAIN_ROWS + i] == 1);
+        }
         if (kafka != null && d instanceof WganDetector w && w.trace() != null) {
             scores = kafka.replay(w.trace());
         }
