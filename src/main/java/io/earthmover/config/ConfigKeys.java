@@ -127,6 +127,7 @@ public final class ConfigKeys {
     public static final ConfigKey<Double> TRAIN_AUX_FRACTION = decimal("train.aux.fraction", 0.5, 0.0, 0.95, "Share of the critic's fake batch replaced by auxiliary negatives (noisy copies of real rows and far uniform points) so the critic falls away from the data; 0 = plain WGAN-GP");
     public static final ConfigKey<Double> TRAIN_AUX_NOISE = decimal("train.aux.noise", 1.0, 0.01, 100.0, "Noise std (normalised units) of the near-data auxiliary negatives");
     public static final ConfigKey<Boolean> TRAIN_ENCODER = bool("train.encoder", false, "Train an encoder E with the generator (TadGAN's cycle consistency, x ~ G(E(x))): the served critic value then also falls with the reconstruction error, and every score carries the reconstruction as expected values");
+    public static final ConfigKey<Boolean> TRAIN_CONDITIONAL = bool("train.conditional", false, "Conditional WGAN-GP for series: the generator produces the newest record of a window from the older ones (and noise), the critic rates (context, newest record) pairs, and the served value is D(x) - D(x with the newest record the generator's), so a rare but consistent context does not alarm; scores carry that record as expected values. Needs features.window >= 2; not with train.encoder");
     public static final ConfigKey<Double> TRAIN_CYCLE_WEIGHT = decimal("train.cycle.weight", 10.0, 0.0, 1e6, "train.encoder: weight of the cycle loss mean((x - G(E(x)))^2) in the generator's and encoder's loss (TadGAN: 10)");
     public static final ConfigKey<Double> TRAIN_RECONSTRUCTION_WEIGHT = decimal("train.reconstruction.weight", 0.5, 0.0, 0.95, "train.encoder: share w of the reconstruction error in the served value (1-w) z(critic) - w z(error), both standardised on the holdout (TadGAN's alpha: 0.5)");
     public static final ConfigKey<Double> CALIBRATION_QUANTILE = decimal("calibration.threshold.quantile", 0.995, 0.5, 0.999999, "Holdout quantile of the anomaly threshold");
@@ -185,7 +186,7 @@ public final class ConfigKeys {
                 INSPECT_APPLICATION_SERVER, FEATURES_WINDOW, FEATURES_DIFFERENCES, FEATURES_KEY_STANDARDISE, FEATURES_NORMALISER,
                 TRAIN_ITERATIONS, TRAIN_BATCH, TRAIN_CRITIC_STEPS, TRAIN_LAMBDA, TRAIN_GP_NORM, TRAIN_LOSS, TRAIN_LR, TRAIN_CLIP, TRAIN_BETA1, TRAIN_BETA2,
                 TRAIN_SEED, TRAIN_LATENT, TRAIN_GEN_HIDDEN, TRAIN_CRITIC_HIDDEN, TRAIN_LAYER_NORM, TRAIN_ENSEMBLE, TRAIN_PATIENCE,
-                TRAIN_HOLDOUT, TRAIN_MAX_ROWS, TRAIN_AUX_FRACTION, TRAIN_AUX_NOISE, TRAIN_ENCODER, TRAIN_CYCLE_WEIGHT,
+                TRAIN_HOLDOUT, TRAIN_MAX_ROWS, TRAIN_AUX_FRACTION, TRAIN_AUX_NOISE, TRAIN_ENCODER, TRAIN_CONDITIONAL, TRAIN_CYCLE_WEIGHT,
                 TRAIN_RECONSTRUCTION_WEIGHT, CALIBRATION_QUANTILE, ATTRIBUTION_MIN_SCORE, ATTRIBUTION_TOP_K,
                 ALARM_ENABLED, ALARM_SIGNAL, ALARM_THRESHOLD, ALARM_AVERAGING, ALARM_HISTORY, ALARM_BLOCK, ALARM_RANGE,
                 ALARM_RANGE_TOLERANCE, ALARM_PERSISTENCE_K, ALARM_PERSISTENCE_N, ALARM_REFRACTORY, ALARM_REARM, ALARM_FROZEN,

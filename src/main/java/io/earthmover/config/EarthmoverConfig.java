@@ -137,7 +137,24 @@ public final class EarthmoverConfig {
             }
         }
         validateBootstrap("kafka.bootstrap.servers", kafka.get("bootstrap.servers"));
+        validateConditional(values);
         return new EarthmoverConfig(values, kafka);
+    }
+
+    /** {@code train.conditional} needs an older step to condition on and is an alternative to the encoder. */
+    private static void validateConditional(Map<String, Object> values) {
+        if (!Boolean.TRUE.equals(values.get(ConfigKeys.TRAIN_CONDITIONAL.name()))) {
+            return;
+        }
+        if (Boolean.TRUE.equals(values.get(ConfigKeys.TRAIN_ENCODER.name()))) {
+            throw new ConfigException(ConfigKeys.TRAIN_CONDITIONAL.name(), "cannot be combined with train.encoder=true (both"
+                    + " define the served value and the expected values); set one of them to false");
+        }
+        int window = (Integer) values.get(ConfigKeys.FEATURES_WINDOW.name());
+        if (window < 2) {
+            throw new ConfigException(ConfigKeys.TRAIN_CONDITIONAL.name(), "needs features.window of at least 2 (the newest"
+                    + " record is generated from the older ones), not " + window);
+        }
     }
 
     static void validateBootstrap(String key, String servers) {

@@ -19,6 +19,16 @@ package io.earthmover.model;
  * pushed the record towards anomalous the most. All {@code k} largest are reported, even if some
  * are negative.
  *
+ * <p>A <b>conditional</b> model ({@code train.conditional}) serves {@code v(x) = D(x) - D(ref(x))},
+ * {@code ref(x)} = {@code x} with its newest step replaced by the generator's {@code G(context, 0)}
+ * ({@link ConditionalReference}): one generator pass and one more critic pass; the reference goes
+ * into {@link ScoreResult#reconstruction} (its newest values are the record's expected values). Its
+ * attribution is gradient x input of {@code v} with {@code ref(x)} as the baseline,
+ * {@code c_i = -dD/dx_i (x_i - ref_i)}: {@code ref(x)} shares {@code x}'s context, so only the newest
+ * step's values and differences get a contribution, and to first order {@code sum_i c_i = -v},
+ * since {@code D(ref(x))} does not depend on the newest step. The cost is the plain critic's input
+ * gradient, nothing more.
+ *
  * <p>The multiply-adds run in a {@link DenseKernel} chosen once per JVM (the Vector API where the
  * JVM has it and it measures faster, else auto-vectorised plain Java); see {@link DenseKernels}.
  */
@@ -44,6 +54,8 @@ public final class FastScorer {
     private final Reconstructor reconstructor;
     private final double criticFactor;
     private final double errorFactor;
+    /** With a conditional generator: the reference input {@code ref(x)}; else null. */
+    private final ConditionalReference conditional;
 
     FastScorer(PlainCritic net, DenseKernel kernel, Calibration calibration, double threshold, float[] baseline, int topK) {
         this(net, kernel, calibration, threshold, baseline, topK, null);
@@ -51,6 +63,15 @@ public final class FastScorer {
 
     FastScorer(PlainCritic net, DenseKernel kernel, Calibration calibration, double threshold, float[] baseline, int topK,
             Reconstructor reconstructor) {
+        this(net, kernel, calibration, threshold, baseline, topK, reconstructor, null);
+    }
+
+    FastScorer(PlainCritic net, DenseKernel kernel, Calibration calibration, double threshold, float[] baseline, int topK,
+            Reconstructor reconstructor, ConditionalReference conditional) {
+        if (reconstructor != null && conditional != null) {
+            throw new IllegalArgumentException("a model has an encoder or a conditional generator, not both");
+        }
+        this.conditional = conditional;
         if (topK < 0) {
             throw new IllegalArgumentException("topK must not be negative");
         }
@@ -85,6 +106,11 @@ public final class FastScorer {
     /** Whether scores carry a reconstruction ({@link ScoreResult#reconstruction}). */
     public boolean hasEncoder() {
         return reconstructor != null;
+    }
+
+    /** Whether the served value is a conditional model's {@code D(x) - D(ref(x))} (scores then carry {@code ref(x)}). */
+    public boolean isConditional() {
+        return conditional != null;
     }
 
     public int inputSize() {
@@ -123,8 +149,21 @@ public final class FastScorer {
      */
     public void score(float[] input, ScoreResult out, boolean attribution) {
         checkInput(input);
+        double dRef = 0;
+        if (conditional != null) {
+            if (out.reconstruction == null || out.reconstruction.length < net.inputSize()) {
+                out.reconstruction = new float[net.inputSize()];
+            }
+            conditional.reference(input, out.reconstruction);
+            // the reference first: attribute() reuses the last forward pass, which must be the record's own
+            dRef = forward(out.reconstruction);
+        }
         double d = forward(input);
-        out.reconstructed = false;
+        out.reconstructed = conditional != null;
+        out.reconstructionError = Double.NaN;
+        if (conditional != null) {
+            d -= dRef;
+        }
         if (reconstructor != null) {
             if (out.reconstruction == null || out.reconstruction.length < net.inputSize()) {
                 out.reconstruction = new float[net.inputSize()];
@@ -250,9 +289,10 @@ public final class FastScorer {
         int[] idx = out.topInput;
         double[] val = out.topContribution;
         int n = net.inputSize();
-        boolean rec = out.reconstructed;
+        boolean rec = out.reconstructed && conditional == null;
+        float[] base = conditional != null ? out.reconstruction : baseline;
         for (int i = 0; i < n; i++) {
-            double c = -(double) gradIn[i] * ((double) x[i] - baseline[i]);
+            double c = -(double) gradIn[i] * ((double) x[i] - base[i]);
             if (rec) {
                 double e = (double) x[i] - out.reconstruction[i];
                 c = criticFactor * c + errorFactor * e * e / n;

@@ -29,6 +29,8 @@ import java.util.Map;
  *                          encoder; null = the served value is the critic's)
  * @param fallback          set when the quality gate refused this key's first model and it serves anyway as a fallback
  *                          (format 5; null = the gate accepted it): see {@link Fallback}
+ * @param conditional       the conditional generator of a {@code train.conditional} model (format 6; null = none):
+ *                          the served value is then {@code D(x) - D(ref(x))}, see {@link Conditional}
  * @param sha256            hex SHA-256 over weights.bin followed by this manifest without this field
  */
 public record ModelManifest(
@@ -52,9 +54,10 @@ public record ModelManifest(
         Boolean keyStandardise,
         Reconstruction reconstruction,
         Fallback fallback,
+        Conditional conditional,
         String sha256) {
 
-    /** A manifest of a model the quality gate accepted (every format before 5). */
+    /** A manifest of a model the quality gate accepted, without a conditional generator (every format before 5). */
     public ModelManifest(int formatVersion, String version, String createdAt, List<String> featureNames, boolean named,
             int window, boolean differences, NormaliserSpec normaliser, Architecture architecture,
             CalibrationTable calibration, double threshold, double criticThreshold, double thresholdQuantile,
@@ -62,7 +65,7 @@ public record ModelManifest(
             io.earthmover.alarm.AlarmSeed alarm, Boolean keyStandardise, Reconstruction reconstruction, String sha256) {
         this(formatVersion, version, createdAt, featureNames, named, window, differences, normaliser, architecture,
                 calibration, threshold, criticThreshold, thresholdQuantile, training, trainingData, metrics, alarm,
-                keyStandardise, reconstruction, null, sha256);
+                keyStandardise, reconstruction, null, null, sha256);
     }
 
     /** A manifest without an encoder (every format before 4, and models trained without {@code train.encoder}). */
@@ -73,7 +76,7 @@ public record ModelManifest(
             io.earthmover.alarm.AlarmSeed alarm, Boolean keyStandardise, String sha256) {
         this(formatVersion, version, createdAt, featureNames, named, window, differences, normaliser, architecture,
                 calibration, threshold, criticThreshold, thresholdQuantile, training, trainingData, metrics, alarm,
-                keyStandardise, null, null, sha256);
+                keyStandardise, null, null, null, sha256);
     }
 
     /**
@@ -92,6 +95,22 @@ public record ModelManifest(
         public boolean rulesOnly() {
             return RULES.equals(mode);
         }
+    }
+
+    /**
+     * The conditional generator of a model trained with {@code train.conditional}: it maps the
+     * context (the critic input without the newest step, {@link ConditionalLayout}) and a latent
+     * vector to the newest record's normalised values. The served value is
+     * {@code v(x) = D(x) - D(ref(x))}, {@code ref(x)} = {@code x} with its newest step replaced by
+     * {@code G(context, 0)}: how much lower the critic rates the actual newest step than the one
+     * the generator expects for the same context. Higher = more normal, as for every model.
+     *
+     * @param generator   layer sizes, {@code contextSize + latentSize} first, {@code outputs} last
+     * @param latentSize  noise inputs (zero at scoring)
+     * @param contextSize context inputs
+     * @param outputs     the newest step's values: the number of features
+     */
+    public record Conditional(int[] generator, int latentSize, int contextSize, int outputs) {
     }
 
     /** @param kind "standard" (mean/std) or "robust" (median/IQR) */
@@ -182,24 +201,24 @@ public record ModelManifest(
     ModelManifest withSha256(String sum) {
         return new ModelManifest(formatVersion, version, createdAt, featureNames, named, window, differences,
                 normaliser, architecture, calibration, threshold, criticThreshold, thresholdQuantile, training,
-                trainingData, metrics, alarm, keyStandardise, reconstruction, fallback, sum);
+                trainingData, metrics, alarm, keyStandardise, reconstruction, fallback, conditional, sum);
     }
 
     ModelManifest withAlarm(io.earthmover.alarm.AlarmSeed seed) {
         return new ModelManifest(ModelBundle.FORMAT_VERSION, version, createdAt, featureNames, named, window,
                 differences, normaliser, architecture, calibration, threshold, criticThreshold, thresholdQuantile,
-                training, trainingData, metrics, seed, keyStandardise, reconstruction, fallback, null);
+                training, trainingData, metrics, seed, keyStandardise, reconstruction, fallback, conditional, null);
     }
 
     ModelManifest withKeyStandardise(boolean on) {
         return new ModelManifest(ModelBundle.FORMAT_VERSION, version, createdAt, featureNames, named, window,
                 differences, normaliser, architecture, calibration, threshold, criticThreshold, thresholdQuantile,
-                training, trainingData, metrics, alarm, on, reconstruction, fallback, null);
+                training, trainingData, metrics, alarm, on, reconstruction, fallback, conditional, null);
     }
 
     ModelManifest withFallback(Fallback f) {
         return new ModelManifest(ModelBundle.FORMAT_VERSION, version, createdAt, featureNames, named, window,
                 differences, normaliser, architecture, calibration, threshold, criticThreshold, thresholdQuantile,
-                training, trainingData, metrics, alarm, keyStandardise, reconstruction, f, null);
+                training, trainingData, metrics, alarm, keyStandardise, reconstruction, f, conditional, null);
     }
 }

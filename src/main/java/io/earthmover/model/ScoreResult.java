@@ -7,10 +7,14 @@ package io.earthmover.model;
 public final class ScoreResult {
     /**
      * The served critic value; higher means more like the training data: D(x), or for a model with
-     * an encoder D(x) combined with the reconstruction error (see {@link ModelManifest.Reconstruction}).
+     * an encoder D(x) combined with the reconstruction error (see {@link ModelManifest.Reconstruction}), for a
+     * conditional model D(x) - D(ref(x)) (see {@link ModelManifest.Conditional}).
      */
     public double critic;
-    /** Whether {@link #reconstruction} holds this record's {@code G(E(x))} (models with an encoder). */
+    /**
+     * Whether {@link #reconstruction} holds this record's {@code G(E(x))} (models with an encoder) or
+     * {@code ref(x)}, the input with its newest step as the generator expects it (conditional models).
+     */
     public boolean reconstructed;
     /** The critic input the model expected, {@code G(E(x))} in normalised input units; null until a model with an encoder fills it. */
     public float[] reconstruction;

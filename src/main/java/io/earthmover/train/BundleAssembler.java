@@ -3,6 +3,10 @@ package io.earthmover.train;
 import io.earthmover.features.FeatureSchema;
 import io.earthmover.features.Normaliser;
 import io.earthmover.model.Calibration;
+import io.earthmover.model.ConditionalGenerator;
+import io.earthmover.model.ConditionalLayout;
+import io.earthmover.model.FastScorer;
+import io.earthmover.model.ScoreResult;
 import io.earthmover.model.InvalidModelException;
 import io.earthmover.model.ModelBundle;
 import io.earthmover.model.ModelManifest;
@@ -45,10 +49,25 @@ final class BundleAssembler {
         double[] holdoutR = trained.encoder() == null ? null
                 : Nd4jBatches.reconstructionErrors(trained.encoder(), trained.generator(), data.holdout(), d);
         ModelManifest.Reconstruction reconstruction = holdoutR == null ? null : reconstruction(holdoutD, holdoutR);
-        CalibrationFloor.Values served = rows -> servedValues(trained, reconstruction, rows, d);
-        double[] holdoutCritic = reconstruction == null ? holdoutD : combined(reconstruction, holdoutD, holdoutR);
         int generatedCount = Math.max(MIN_GENERATED, holdoutCount);
-        double[] generatedCritic = served.of(Nd4jBatches.generate(trained.generator(), generatedCount, s.latentSize(), d, rng));
+        CalibrationFloor.Values served;
+        double[] holdoutCritic;
+        float[][] generated;
+        if (s.conditional()) {
+            // the served value D(x) - D(ref(x)) comes from the scorer itself (one implementation): a provisional
+            // bundle with these networks and a placeholder calibration, whose FastScorer computes it
+            ModelBundle provisional = bundle(manifest(data, trained, schema, Calibration.fit(holdoutD), 0.5, 0,
+                    PLACEHOLDER_METRICS, trainingData, null), trained);
+            served = rows -> scorerValues(provisional, rows);
+            holdoutCritic = served.of(data.holdout());
+            generated = Nd4jBatches.generateConditional(trained.generator(), layout(data, schema), data.holdout(),
+                    generatedCount, s.latentSize(), rng);
+        } else {
+            served = rows -> servedValues(trained, reconstruction, rows, d);
+            holdoutCritic = reconstruction == null ? holdoutD : combined(reconstruction, holdoutD, holdoutR);
+            generated = Nd4jBatches.generate(trained.generator(), generatedCount, s.latentSize(), d, rng);
+        }
+        double[] generatedCritic = served.of(generated);
         if (!allFinite(holdoutCritic) || !allFinite(generatedCritic)) {
             throw new TrainingException("the trained critic gives non-finite values; no model was saved");
         }
@@ -84,6 +103,26 @@ final class BundleAssembler {
         TrainingReport report = new TrainingReport(manifest.version(), runtime, history, holdoutCritic, generatedCritic,
                 trained.earlyStopped(), metrics, criticThreshold);
         return new TrainingOutcome(bundle, report);
+    }
+
+    /** Stands in for the metrics in the provisional bundle of a conditional model (the scorer reads none of them). */
+    private static final ModelManifest.Metrics PLACEHOLDER_METRICS = new ModelManifest.Metrics(0, 0, 0, 1, 0, 0, 0, 0, 0,
+            false, 0, 0);
+
+    private ConditionalLayout layout(PreparedData data, FeatureSchema schema) {
+        return new ConditionalLayout(schema.size(), s.window(), s.differences());
+    }
+
+    /** The served values of rows as the bundle's own scorer computes them. */
+    static double[] scorerValues(ModelBundle b, float[][] rows) {
+        FastScorer scorer = b.newScorer(0);
+        ScoreResult r = new ScoreResult(0);
+        double[] out = new double[rows.length];
+        for (int i = 0; i < rows.length; i++) {
+            scorer.score(rows[i], r, false);
+            out[i] = r.critic;
+        }
+        return out;
     }
 
     /**
@@ -130,7 +169,9 @@ final class BundleAssembler {
                 new ModelManifest.CalibrationTable(data.holdout().length, cal.values(), cal.cdf(),
                         medians(data.holdout(), data.inputSize())),
                 threshold, criticThreshold, s.thresholdQuantile(), s.toMap(),
-                trainingData == null ? Map.of() : new LinkedHashMap<>(trainingData), metrics, null, null, reconstruction, null);
+                trainingData == null ? Map.of() : new LinkedHashMap<>(trainingData), metrics, null, null, reconstruction, null,
+                s.conditional() ? new ModelManifest.Conditional(trained.generator().sizes(), s.latentSize(),
+                        layout(data, schema).contextSize(), schema.size()) : null, null);
     }
 
     private static ModelBundle bundle(ModelManifest manifest, TrainingLoop.Result trained) throws TrainingException {
@@ -149,7 +190,9 @@ final class BundleAssembler {
         ModelBundle.Autoencoder autoencoder = enc == null ? null
                 : new ModelBundle.Autoencoder(weights(enc), biases(enc), weights(gen), biases(gen));
         try {
-            return ModelBundle.create(manifest, weights, biases, gains, shifts, autoencoder);
+            ConditionalGenerator.Weights conditional = manifest.conditional() == null ? null
+                    : new ConditionalGenerator.Weights(weights(gen), biases(gen));
+            return ModelBundle.create(manifest, weights, biases, gains, shifts, autoencoder, conditional);
         } catch (InvalidModelException e) {
             throw new TrainingException("the trained model failed validation: " + e.getMessage());
         }

@@ -79,6 +79,31 @@ final class Nd4jBatches {
         return out;
     }
 
+    /**
+     * {@code count} generated rows of a conditional model: the rows of {@code context} in turn, each
+     * with its newest step replaced by the generator's output for its context and a Gaussian z from {@code rng}.
+     */
+    static float[][] generateConditional(Mlp generator, io.earthmover.model.ConditionalLayout c, float[][] context, int count,
+            int latent, Random rng) {
+        int d = c.inputSize();
+        float[] real = new float[count * d];
+        for (int i = 0; i < count; i++) {
+            System.arraycopy(context[i % context.length], 0, real, i * d, d);
+        }
+        float[] zBuf = new float[count * latent];
+        Sampling.gaussian(zBuf, rng);
+        float[][] out = new float[count][];
+        try (MemoryWorkspace ws = step()) {
+            INDArray r = matrix(real, count, d);
+            INDArray g = generator.output(WganGp.generatorInput(c, r, matrix(zBuf, count, latent)));
+            float[] flat = WganGp.assemble(c, r, g).dup('c').data().asFloat();
+            for (int i = 0; i < count; i++) {
+                out[i] = Arrays.copyOfRange(flat, i * d, (i + 1) * d);
+            }
+        }
+        return out;
+    }
+
     static boolean finite(Mlp net) {
         return Double.isFinite(net.flatParams().sumNumber().doubleValue());
     }

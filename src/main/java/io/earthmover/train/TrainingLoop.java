@@ -1,5 +1,6 @@
 package io.earthmover.train;
 
+import io.earthmover.model.ConditionalLayout;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -42,14 +43,17 @@ final class TrainingLoop {
 
     Result run(float[][] train, int d, TrainingListener listener) throws TrainingException {
         Mlp critic = Mlp.init(Mlp.layerSizes(d, s.criticHidden(), 1), Mlp.DEFAULT_SLOPE, s.layerNorm(), rng, DataType.FLOAT);
-        Mlp generator = Mlp.init(Mlp.layerSizes(s.latentSize(), s.generatorHidden(), d), Mlp.DEFAULT_SLOPE, rng, DataType.FLOAT);
+        // conditional: the generator maps (context, z) to the newest step's values
+        ConditionalLayout layout = s.conditional() ? ConditionalLayout.of(d, s.window(), s.differences()) : null;
+        Mlp generator = Mlp.init(layout == null ? Mlp.layerSizes(s.latentSize(), s.generatorHidden(), d)
+                : generatorSizes(layout, s), Mlp.DEFAULT_SLOPE, rng, DataType.FLOAT);
         // drawn after the critic and generator, so a seed gives them the same weights with or without it
         Mlp encoder = s.encoder() ? Mlp.init(Mlp.layerSizes(d, reversed(s.generatorHidden()), s.latentSize()), Mlp.DEFAULT_SLOPE,
                 rng, DataType.FLOAT) : null;
         Optimizer encoderOpt = encoder == null ? null : new Adam(encoder.flatParams(), s.effectiveLearningRate(), s.beta1(), s.beta2());
         Mlp.Params egrads = encoder == null ? null : encoder.zerosLikeParams();
         GanLoss loss = s.ganLoss();
-        WganGp gan = new WganGp(critic, generator, loss, s.l1Penalty());
+        WganGp gan = new WganGp(critic, generator, loss, s.l1Penalty(), layout);
         Optimizer criticOpt = optimizer(critic, loss);
         Optimizer generatorOpt = optimizer(generator, loss);
         double lambda = loss.penalised() ? s.lambda() : 0;
@@ -94,7 +98,14 @@ final class TrainingLoop {
             double gLoss;
             Sampling.gaussian(zBuf, rng);
             try (MemoryWorkspace ws = Nd4jBatches.step()) {
-                gLoss = gan.generator(Nd4jBatches.matrix(zBuf, batch, s.latentSize()), ggrads);
+                if (layout == null) {
+                    gLoss = gan.generator(Nd4jBatches.matrix(zBuf, batch, s.latentSize()), ggrads);
+                } else {
+                    // a fresh real batch whose newest steps the generator completes
+                    sampler.next(realBuf, batch);
+                    gLoss = gan.generator(Nd4jBatches.matrix(realBuf, batch, d), Nd4jBatches.matrix(zBuf, batch, s.latentSize()),
+                            ggrads);
+                }
                 if (encoder != null) {
                     sampler.next(realBuf, batch);
                     egrads.zero();
@@ -135,6 +146,11 @@ final class TrainingLoop {
 
     private static boolean finite(Mlp critic, Mlp generator, Mlp encoder) {
         return Nd4jBatches.finite(critic) && Nd4jBatches.finite(generator) && (encoder == null || Nd4jBatches.finite(encoder));
+    }
+
+    /** A conditional generator's layer sizes: context + latent in, the generator's hidden sizes, one value per feature out. */
+    static int[] generatorSizes(ConditionalLayout layout, TrainingSettings s) {
+        return Mlp.layerSizes(layout.contextSize() + s.latentSize(), s.generatorHidden(), layout.features());
     }
 
     /** The encoder mirrors the generator: its hidden sizes in reverse order. */

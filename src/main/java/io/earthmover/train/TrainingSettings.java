@@ -37,6 +37,7 @@ import java.util.Map;
  * @param cycleWeight       {@code train.cycle.weight}
  * @param reconstructionWeight {@code train.reconstruction.weight}: share of the reconstruction error in the served value
  * @param gpNorm            {@code train.gp.norm}: l2 or l1, the norm of the input gradient the penalty holds at 1
+ * @param conditional       {@code train.conditional}: the generator produces the newest step given the older ones
  */
 public record TrainingSettings(int window, boolean differences, String normaliser, int iterations, int batchSize,
                                int criticSteps, double lambda, double learningRate, double beta1, double beta2,
@@ -44,7 +45,7 @@ public record TrainingSettings(int window, boolean differences, String normalise
                                int earlyStopPatience, double holdoutFraction, double thresholdQuantile,
                                double auxFraction, double auxNoise, String loss, double clipValue,
                                int ensembleSize, boolean encoder, double cycleWeight, double reconstructionWeight,
-                               String gpNorm) {
+                               String gpNorm, boolean conditional) {
     public TrainingSettings {
         require(window >= 1, "window must be at least 1");
         require("standard".equals(normaliser) || "robust".equals(normaliser), "normaliser must be standard or robust");
@@ -72,6 +73,8 @@ public record TrainingSettings(int window, boolean differences, String normalise
         require(cycleWeight >= 0 && Double.isFinite(cycleWeight), "cycle weight must be a finite non-negative number");
         require(reconstructionWeight >= 0 && reconstructionWeight < 1, "reconstruction weight must be in [0,1)");
         require("l2".equals(gpNorm) || "l1".equals(gpNorm), "penalty norm must be l2 or l1");
+        require(!conditional || !encoder, "train.conditional cannot be combined with train.encoder");
+        require(!conditional || window >= 2, "train.conditional needs features.window of at least 2");
         generatorHidden = generatorHidden.clone();
         criticHidden = criticHidden.clone();
     }
@@ -106,7 +109,7 @@ public record TrainingSettings(int window, boolean differences, String normalise
                 c.get(ConfigKeys.CALIBRATION_QUANTILE), c.get(ConfigKeys.TRAIN_AUX_FRACTION), c.get(ConfigKeys.TRAIN_AUX_NOISE),
                 c.get(ConfigKeys.TRAIN_LOSS), c.get(ConfigKeys.TRAIN_CLIP), c.get(ConfigKeys.TRAIN_ENSEMBLE),
                 c.get(ConfigKeys.TRAIN_ENCODER), c.get(ConfigKeys.TRAIN_CYCLE_WEIGHT), c.get(ConfigKeys.TRAIN_RECONSTRUCTION_WEIGHT),
-                c.get(ConfigKeys.TRAIN_GP_NORM));
+                c.get(ConfigKeys.TRAIN_GP_NORM), c.get(ConfigKeys.TRAIN_CONDITIONAL));
     }
 
     /**
@@ -195,6 +198,7 @@ public record TrainingSettings(int window, boolean differences, String normalise
         m.put(ConfigKeys.TRAIN_CYCLE_WEIGHT.name(), cycleWeight);
         m.put(ConfigKeys.TRAIN_RECONSTRUCTION_WEIGHT.name(), reconstructionWeight);
         m.put(ConfigKeys.TRAIN_GP_NORM.name(), gpNorm);
+        m.put(ConfigKeys.TRAIN_CONDITIONAL.name(), conditional);
         return m;
     }
 

@@ -1,5 +1,6 @@
 package io.earthmover.train;
 
+import io.earthmover.model.ConditionalLayout;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -20,6 +21,14 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * {@code L_D = mean softplus(-D(x)) + mean softplus(D(G(z)))}, {@code L_G = mean softplus(-D(G(z)))};
  * the penalty is still computed and reported, and trained on only when {@code lambda} is not 0.
  * {@link GanLoss#WGAN_CP} uses the Wasserstein terms; its clipping is the optimiser's business.
+ *
+ * <p><b>Conditional</b> ({@code train.conditional}, a {@link ConditionalLayout}): the generator's
+ * input is the real row's context followed by z, its output the newest step's n values {@code g},
+ * and the fake row is the real row with that step replaced ({@link #assemble}: newest values
+ * {@code := g}, newest differences {@code := diff + g - value}). Fake rows share the real rows'
+ * context, so the critic rates (context, newest step) pairs, and so do the interpolates
+ * {@code xh = eps x + (1 - eps) fake}: the penalty code applies to the pair unchanged. The
+ * generator's gradient goes through the assembly: {@code dL/dg_f = dL/dx[value f] + dL/dx[diff f]}.
  */
 public final class WganGp {
     /** Guards the division by the gradient norm when a row's input gradient is exactly zero. */
@@ -30,6 +39,8 @@ public final class WganGp {
     private final GanLoss loss;
     /** Penalise the L1 norm of the input gradient instead of the L2 norm (Banach WGAN's dual norm for an L-infinity cost). */
     private final boolean l1;
+    /** With {@code train.conditional}: where the newest step sits in a critic input; null for the joint model. */
+    private final ConditionalLayout conditional;
 
     public WganGp(Mlp critic, Mlp generator) {
         this(critic, generator, GanLoss.WGAN_GP);
@@ -46,6 +57,12 @@ public final class WganGp {
      *           coordinate's departure rather than by the Euclidean length of all of them together
      */
     public WganGp(Mlp critic, Mlp generator, GanLoss loss, boolean l1) {
+        this(critic, generator, loss, l1, null);
+    }
+
+    /** @param conditional the layout of a conditional model's critic input, or null for the joint model */
+    public WganGp(Mlp critic, Mlp generator, GanLoss loss, boolean l1, ConditionalLayout conditional) {
+        this.conditional = conditional;
         this.critic = critic;
         this.generator = generator;
         this.loss = loss;
@@ -92,7 +109,8 @@ public final class WganGp {
         }
         long n = real.rows();
         DataType dt = real.dataType();
-        INDArray fake = generator.output(z);
+        INDArray fake = conditional == null ? generator.output(z)
+                : assemble(conditional, real, generator.output(generatorInput(conditional, real, z)));
         if (aux != null && aux.rows() > 0) {
             fake.get(NDArrayIndex.interval(0, aux.rows()), NDArrayIndex.all()).assign(aux);
         }
@@ -214,14 +232,65 @@ public final class WganGp {
         return v.length == c.length() ? v : java.util.Arrays.copyOf(v, (int) c.length());
     }
 
+    /** The conditional generator's input: each row's context (older values, then older differences), then its z. */
+    static INDArray generatorInput(ConditionalLayout c, INDArray real, INDArray z) {
+        INDArray values = real.get(NDArrayIndex.all(), NDArrayIndex.interval(0, c.valueStart()));
+        if (c.differenceStart() < 0) {
+            return Nd4j.hstack(values, z);
+        }
+        INDArray diffs = real.get(NDArrayIndex.all(), NDArrayIndex.interval(c.window() * c.features(), c.differenceStart()));
+        return Nd4j.hstack(values, diffs, z);
+    }
+
+    /** Real rows with their newest step replaced by {@code g}: values {@code := g}, differences {@code := diff + (g - value)}. */
+    static INDArray assemble(ConditionalLayout c, INDArray real, INDArray g) {
+        INDArray fake = real.dup('c');
+        INDArray values = fake.get(NDArrayIndex.all(), NDArrayIndex.interval(c.valueStart(), c.valueStart() + c.features()));
+        if (c.differenceStart() >= 0) {
+            INDArray diffs = fake.get(NDArrayIndex.all(), NDArrayIndex.interval(c.differenceStart(),
+                    c.differenceStart() + c.features()));
+            diffs.addi(g.sub(values));
+        }
+        values.assign(g);
+        return fake;
+    }
+
+    /** dL/dg from dL/dx of assembled rows: each newest value's gradient plus its difference's. */
+    static INDArray newestGradient(ConditionalLayout c, INDArray dx) {
+        INDArray dg = dx.get(NDArrayIndex.all(), NDArrayIndex.interval(c.valueStart(), c.valueStart() + c.features())).dup('c');
+        if (c.differenceStart() >= 0) {
+            dg.addi(dx.get(NDArrayIndex.all(), NDArrayIndex.interval(c.differenceStart(), c.differenceStart() + c.features())));
+        }
+        return dg;
+    }
+
+    /**
+     * The generator loss for a conditional model, whose fakes complete the rows of {@code real}
+     * (for the joint model {@code real} is ignored: {@link #generator(INDArray, Mlp.Params)}).
+     */
+    public double generator(INDArray real, INDArray z, Mlp.Params grads) {
+        if (conditional == null) {
+            return generator(z, grads);
+        }
+        Mlp.Forward fg = generator.forward(generatorInput(conditional, real, z));
+        return generatorLoss(z.rows(), fg, assemble(conditional, real, fg.out()), grads, z.dataType());
+    }
+
     /**
      * Generator loss {@code -mean D(G(z))} (for gan {@code mean softplus(-D(G(z)))}); gradient into
      * {@code grads} (overwritten) when not null.
      */
     public double generator(INDArray z, Mlp.Params grads) {
-        long n = z.rows();
+        if (conditional != null) {
+            throw new IllegalStateException("a conditional generator needs the real rows it completes");
+        }
         Mlp.Forward fg = generator.forward(z);
-        Mlp.Forward fc = critic.forward(fg.out());
+        return generatorLoss(z.rows(), fg, fg.out(), grads, z.dataType());
+    }
+
+    /** The generator loss of the fake rows {@code fake} made by the generator pass {@code fg}; gradient into grads. */
+    private double generatorLoss(long n, Mlp.Forward fg, INDArray fake, Mlp.Params grads, DataType dt) {
+        Mlp.Forward fc = critic.forward(fake);
         double value;
         INDArray dOut = null;
         if (loss == GanLoss.GAN) {
@@ -233,17 +302,17 @@ public final class WganGp {
                 up[i] = -sigmoid(-d[i]) / n;
             }
             value = sum / n;
-            dOut = grads == null ? null : column(up, z.dataType());
+            dOut = grads == null ? null : column(up, dt);
         } else {
             value = -fc.out().sumNumber().doubleValue() / n;
         }
         if (grads != null) {
             grads.zero();
             if (dOut == null) {
-                dOut = Nd4j.valueArrayOf(new long[] {n, 1}, -1.0 / n, z.dataType());
+                dOut = Nd4j.valueArrayOf(new long[] {n, 1}, -1.0 / n, dt);
             }
             INDArray dx = critic.backward(fc, dOut, null, 1.0).dx();
-            generator.backward(fg, dx, grads, 1.0, false);
+            generator.backward(fg, conditional == null ? dx : newestGradient(conditional, dx), grads, 1.0, false);
         }
         return value;
     }

@@ -67,6 +67,18 @@ class EarthmoverConfigTest {
     }
 
     @Test
+    void aConditionalModelNeedsAnOlderRecordAndNoEncoder() {
+        assertThatThrownBy(() -> EarthmoverConfig.of(Map.of("train.conditional", "true", "train.encoder", "true")))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.key()).isEqualTo("train.conditional"))
+                .hasMessageContaining("train.encoder");
+        assertThatThrownBy(() -> EarthmoverConfig.of(Map.of("train.conditional", "true", "features.window", "1")))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.key()).isEqualTo("train.conditional"))
+                .hasMessageContaining("features.window");
+        assertThat(EarthmoverConfig.of(Map.of("train.conditional", "true", "features.window", "2"))
+                .get(ConfigKeys.TRAIN_CONDITIONAL)).isTrue();
+    }
+
+    @Test
     void negativePartitionCountFailsWithTheAllowedRange() {
         assertThatThrownBy(() -> EarthmoverConfig.of(Map.of("topics.partitions", "-1")))
                 .isInstanceOf(ConfigException.class)

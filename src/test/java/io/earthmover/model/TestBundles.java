@@ -124,4 +124,28 @@ final class TestBundles {
                 m.criticThreshold(), m.thresholdQuantile(), m.training(), m.trainingData(), m.metrics(), m.alarm(),
                 m.keyStandardise(), null), b.criticWeights(), b.criticBiases());
     }
+
+    /** The conditional generator of {@link #conditional}: context 6 (older values, older differences) + latent 2 in, 3 out. */
+    static final int[] CONDITIONAL_GENERATOR = {8, 8, 3};
+
+    /**
+     * {@link #small()}'s critic (3 features, window 2 with differences: 12 inputs) as a conditional
+     * model ({@code train.conditional}) with generator {@link #CONDITIONAL_GENERATOR}, in the given format.
+     */
+    static ModelBundle conditional(int formatVersion) throws InvalidModelException {
+        ModelBundle b = small();
+        ModelManifest m = b.manifest();
+        float[][][] g = weights(CONDITIONAL_GENERATOR, 8);
+        return ModelBundle.create(conditionalManifest(m, formatVersion, new ModelManifest.Conditional(CONDITIONAL_GENERATOR, 2,
+                6, 3)), b.criticWeights(), b.criticBiases(), new float[0][], new float[0][], null,
+                new ConditionalGenerator.Weights(g[0], g[1]));
+    }
+
+    /** {@code m} in {@code formatVersion} with the conditional block {@code c}. */
+    static ModelManifest conditionalManifest(ModelManifest m, int formatVersion, ModelManifest.Conditional c) {
+        return new ModelManifest(formatVersion, m.version(), m.createdAt(), m.featureNames(), m.named(), m.window(),
+                m.differences(), m.normaliser(), m.architecture(), m.calibration(), m.threshold(), m.criticThreshold(),
+                m.thresholdQuantile(), m.training(), m.trainingData(), m.metrics(), m.alarm(), m.keyStandardise(), null, null,
+                c, null);
+    }
 }
