@@ -16,10 +16,24 @@ package io.earthmover.alarm;
  * @param refractory       records after an alarm during which the key does not alarm again (0 = none)
  * @param rearmLevel       after an alarm the key alarms again only once its level has been below this
  * @param frozen           the frozen-value rule is on
+ * @param adaptGuard       guarded adaptation ({@link AdaptationGuard}): the key's adaptive statistics learn a record
+ *                         only {@code adaptDelay} records late, and only when neither it nor those records were flagged
+ * @param adaptDelay       records a contribution is held for under the guard
  */
 public record AlarmPolicy(boolean enabled, Signal signal, double threshold, int averaging, int history, int block,
                           boolean range, double rangeTolerance, int persistenceK, int persistenceN, int refractory,
-                          double rearmLevel, boolean frozen) {
+                          double rearmLevel, boolean frozen, boolean adaptGuard, int adaptDelay) {
+
+    /** Most records {@code alarm.adapt.delay} may hold (bounds the per-key state). */
+    public static final int MAX_ADAPT_DELAY = 10_000;
+
+    /** A policy without guarded adaptation (every record is learnt at once, as before issue 25). */
+    public AlarmPolicy(boolean enabled, Signal signal, double threshold, int averaging, int history, int block,
+            boolean range, double rangeTolerance, int persistenceK, int persistenceN, int refractory,
+            double rearmLevel, boolean frozen) {
+        this(enabled, signal, threshold, averaging, history, block, range, rangeTolerance, persistenceK, persistenceN,
+                refractory, rearmLevel, frozen, false, 0);
+    }
 
     /** What {@code anomaly} thresholds. */
     public enum Signal {
@@ -28,7 +42,8 @@ public record AlarmPolicy(boolean enabled, Signal signal, double threshold, int 
 
     public AlarmPolicy {
         if (averaging < 1 || block < 1 || history < block || persistenceN < 1 || persistenceK < 1
-                || persistenceK > persistenceN || refractory < 0 || !(rangeTolerance >= 0) || !(rearmLevel >= 0)) {
+                || persistenceK > persistenceN || refractory < 0 || !(rangeTolerance >= 0) || !(rearmLevel >= 0) || adaptDelay < 0
+                || adaptDelay > MAX_ADAPT_DELAY) {
             throw new IllegalArgumentException("invalid alarm policy " + this);
         }
     }

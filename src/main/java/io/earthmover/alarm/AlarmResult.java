@@ -27,6 +27,11 @@ public final class AlarmResult {
      * fallen below {@code alarm.rearm.level}); true whenever {@link #anomaly} is.
      */
     public boolean anomalous;
+    /**
+     * Whether the record counts as flagged for guarded adaptation ({@link AdaptationGuard}): its
+     * level or persisted level reached the threshold, or the key is {@link #anomalous}. Not served.
+     */
+    public boolean flagged;
     /** Why it alarmed; null when {@link #anomaly} is false. */
     public Reason reason;
 }

@@ -38,9 +38,21 @@ import java.nio.ByteBuffer;
  * <p><b>State</b>: {@link AlarmResult#anomalous} is true from the alarm until the key has re-armed
  * (its level fell below {@code rearmLevel}): the anomalous period a point-wise consumer shades, where
  * {@code anomaly} is the one event at its start. It needs no state of its own: it is the disarmed flag.
+ *
+ * <p><b>Guarded adaptation</b> ({@link AlarmPolicy#adaptGuard}, issue 25): without it every record's
+ * average joins the likelihood's history and every value widens the range at once, so a lasting
+ * anomaly becomes the key's normal: the range grows to include it, and once its averages fill the
+ * history the likelihood no longer finds them unlikely. With it, both contributions of a record go
+ * through an {@link AdaptationGuard} of {@link AlarmPolicy#adaptDelay} records and are applied only
+ * when neither the record nor any of the {@code delay} records after it was {@link AlarmResult#flagged}:
+ * a lasting anomaly keeps the key anomalous, a slow drift that is never flagged is learnt late.
+ * The averaging window itself (the recent surprises, the signal) is not guarded. The state grows
+ * by at most {@code 16 + 8 × (1 + dim) × (delay + 1)} bytes.
  */
 public final class KeyAlarm {
     static final byte FORMAT = 1;
+    /** Format 1 followed by the {@link AdaptationGuard}'s held entries: written only with the guard on. */
+    static final byte FORMAT_GUARDED = 2;
     /**
      * Blocks of its own a key needs before its own history replaces the model's seed: a few hundred
      * averages, as nupic's first estimate (NAB's probation less its learning period) has.
@@ -62,6 +74,11 @@ public final class KeyAlarm {
     private final double[] lastValue;
     private final int[] run;
     private final int[] frozenAfter;
+    /** Null without guarded adaptation; entries are {average, inputs[0..dim)}. */
+    private final AdaptationGuard guard;
+    private final double[] entry;
+    private final double[] released;
+    private double lastAverage;
 
     private long records;
     private int recentCount;
@@ -96,6 +113,9 @@ public final class KeyAlarm {
         this.lastValue = new double[dim];
         this.run = new int[dim];
         this.frozenAfter = new int[dim];
+        this.guard = policy.adaptGuard() ? new AdaptationGuard(1 + dim, policy.adaptDelay()) : null;
+        this.entry = guard == null ? null : new double[1 + dim];
+        this.released = guard == null ? null : new double[1 + dim];
     }
 
     /** Starts a new key from the model's seed. */
@@ -113,6 +133,9 @@ public final class KeyAlarm {
         levelPos = 0;
         refractoryLeft = 0;
         disarmed = false;
+        if (guard != null) {
+            guard.reset();
+        }
         estimated = seed.samples() > 0;
         mean = seed.surpriseMean();
         std = Math.sqrt(Math.max(seed.surpriseStd() * seed.surpriseStd(), SurpriseLikelihood.MIN_VARIANCE));
@@ -183,6 +206,7 @@ public final class KeyAlarm {
             level = 0;
             out.likelihood = Double.NaN;
         }
+        double signalLevel = level;
         boolean outside = policy.range() && outsideRange(inputs);
         boolean frozen = frozen(raw);
         if (outside || frozen) {
@@ -206,6 +230,7 @@ public final class KeyAlarm {
             out.anomaly = false;
             out.reason = null;
             out.anomalous = disarmed;
+            learn(inputs, out, signalLevel >= threshold || level >= threshold || persisted >= threshold);
             return;
         }
         out.alarmScore = persisted;
@@ -216,6 +241,34 @@ public final class KeyAlarm {
             disarmed = true;
         }
         out.anomalous = out.anomaly;
+        learn(inputs, out, signalLevel >= threshold || level >= threshold || persisted >= threshold);
+    }
+
+    /**
+     * Sets {@link AlarmResult#flagged} and, under the guard, offers the record's average and inputs;
+     * a clean released entry joins the history and the range. Without the guard both joined already.
+     */
+    private void learn(double[] inputs, AlarmResult out, boolean atThreshold) {
+        out.flagged = atThreshold || out.anomalous;
+        if (guard == null) {
+            return;
+        }
+        entry[0] = lastAverage;
+        System.arraycopy(inputs, 0, entry, 1, dim);
+        if (guard.offer(entry, out.flagged, released)) {
+            addToBlock(released[0]);
+            if (policy.range()) {
+                for (int j = 0; j < dim; j++) {
+                    double v = released[1 + j];
+                    if (v > max[j]) {
+                        max[j] = v;
+                    }
+                    if (v < min[j]) {
+                        min[j] = v;
+                    }
+                }
+            }
+        }
     }
 
     private double likelihood(double surprise) {
@@ -235,7 +288,10 @@ public final class KeyAlarm {
             result = SurpriseLikelihood.logScale(SurpriseLikelihood.filtered(t, previousTail));
             previousTail = t;
         }
-        addToBlock(average);
+        lastAverage = average;
+        if (guard == null) {
+            addToBlock(average);
+        }
         return result;
     }
 
@@ -300,6 +356,10 @@ public final class KeyAlarm {
             if (v > max[j] + margin || v < min[j] - margin) {
                 outside = true;
             }
+            if (guard != null) {
+                // under the guard the range grows only from released clean records (learn)
+                continue;
+            }
             if (v > max[j]) {
                 max[j] = v;
             }
@@ -352,12 +412,12 @@ public final class KeyAlarm {
 
     /** Serialised size, bounded by the policy and the dimension whatever the key's history length. */
     public int storedSize() {
-        return 1 + 4 * 4 + 8 + 8 + 8 * recent.length + 8 + 8 * blocks + 4 + 16 + 1 + 24 + 1 + (hasRange ? 16 * dim : 0)
+        return (guard == null ? 0 : guard.storedSize()) + 1 + 4 * 4 + 8 + 8 + 8 * recent.length + 8 + 8 * blocks + 4 + 16 + 1 + 24 + 1 + (hasRange ? 16 * dim : 0)
                 + 8 + 5 * levels.length + 4 + 1 + 16 * dim;
     }
 
     public void store(ByteBuffer b) {
-        b.put(FORMAT).putInt(dim).putInt(recent.length).putInt(blockMean.length).putInt(levels.length);
+        b.put(guard == null ? FORMAT : FORMAT_GUARDED).putInt(dim).putInt(recent.length).putInt(blockMean.length).putInt(levels.length);
         b.putLong(records);
         b.putInt(recentCount).putInt(recentPos);
         for (double v : recent) {
@@ -384,14 +444,24 @@ public final class KeyAlarm {
         for (int j = 0; j < dim; j++) {
             b.putDouble(lastValue[j]).putInt(run[j]).putInt(frozenAfter[j]);
         }
+        if (guard != null) {
+            guard.store(b);
+        }
     }
 
     /**
      * Loads a key's state; false (and nothing loaded) when it was written under another policy shape
-     * or dimension, or is not this format: the caller then {@link #reset}s the key.
+     * or dimension, or is not this format: the caller then {@link #reset}s the key. Both formats
+     * load whether the guard is on or not: a state written without the guard starts the guard empty
+     * (nothing learnt for the next {@code delay} records), a guarded state loaded without the guard
+     * drops its held entries.
      */
     public boolean load(ByteBuffer b) {
-        if (b.remaining() < 17 || b.get() != FORMAT || b.getInt() != dim || b.getInt() != recent.length
+        if (b.remaining() < 17) {
+            return false;
+        }
+        byte format = b.get();
+        if ((format != FORMAT && format != FORMAT_GUARDED) || b.getInt() != dim || b.getInt() != recent.length
                 || b.getInt() != blockMean.length || b.getInt() != levels.length) {
             return false;
         }
@@ -436,6 +506,13 @@ public final class KeyAlarm {
             lastValue[j] = b.getDouble();
             run[j] = b.getInt();
             frozenAfter[j] = b.getInt();
+        }
+        if (guard != null) {
+            if (format == FORMAT_GUARDED) {
+                guard.load(b);
+            } else {
+                guard.reset();
+            }
         }
         return true;
     }

@@ -147,6 +147,10 @@ public final class ConfigKeys {
     public static final ConfigKey<Integer> ALARM_PERSISTENCE_N = integer("alarm.persistence.n", 1, 1, 64, "... of the key's last n scored records (k <= n)");
     public static final ConfigKey<Boolean> ALARM_FROZEN = bool("alarm.frozen.enabled", true, "Frozen-value rule: a raw value repeated exactly for more than twice the longest run of one value in the training records (and more than 5 times) alarms at once (a stuck sensor)");
     public static final ConfigKey<Double> ALARM_REARM = decimal("alarm.rearm.level", 0.25, 0.0, 1.01, "After an alarm a key alarms again only once its alarm level has fallen below this: 0.25, a tail of 3e-3, is below nupic's yellow zone (0.3), where its filter holds a lasting anomaly; above 1 = no hysteresis");
+    public static final ConfigKey<Boolean> ALARM_ADAPT_GUARD = bool("alarm.adapt.guard", false, "Guarded adaptation: a record joins its key's adaptive statistics (the per-key standardiser with features.key.standardise, the likelihood's history, the range rule's min/max) only alarm.adapt.delay records late, and only when neither it nor any of those records was flagged (level at the threshold, or the key anomalous): a lasting anomaly is not learnt as the key's new normal, a slow drift that is never flagged is; false = every record is learnt at once");
+    /** Default of {@code alarm.adapt.delay}. */
+    public static final int DEFAULT_ADAPT_DELAY = 100;
+    public static final ConfigKey<Integer> ALARM_ADAPT_DELAY = integer("alarm.adapt.delay", DEFAULT_ADAPT_DELAY, 0, io.earthmover.alarm.AlarmPolicy.MAX_ADAPT_DELAY, "alarm.adapt.guard: records a contribution is held before it is learnt. Rule for the default 100: longer than the anomaly horizon, the records of an anomaly that can pass before the key is flagged (the likelihood's averaging window, 10) plus the records after an alarm it is masked for (alarm.refractory, 10), five times over, and one likelihood block; state per key grows by 8 x (features + 1) bytes per held record (twice that with features.key.standardise)");
     public static final ConfigKey<Integer> ALARM_REFRACTORY = integer("alarm.refractory", 10, 0, 1_000_000, "Records after an alarm during which the key does not alarm again (default: the averaging window, which still holds the alarming record)");
 
     // scorer
@@ -190,6 +194,7 @@ public final class ConfigKeys {
                 TRAIN_RECONSTRUCTION_WEIGHT, CALIBRATION_QUANTILE, ATTRIBUTION_MIN_SCORE, ATTRIBUTION_TOP_K,
                 ALARM_ENABLED, ALARM_SIGNAL, ALARM_THRESHOLD, ALARM_AVERAGING, ALARM_HISTORY, ALARM_BLOCK, ALARM_RANGE,
                 ALARM_RANGE_TOLERANCE, ALARM_PERSISTENCE_K, ALARM_PERSISTENCE_N, ALARM_REFRACTORY, ALARM_REARM, ALARM_FROZEN,
+                ALARM_ADAPT_GUARD, ALARM_ADAPT_DELAY,
                 SCORER_APP_ID, SCORER_THREADS, SCORER_GUARANTEE, MODEL_NAME, SCORER_MODEL_SOURCE, SCORER_MODEL_FILE,
                 SCORER_LATE_TOLERANCE, SCORER_DRIFT_WINDOW, SCORER_STATE_DIR, SCORER_COMMIT_INTERVAL,
                 SCORER_ROCKSDB_CACHE, SCORER_ROCKSDB_WRITE_BUFFER,

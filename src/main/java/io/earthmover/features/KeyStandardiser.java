@@ -56,12 +56,25 @@ public final class KeyStandardiser {
 
     /** Writes {@code v} standardised by the statistics so far into {@code out}, then adds {@code v} to them. */
     public void standardise(double[] v, double[] out) {
+        apply(v, out);
+        add(v);
+    }
+
+    /**
+     * Writes {@code v} standardised by the statistics so far into {@code out}, without learning it:
+     * the scorer's guarded adaptation ({@code alarm.adapt.guard}) {@link #add}s it later, or never.
+     */
+    public void apply(double[] v, double[] out) {
         for (int j = 0; j < dim; j++) {
             double floor = Math.max(ABSOLUTE_FLOOR, RELATIVE_FLOOR * Math.abs(mean[j]));
             lastMean[j] = mean[j];
             lastScale[j] = Math.max(Math.sqrt(var[j]), floor);
             out[j] = (v[j] - mean[j]) / lastScale[j];
         }
+    }
+
+    /** Adds {@code v} (the key's raw values) to the statistics. */
+    public void add(double[] v) {
         count++;
         double w = 1.0 / Math.min(count, HISTORY);
         for (int j = 0; j < dim; j++) {

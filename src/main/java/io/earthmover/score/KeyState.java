@@ -1,5 +1,6 @@
 package io.earthmover.score;
 
+import io.earthmover.alarm.AdaptationGuard;
 import io.earthmover.alarm.AlarmSeed;
 import io.earthmover.alarm.KeyAlarm;
 import io.earthmover.features.KeyStandardiser;
@@ -9,7 +10,9 @@ import java.nio.ByteBuffer;
  * One key's stored state in one value, so a record costs one read and one write of the store:
  * a magic byte, a format byte, then the window history ({@link WindowHistory}, length-prefixed),
  * the key's standardiser ({@link KeyStandardiser}, length-prefixed; empty when the model does not
- * standardise per key) and the alarm state ({@link KeyAlarm}, the rest). Each part that is absent,
+ * standardise per key; followed within that length by the standardiser's {@link AdaptationGuard}
+ * when {@code alarm.adapt.guard} is on, so a part written without it loads with an empty guard and
+ * one written with it loads without: the standardiser reads only its own bytes) and the alarm state ({@link KeyAlarm}, the rest). Each part that is absent,
  * of another shape or of an older format starts afresh (the alarm part from the model's seed); a
  * value written before the alarm layer (a bare window history) still loads its window.
  */
@@ -22,12 +25,21 @@ final class KeyState {
 
     /** Loads what is stored into the parts the caller has (null parts are skipped). */
     static void load(byte[] stored, WindowHistory history, KeyStandardiser standardiser, KeyAlarm alarm, AlarmSeed seed) {
+        load(stored, history, standardiser, null, alarm, seed);
+    }
+
+    /** As above, with the standardiser's delay line under guarded adaptation (null without). */
+    static void load(byte[] stored, WindowHistory history, KeyStandardiser standardiser, AdaptationGuard standardiserGuard,
+            KeyAlarm alarm, AlarmSeed seed) {
         if (stored == null || stored.length < 10 || stored[0] != MAGIC || stored[1] != FORMAT) {
             if (history != null) {
                 history.load(stored != null && stored.length > 0 && stored[0] != MAGIC ? stored : null);
             }
             if (standardiser != null) {
                 standardiser.reset();
+            }
+            if (standardiserGuard != null) {
+                standardiserGuard.reset();
             }
             if (alarm != null) {
                 alarm.reset(seed);
@@ -44,8 +56,18 @@ final class KeyState {
         b.position(windowEnd);
         int standardiserLength = b.getInt();
         int standardiserEnd = b.position() + standardiserLength;
-        if (standardiser != null && !(standardiserLength > 0 && standardiser.load(b.slice(b.position(), standardiserLength)))) {
-            standardiser.reset();
+        if (standardiser != null) {
+            ByteBuffer part = b.slice(b.position(), standardiserLength);
+            if (standardiserLength > 0 && standardiser.load(part)) {
+                if (standardiserGuard != null) {
+                    standardiserGuard.load(part);
+                }
+            } else {
+                standardiser.reset();
+                if (standardiserGuard != null) {
+                    standardiserGuard.reset();
+                }
+            }
         }
         b.position(standardiserEnd);
         if (alarm != null && !(b.hasRemaining() && alarm.load(b))) {
@@ -54,12 +76,20 @@ final class KeyState {
     }
 
     static byte[] store(WindowHistory history, KeyStandardiser standardiser, KeyAlarm alarm) {
+        return store(history, standardiser, null, alarm);
+    }
+
+    static byte[] store(WindowHistory history, KeyStandardiser standardiser, AdaptationGuard standardiserGuard, KeyAlarm alarm) {
         byte[] w = history == null ? new byte[0] : history.store();
-        int s = standardiser == null ? 0 : standardiser.storedSize();
+        int s = standardiser == null ? 0 : standardiser.storedSize()
+                + (standardiserGuard == null ? 0 : standardiserGuard.storedSize());
         ByteBuffer b = ByteBuffer.allocate(10 + w.length + s + (alarm == null ? 0 : alarm.storedSize()));
         b.put(MAGIC).put(FORMAT).putInt(w.length).put(w).putInt(s);
         if (standardiser != null) {
             standardiser.store(b);
+            if (standardiserGuard != null) {
+                standardiserGuard.store(b);
+            }
         }
         if (alarm != null) {
             alarm.store(b);

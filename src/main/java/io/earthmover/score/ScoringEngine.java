@@ -1,5 +1,6 @@
 package io.earthmover.score;
 
+import io.earthmover.alarm.AdaptationGuard;
 import io.earthmover.alarm.AlarmPolicy;
 import io.earthmover.alarm.AlarmResult;
 import io.earthmover.alarm.AlarmSeed;
@@ -68,6 +69,9 @@ public final class ScoringEngine {
     private KeyAlarm alarm;
     private AlarmSeed seed;
     private KeyStandardiser standardiser;
+    /** With {@code alarm.adapt.guard} and a per-key standardising model: the standardiser's delay line, else null. */
+    private AdaptationGuard standardiserGuard;
+    private double[] releasedRaw;
     private double[] standardised;
     private double[] expected;
     private boolean stateful;
@@ -115,16 +119,23 @@ public final class ScoringEngine {
         long t0 = System.nanoTime();
         byte[] k = key == null ? NULL_KEY : key;
         if (stateful) {
-            KeyState.load(store.get(k), history, standardiser, alarm, seed);
+            KeyState.load(store.get(k), history, standardiser, standardiserGuard, alarm, seed);
         }
         double[] x = v;
+        // under the guard a ready key's record is standardised now and learnt later (or never): guardStandardiser
+        boolean guarded = false;
         if (standardiser != null) {
             boolean ready = standardiser.ready();
-            standardiser.standardise(v, standardised);
+            guarded = ready && standardiserGuard != null;
+            if (guarded) {
+                standardiser.apply(v, standardised);
+            } else {
+                standardiser.standardise(v, standardised);
+            }
             x = standardised;
             if (!ready) {
                 // the key's statistics are too young to standardise with: kept, the record not scored
-                store.put(k, KeyState.store(history, standardiser, alarm));
+                store.put(k, KeyState.store(history, standardiser, standardiserGuard, alarm));
                 metrics.recordWarmingUp();
                 unscored(sink, p, m, recordTs, false);
                 return;
@@ -156,7 +167,11 @@ public final class ScoringEngine {
                 return;
             }
             if (!history.windowEndingAt(at, window)) {
-                store.put(k, KeyState.store(history, standardiser, alarm));
+                if (guarded) {
+                    // not scored, so not flagged itself; the records after it still guard it
+                    guardStandardiser(v, false);
+                }
+                store.put(k, KeyState.store(history, standardiser, standardiserGuard, alarm));
                 if (late) {
                     metrics.recordLate(false);
                 } else {
@@ -179,11 +194,14 @@ public final class ScoringEngine {
         }
         // the range rule sees what the model sees: raw values, or the key's standardised ones
         decide(m.bundle(), x, v);
+        if (guarded) {
+            guardStandardiser(v, alarmResult.flagged);
+        }
         if (alarmResult.anomaly || result.score >= settings.attributionMinScore()) {
             scorer.attribute(input, result);
         }
         if (stateful) {
-            store.put(k, KeyState.store(history, standardiser, alarm));
+            store.put(k, KeyState.store(history, standardiser, standardiserGuard, alarm));
         }
         long nanos = System.nanoTime() - t0;
         metrics.recordScored(result.score, alarmResult.anomaly, nanos);
@@ -210,6 +228,13 @@ public final class ScoringEngine {
         return expected;
     }
 
+    /** Offers a record's raw values to the standardiser's delay line; a clean released record is learnt. */
+    private void guardStandardiser(double[] raw, boolean flagged) {
+        if (standardiserGuard.offer(raw, flagged, releasedRaw)) {
+            standardiser.add(releasedRaw);
+        }
+    }
+
     /** The alarm layer's decision, or without it the calibrated score against the model's threshold. */
     private void decide(ModelBundle b, double[] inputs, double[] raw) {
         if (alarm == null) {
@@ -219,6 +244,7 @@ public final class ScoringEngine {
             // a rules-only fallback without the alarm layer has no rule to alarm by
             alarmResult.anomaly = result.anomaly && !b.rulesOnly();
             alarmResult.anomalous = alarmResult.anomaly;
+            alarmResult.flagged = alarmResult.anomaly;
             alarmResult.reason = alarmResult.anomaly ? AlarmResult.Reason.SCORE : null;
             return;
         }
@@ -250,6 +276,8 @@ public final class ScoringEngine {
         history = window.length > 1 ? new WindowHistory(2 * featuriser.historyLength() - 1, dim) : null;
         alarm = policy.enabled() ? new KeyAlarm(policy, dim) : null;
         standardiser = b.keyStandardise() ? new KeyStandardiser(dim) : null;
+        standardiserGuard = standardiser != null && policy.adaptGuard() ? new AdaptationGuard(dim, policy.adaptDelay()) : null;
+        releasedRaw = new double[dim];
         standardised = new double[dim];
         expected = new double[dim];
         stateful = history != null || alarm != null || standardiser != null;

@@ -33,6 +33,25 @@ class KeyStandardiserTest {
     }
 
     @Test
+    void applyStandardisesWithoutLearningAndAddLearnsAsStandardiseDoes() {
+        KeyStandardiser split = new KeyStandardiser(2);
+        KeyStandardiser joined = new KeyStandardiser(2);
+        double[] a = new double[2];
+        double[] b = new double[2];
+        Random r = new Random(3);
+        for (int i = 0; i < 1500; i++) {
+            double[] v = {5 + r.nextGaussian(), -2 + 0.1 * r.nextGaussian()};
+            split.apply(v, a);
+            split.apply(v, a); // applying twice changes nothing
+            assertThat(split.count()).isEqualTo(i);
+            split.add(v);
+            joined.standardise(v, b);
+            assertThat(a).containsExactly(b[0], b[1]);
+            assertThat(split.unstandardise(0, 1.5)).isEqualTo(joined.unstandardise(0, 1.5));
+        }
+    }
+
+    @Test
     void isNotReadyDuringItsWarmUp() {
         KeyStandardiser s = new KeyStandardiser(2);
         double[] out = new double[2];
