@@ -9,6 +9,7 @@ import io.earthmover.harness.eval.ServedField;
 import io.earthmover.harness.eval.ViaKafka;
 import io.earthmover.harness.eval.WganDetectorFactory;
 import io.earthmover.harness.eval.nab.NabBenchmark;
+import io.earthmover.harness.eval.regimes.RegimeCorpus;
 import io.earthmover.harness.eval.skab.SkabBenchmark;
 import io.earthmover.harness.eval.skab.SkabEvaluator;
 import io.earthmover.harness.eval.tabular.TabularBenchmark;
@@ -27,14 +28,15 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** {@code earthmover evaluate nab|skab|tabular}: labelled benchmarks, all detectors side by side. */
+/** {@code earthmover evaluate nab|regimes|skab|tabular}: labelled benchmarks, all detectors side by side. */
 @Command(name = "evaluate", mixinStandardHelpOptions = true,
-        header = "Compare detectors on labelled benchmarks (NAB, SKAB, tabular).",
+        header = "Compare detectors on labelled benchmarks (NAB, generated regime changes, SKAB, tabular).",
         description = {"Evaluate detectors on labelled benchmarks (NAB, SKAB, ADBench-style CSV): prints a table",
                 "and writes a Markdown report with PNG plots under --out. wgan is the product: trained by the training",
                 "job and scored by the service's processing with --config FILE, by default the benchmark's profile",
                 "(profiles/univariate-series, multivariate-sensors, tabular .properties)."},
-        subcommands = {EvaluateCommand.Nab.class, EvaluateCommand.Skab.class, EvaluateCommand.Tabular.class,
+        subcommands = {EvaluateCommand.Nab.class, EvaluateCommand.Regimes.class, EvaluateCommand.Skab.class,
+                EvaluateCommand.Tabular.class,
                 EvaluateKeysCommand.class})
 public final class EvaluateCommand implements Runnable {
     static final String DEFAULT_DETECTORS = "wgan,rcf,zscore";
@@ -115,6 +117,14 @@ public final class EvaluateCommand implements Runnable {
         ViaKafka kafka() {
             return viaKafka ? ViaKafka.start() : null;
         }
+
+        /** What {@code evaluate nab} runs on a NAB-layout corpus; {@code evaluate regimes} runs it on its own. */
+        int nab(String name, Path corpus, Path out, String plotSeries) {
+            List<DetectorFactory> f = factories(Profile.UNIVARIATE_SERIES, ServedField.ALARM_SCORE, viaKafka);
+            try (ViaKafka k = kafka()) {
+                return finish(name, f, () -> NabBenchmark.run(corpus, f, out, plotSeries, k));
+            }
+        }
     }
 
     @Command(name = "nab", mixinStandardHelpOptions = true,
@@ -136,10 +146,42 @@ public final class EvaluateCommand implements Runnable {
         @Override
         public Integer call() {
             Path dir = Files.isDirectory(data.resolve("nab/labels")) ? data.resolve("nab") : data;
-            List<DetectorFactory> f = factories(Profile.UNIVARIATE_SERIES, ServedField.ALARM_SCORE, viaKafka);
-            try (ViaKafka k = kafka()) {
-                return finish("nab", f, () -> NabBenchmark.run(dir, f, out, plotSeries, k));
+            return nab("nab", dir, out, plotSeries);
+        }
+    }
+
+    @Command(name = "regimes", mixinStandardHelpOptions = true,
+            description = {"Generated series with regime changes: writes a seeded NAB-layout corpus under --out/corpus",
+                    "(a common and a rare but consistent regime, the rare one also in the first 15 %; anomalies inside the",
+                    "training range, regime switches unlabelled), then runs exactly what nab runs on it.",
+                    "wgan's score: the served alarmScore; its configuration: --config, else profiles/univariate-series.properties."})
+    static final class Regimes extends TimeSeries implements Callable<Integer> {
+        @Option(names = "--out", paramLabel = "DIR", defaultValue = "eval-out/regimes",
+                description = "Output directory; the corpus goes to DIR/corpus (default: ${DEFAULT-VALUE})")
+        Path out;
+
+        @Option(names = "--seed", paramLabel = "N", defaultValue = "1",
+                description = "Seed of the generated corpus (default: ${DEFAULT-VALUE})")
+        long seed;
+
+        @Option(names = "--series", paramLabel = "N", defaultValue = "10",
+                description = "Number of series, " + RegimeCorpus.ROWS + " records each (default: ${DEFAULT-VALUE})")
+        int series;
+
+        @Option(names = "--plot-series", paramLabel = "CATEGORY/NAME.csv", defaultValue = "regimes/regimes_01.csv",
+                description = "Series to plot (default: ${DEFAULT-VALUE})")
+        String plotSeries;
+
+        @Override
+        public Integer call() {
+            Path corpus = out.resolve("corpus");
+            try {
+                RegimeCorpus.write(corpus, RegimeCorpus.generate(seed, series));
+            } catch (IllegalArgumentException | UncheckedIOException e) {
+                throw new UserException(e.getMessage(), e);
             }
+            System.out.println("regimes: " + series + " series (seed " + seed + ") written to " + corpus.toAbsolutePath());
+            return nab("regimes", corpus, out, plotSeries);
         }
     }
 

@@ -79,6 +79,25 @@ class EvaluateCommandTest {
     }
 
     @Test
+    void regimesWritesItsCorpusAndRunsTheNabProtocolOnIt() throws IOException {
+        Path out = dir.resolve("regimes-out");
+        int code = Main.run("evaluate", "regimes", "--series", "2", "--seed", "3", "--out", out.toString(),
+                "--detectors", "zscore");
+        assertThat(code).isEqualTo(ExitCodes.OK);
+        assertThat(out.resolve("corpus/labels/combined_windows.json")).isNotEmptyFile();
+        assertThat(out.resolve("corpus/config/profiles.json")).isNotEmptyFile();
+        List<String> lines = Files.readAllLines(out.resolve("results/zscore/regimes/zscore_regimes_02.csv"));
+        assertThat(lines.get(0)).isEqualTo("timestamp,value,anomaly_score,label");
+        assertThat(lines).hasSize(1 + io.earthmover.harness.eval.regimes.RegimeCorpus.ROWS);
+        assertThat(lines.stream().filter(l -> l.endsWith(",1")).count()).isGreaterThan(0);
+        assertThat(Files.readString(out.resolve("results/final_results.json")))
+                .contains("\"zscore\"", "standard", "reward_low_FP_rate", "reward_low_FN_rate");
+        assertThat(out.resolve("nab-regimes-regimes_01.png")).isNotEmptyFile();
+        assertThat(Main.run("evaluate", "regimes", "--series", "0", "--out", dir.resolve("o").toString(),
+                "--detectors", "zscore")).isEqualTo(ExitCodes.USAGE);
+    }
+
+    @Test
     void unknownDetectorIsAUsageError() throws IOException {
         int code = Main.run("evaluate", "tabular", "--data", toyCsv().toString(), "--out", dir.resolve("o").toString(),
                 "--detectors", "nope");
