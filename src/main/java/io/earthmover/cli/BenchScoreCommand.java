@@ -62,7 +62,7 @@ public final class BenchScoreCommand implements Callable<Integer> {
                 r.nd4jWithGradientPerSecond());
         System.out.printf(Locale.ROOT, "largest |FastScorer - ND4J| critic difference: %.2e%n", r.maxAbsDifference());
         System.out.println("(target: FastScorer with attribution >= 500,000 records/s per core; the Vector API kernel needs");
-        System.out.println(" java --add-modules jdk.incubator.vector, as the container image runs; plain java -jar uses the scalar one)");
+        System.out.println(" --add-modules jdk.incubator.vector, as bin/earthmover and the container image pass it; plain java -jar uses the scalar one)");
         return ExitCodes.OK;
     }
 }

@@ -63,8 +63,8 @@ final class DenseKernels {
 
     static Choice choose(DenseKernel fallback, Optional<DenseKernel> candidate) {
         if (candidate.isEmpty()) {
-            return new Choice(fallback, VECTOR_MODULE + " not resolved (start java with --add-modules " + VECTOR_MODULE
-                    + " to try it)");
+            return new Choice(fallback, VECTOR_MODULE + " not resolved (start with bin/earthmover, or java --add-modules " + VECTOR_MODULE
+                    + ", to try it)");
         }
         DenseKernel v = candidate.get();
         long t0 = System.nanoTime();
