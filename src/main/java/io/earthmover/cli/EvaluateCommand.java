@@ -30,7 +30,7 @@ import picocli.CommandLine.Option;
 
 /** {@code earthmover evaluate nab|regimes|skab|tabular}: labelled benchmarks, all detectors side by side. */
 @Command(name = "evaluate", mixinStandardHelpOptions = true,
-        header = "Compare detectors on labelled benchmarks (NAB, generated regime changes, SKAB, tabular).",
+        header = "Compare detectors on labelled benchmarks (NAB, SKAB, tabular, ...).",
         description = {"Evaluate detectors on labelled benchmarks (NAB, SKAB, ADBench-style CSV): prints a table",
                 "and writes a Markdown report with PNG plots under --out. wgan is the product: trained by the training",
                 "job and scored by the service's processing with --config FILE, by default the benchmark's profile",
