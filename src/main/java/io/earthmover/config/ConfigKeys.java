@@ -101,6 +101,7 @@ public final class ConfigKeys {
     public static final ConfigKey<Boolean> FEATURES_DIFFERENCES = bool("features.differences", false, "Add first differences between consecutive records to the shingle");
     public static final ConfigKey<Boolean> FEATURES_KEY_STANDARDISE = bool("features.key.standardise", false, "Standardise each feature by its key's own running mean and std before the model (one model for many keys whose levels and scales differ by more than their noise); a key's first 30 records warm up");
     public static final ConfigKey<String> FEATURES_NORMALISER = oneOf("features.normaliser", "standard", List.of("standard", "robust"), "Per-feature scaling: mean/std or median/IQR");
+    public static final ConfigKey<String> FEATURES_SQUASH = oneOf("features.squash", "none", List.of("none", "asinh"), "What each normalised critic input (value or difference) goes through: none, or asinh (linear within a few scale units, logarithmic beyond, so rare huge spikes in heavy-tailed training data do not set the scale of every input; not with train.conditional)");
 
     // training
     public static final ConfigKey<Integer> TRAIN_ITERATIONS = integer("train.iterations", 2000, 1, 10_000_000, "Maximum generator iterations");
@@ -187,7 +188,7 @@ public final class ConfigKeys {
                 TOPIC_REPLICATION, TOPIC_MAX_BYTES, TOPIC_MODELS_MAX_BYTES, TOPIC_CREATE, CONNECT_WAIT, RECORD_MAX_BYTES,
                 INPUT_FORMAT, INPUT_REGISTRY_URL, INPUT_FEATURES, BROKER_PORT, BROKER_DATA_DIR,
                 METRICS_HOST, METRICS_PORT, INSPECT_ENABLED, INSPECT_PER_KEY, INSPECT_ALARMS, INSPECT_RETENTION,
-                INSPECT_APPLICATION_SERVER, FEATURES_WINDOW, FEATURES_DIFFERENCES, FEATURES_KEY_STANDARDISE, FEATURES_NORMALISER,
+                INSPECT_APPLICATION_SERVER, FEATURES_WINDOW, FEATURES_DIFFERENCES, FEATURES_KEY_STANDARDISE, FEATURES_NORMALISER, FEATURES_SQUASH,
                 TRAIN_ITERATIONS, TRAIN_BATCH, TRAIN_CRITIC_STEPS, TRAIN_LAMBDA, TRAIN_GP_NORM, TRAIN_LOSS, TRAIN_LR, TRAIN_CLIP, TRAIN_BETA1, TRAIN_BETA2,
                 TRAIN_SEED, TRAIN_LATENT, TRAIN_GEN_HIDDEN, TRAIN_CRITIC_HIDDEN, TRAIN_LAYER_NORM, TRAIN_ENSEMBLE, TRAIN_PATIENCE,
                 TRAIN_HOLDOUT, TRAIN_MAX_ROWS, TRAIN_AUX_FRACTION, TRAIN_AUX_NOISE, TRAIN_ENCODER, TRAIN_CONDITIONAL, TRAIN_CYCLE_WEIGHT,

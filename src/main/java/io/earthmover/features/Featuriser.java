@@ -11,18 +11,24 @@ import java.util.Objects;
  * differences, the {@code w} first differences {@code (x_t - x_{t-1}) / scale_f} in the same
  * order. Differences need the vector before the oldest one, so {@link #historyLength()} is
  * {@code w + 1} with differences and {@code w} without. Window 1 without differences is exactly
- * the normalised vector.
+ * the normalised vector. Every input then goes through the {@link Squash} (identity by default).
  */
 public final class Featuriser {
     private final FeatureSchema schema;
     private final int window;
     private final boolean differences;
     private final Normaliser normaliser;
+    private final Squash squash;
     private final double[] centre;
     private final double[] invScale;
     private final int n;
 
     public Featuriser(FeatureSchema schema, int window, boolean differences, Normaliser normaliser) {
+        this(schema, window, differences, normaliser, Squash.NONE);
+    }
+
+    public Featuriser(FeatureSchema schema, int window, boolean differences, Normaliser normaliser, Squash squash) {
+        this.squash = Objects.requireNonNull(squash, "squash");
         this.schema = Objects.requireNonNull(schema, "schema");
         this.normaliser = Objects.requireNonNull(normaliser, "normaliser");
         if (window < 1) {
@@ -58,6 +64,15 @@ public final class Featuriser {
         return normaliser;
     }
 
+    public Squash squash() {
+        return squash;
+    }
+
+    /** The record value (in the normaliser's units) behind critic input value {@code input}. */
+    public double normalisedOf(double input) {
+        return squash.invert(input);
+    }
+
     /** Raw vectors the caller keeps per key: window, plus one with differences. */
     public int historyLength() {
         return differences ? window + 1 : window;
@@ -86,7 +101,7 @@ public final class Featuriser {
         for (int p = 0; p < window; p++) {
             double[] x = historyOldestFirst[first + p];
             for (int f = 0; f < n; f++) {
-                out[o++] = (float) ((x[f] - centre[f]) * invScale[f]);
+                out[o++] = (float) squash.apply((x[f] - centre[f]) * invScale[f]);
             }
         }
         if (differences) {
@@ -94,7 +109,7 @@ public final class Featuriser {
                 double[] x = historyOldestFirst[first + p];
                 double[] prev = historyOldestFirst[first + p - 1];
                 for (int f = 0; f < n; f++) {
-                    out[o++] = (float) ((x[f] - prev[f]) * invScale[f]);
+                    out[o++] = (float) squash.apply((x[f] - prev[f]) * invScale[f]);
                 }
             }
         }

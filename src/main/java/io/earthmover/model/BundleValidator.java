@@ -3,6 +3,7 @@ package io.earthmover.model;
 import io.earthmover.features.FeatureSchema;
 import io.earthmover.features.Featuriser;
 import io.earthmover.features.Normaliser;
+import io.earthmover.features.Squash;
 import io.earthmover.model.InvalidModelException.Reason;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -60,7 +61,7 @@ final class BundleValidator {
         } catch (IllegalArgumentException e) {
             throw new InvalidModelException(Reason.NON_FINITE, "normaliser: " + e.getMessage());
         }
-        Featuriser featuriser = new Featuriser(schema, m.window(), m.differences(), normaliser);
+        Featuriser featuriser = new Featuriser(schema, m.window(), m.differences(), normaliser, squash(m));
         ModelManifest.Architecture a = m.architecture();
         if (a == null || a.critic() == null) {
             throw new InvalidModelException(Reason.FORMAT, "the manifest has no critic architecture");
@@ -159,6 +160,24 @@ final class BundleValidator {
     }
 
     /** A fallback block names a known mode, in format 5 or later. */
+    /** The manifest's squash; a name this build does not know, or a squash in a format before 7, is refused. */
+    private static Squash squash(ModelManifest m) throws InvalidModelException {
+        Squash squash;
+        try {
+            squash = Squash.of(m.normaliser().squash());
+        } catch (IllegalArgumentException e) {
+            throw new InvalidModelException(Reason.FORMAT, "normaliser: " + e.getMessage());
+        }
+        if (squash != Squash.NONE && m.formatVersion() < ModelBundle.SQUASH_FORMAT_VERSION) {
+            throw new InvalidModelException(Reason.FORMAT, "squash " + squash.configName() + " needs bundle format "
+                    + ModelBundle.SQUASH_FORMAT_VERSION + " or later; this bundle says format " + m.formatVersion());
+        }
+        if (squash != Squash.NONE && m.conditional() != null) {
+            throw new InvalidModelException(Reason.FORMAT, "a conditional model cannot have squash " + squash.configName());
+        }
+        return squash;
+    }
+
     private static void checkFallback(ModelManifest m) throws InvalidModelException {
         ModelManifest.Fallback f = m.fallback();
         if (f == null) {

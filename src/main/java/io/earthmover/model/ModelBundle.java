@@ -30,9 +30,12 @@ public final class ModelBundle {
      * and {@code reconstruction} in the manifest; the encoder's and then the generator's weights after
      * the critic's); 5 adds the quality gate's fallback block ({@code fallback}); 6 adds an optional
      * conditional generator ({@code conditional} in the manifest, its weights after the critic's,
-     * {@link ConditionalGenerator}). Formats 1 to 5 load as before.
+     * {@link ConditionalGenerator}); 7 adds the featuriser's squash ({@code normaliser.squash},
+     * {@link io.earthmover.features.Squash}). Formats 1 to 6 load as before (no squash).
      */
-    public static final int FORMAT_VERSION = 6;
+    public static final int FORMAT_VERSION = 7;
+    /** The first format whose normaliser may name a squash other than none. */
+    static final int SQUASH_FORMAT_VERSION = 7;
     /** First format whose critic may have layer norm. */
     static final int LAYER_NORM_FORMAT_VERSION = 3;
     /** First format that may hold an encoder and generator. */

@@ -113,8 +113,12 @@ public record ModelManifest(
     public record Conditional(int[] generator, int latentSize, int contextSize, int outputs) {
     }
 
-    /** @param kind "standard" (mean/std) or "robust" (median/IQR) */
-    public record NormaliserSpec(String kind, double[] centre, double[] scale) {
+    /**
+     * @param kind   "standard" (mean/std) or "robust" (median/IQR)
+     * @param squash what each normalised input goes through, {@link io.earthmover.features.Squash} (format 7;
+     *               null = none)
+     */
+    public record NormaliserSpec(String kind, double[] centre, double[] scale, String squash) {
     }
 
     /**

@@ -222,7 +222,8 @@ public final class ScoringEngine {
             return null;
         }
         for (int j = 0; j < expected.length; j++) {
-            double x = featuriser.normaliser().invert(j, result.reconstruction[featuriser.newestInput(j)]);
+            double x = featuriser.normaliser().invert(j,
+                    featuriser.normalisedOf(result.reconstruction[featuriser.newestInput(j)]));
             expected[j] = standardiser == null ? x : standardiser.unstandardise(j, x);
         }
         return expected;

@@ -163,7 +163,8 @@ final class BundleAssembler {
         Normaliser normaliser = data.normaliser();
         return new ModelManifest(ModelBundle.FORMAT_VERSION, version, now.toString(), schema.names(),
                 schema.named(), s.window(), s.differences(),
-                new ModelManifest.NormaliserSpec(normaliser.kind(), normaliser.centre(), normaliser.scale()),
+                new ModelManifest.NormaliserSpec(normaliser.kind(), normaliser.centre(), normaliser.scale(),
+                        data.featuriser().squash().configName()),
                 new ModelManifest.Architecture(data.inputSize(), critic.sizes(), trained.generator().sizes(), critic.layerNorm(),
                         critic.slope(), ModelBundle.WEIGHTS_FORMAT, encoderSizes),
                 new ModelManifest.CalibrationTable(data.holdout().length, cal.values(), cal.cdf(),

@@ -3,6 +3,7 @@ package io.earthmover.train;
 import io.earthmover.config.ConfigKey;
 import io.earthmover.config.ConfigKeys;
 import io.earthmover.config.EarthmoverConfig;
+import io.earthmover.features.Squash;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -13,6 +14,7 @@ import java.util.Map;
  * @param window            {@code features.window}
  * @param differences       {@code features.differences}
  * @param normaliser        {@code features.normaliser}: standard or robust
+ * @param squash            {@code features.squash}: none or asinh
  * @param iterations        {@code train.iterations}: maximum generator iterations
  * @param batchSize         {@code train.batch.size}
  * @param criticSteps       {@code train.critic.steps} (n_critic)
@@ -39,7 +41,7 @@ import java.util.Map;
  * @param gpNorm            {@code train.gp.norm}: l2 or l1, the norm of the input gradient the penalty holds at 1
  * @param conditional       {@code train.conditional}: the generator produces the newest step given the older ones
  */
-public record TrainingSettings(int window, boolean differences, String normaliser, int iterations, int batchSize,
+public record TrainingSettings(int window, boolean differences, String normaliser, String squash, int iterations, int batchSize,
                                int criticSteps, double lambda, double learningRate, double beta1, double beta2,
                                long seed, int latentSize, int[] generatorHidden, int[] criticHidden, boolean layerNorm,
                                int earlyStopPatience, double holdoutFraction, double thresholdQuantile,
@@ -49,6 +51,7 @@ public record TrainingSettings(int window, boolean differences, String normalise
     public TrainingSettings {
         require(window >= 1, "window must be at least 1");
         require("standard".equals(normaliser) || "robust".equals(normaliser), "normaliser must be standard or robust");
+        require(squash != null && isSquash(squash), "squash must be none or asinh");
         require(iterations >= 1, "iterations must be at least 1");
         require(batchSize >= 2, "batch size must be at least 2");
         require(criticSteps >= 1, "critic steps must be at least 1");
@@ -74,9 +77,24 @@ public record TrainingSettings(int window, boolean differences, String normalise
         require(reconstructionWeight >= 0 && reconstructionWeight < 1, "reconstruction weight must be in [0,1)");
         require("l2".equals(gpNorm) || "l1".equals(gpNorm), "penalty norm must be l2 or l1");
         require(!conditional || !encoder, "train.conditional cannot be combined with train.encoder");
+        require(!conditional || Squash.of(squash) == Squash.NONE, "train.conditional cannot be combined with features.squash="
+                + squash + ": its assembled newest difference needs linear inputs");
         require(!conditional || window >= 2, "train.conditional needs features.window of at least 2");
         generatorHidden = generatorHidden.clone();
         criticHidden = criticHidden.clone();
+    }
+
+    private static boolean isSquash(String name) {
+        try {
+            return Squash.of(name) != null;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    /** The featuriser's squash ({@code features.squash}). */
+    public Squash inputSquash() {
+        return Squash.of(squash);
     }
 
     private static void require(boolean ok, String message) {
@@ -101,7 +119,7 @@ public record TrainingSettings(int window, boolean differences, String normalise
 
     private static TrainingSettings read(Source c) {
         return new TrainingSettings(c.get(ConfigKeys.FEATURES_WINDOW), c.get(ConfigKeys.FEATURES_DIFFERENCES),
-                c.get(ConfigKeys.FEATURES_NORMALISER), c.get(ConfigKeys.TRAIN_ITERATIONS), c.get(ConfigKeys.TRAIN_BATCH),
+                c.get(ConfigKeys.FEATURES_NORMALISER), c.get(ConfigKeys.FEATURES_SQUASH), c.get(ConfigKeys.TRAIN_ITERATIONS), c.get(ConfigKeys.TRAIN_BATCH),
                 c.get(ConfigKeys.TRAIN_CRITIC_STEPS), c.get(ConfigKeys.TRAIN_LAMBDA), c.get(ConfigKeys.TRAIN_LR),
                 c.get(ConfigKeys.TRAIN_BETA1), c.get(ConfigKeys.TRAIN_BETA2), c.get(ConfigKeys.TRAIN_SEED),
                 c.get(ConfigKeys.TRAIN_LATENT), c.get(ConfigKeys.TRAIN_GEN_HIDDEN), c.get(ConfigKeys.TRAIN_CRITIC_HIDDEN),
@@ -174,6 +192,7 @@ public record TrainingSettings(int window, boolean differences, String normalise
         m.put(ConfigKeys.FEATURES_WINDOW.name(), window);
         m.put(ConfigKeys.FEATURES_DIFFERENCES.name(), differences);
         m.put(ConfigKeys.FEATURES_NORMALISER.name(), normaliser);
+        m.put(ConfigKeys.FEATURES_SQUASH.name(), squash);
         m.put(ConfigKeys.TRAIN_ITERATIONS.name(), iterations);
         m.put(ConfigKeys.TRAIN_BATCH.name(), batchSize);
         m.put(ConfigKeys.TRAIN_CRITIC_STEPS.name(), criticSteps);

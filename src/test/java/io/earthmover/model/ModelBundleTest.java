@@ -2,6 +2,7 @@ package io.earthmover.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -196,6 +197,37 @@ class ModelBundleTest {
         assertThat(TestBundles.small().rulesOnly()).isFalse();
         assertThatThrownBy(() -> TestBundles.small().withFallback(new ModelManifest.Fallback("maybe", "x")))
                 .isInstanceOf(InvalidModelException.class).hasMessageContaining("gate fallback mode 'maybe'");
+    }
+
+    @Test
+    void anAsinhSquashRoundTripsAndTheFeaturiserAppliesIt() throws Exception {
+        ModelBundle b = ModelBundle.fromBytes(TestBundles.withSquash("asinh", ModelBundle.FORMAT_VERSION).toBytes());
+        assertThat(b.featuriser().squash()).isEqualTo(io.earthmover.features.Squash.ASINH);
+        assertThat(TestBundles.small().featuriser().squash()).isEqualTo(io.earthmover.features.Squash.NONE);
+        double[][] history = {{0, 1, 2}, {0, 1, 2}, {1000, 1, 2}};
+        float[] squashed = new float[12];
+        float[] plain = new float[12];
+        b.featuriser().featurise(history, squashed);
+        TestBundles.small().featuriser().featurise(history, plain);
+        // cpu at t: (1000 - 0) / 1 normalised; asinh(1000) = ln(2000.0005)
+        int cpuAtT = b.featuriser().newestInput(0);
+        assertThat(plain[cpuAtT]).isEqualTo(1000f);
+        assertThat((double) squashed[cpuAtT]).isCloseTo(Math.log(1000 + Math.sqrt(1000.0 * 1000 + 1)), within(1e-5));
+        assertThat(b.featuriser().normalisedOf(squashed[cpuAtT])).isCloseTo(1000, within(1e-2));
+    }
+
+    @Test
+    void anUnknownSquashOrASquashInAnOlderFormatIsRefused() {
+        assertThatThrownBy(() -> TestBundles.withSquash("tanh", ModelBundle.FORMAT_VERSION))
+                .isInstanceOf(InvalidModelException.class).hasMessageContaining("unknown squash 'tanh'");
+        assertThatThrownBy(() -> TestBundles.withSquash("asinh", 6))
+                .isInstanceOf(InvalidModelException.class).hasMessageContaining("needs bundle format 7");
+    }
+
+    @Test
+    void aFormatSixBundleWithoutSquashStillLoads() throws Exception {
+        ModelBundle b = ModelBundle.fromBytes(TestBundles.withSquash(null, 6).toBytes());
+        assertThat(b.featuriser().squash()).isEqualTo(io.earthmover.features.Squash.NONE);
     }
 
     @Test

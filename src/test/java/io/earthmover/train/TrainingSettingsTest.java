@@ -50,6 +50,11 @@ class TrainingSettingsTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("features.window");
         assertThatThrownBy(() -> TrainingSettings.defaults().with(ConfigKeys.FEATURES_NORMALISER, "minmax"))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("features.normaliser");
+        assertThatThrownBy(() -> TrainingSettings.defaults().with(ConfigKeys.FEATURES_SQUASH, "log"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("features.squash");
+        assertThatThrownBy(() -> TrainingSettings.defaults().with(ConfigKeys.FEATURES_WINDOW, 4)
+                .with(ConfigKeys.FEATURES_SQUASH, "asinh").with(ConfigKeys.TRAIN_CONDITIONAL, true))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("features.squash=asinh");
         assertThatThrownBy(() -> TrainingSettings.defaults().with(ConfigKeys.TOPIC_INPUT, "x"))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("topics.input is not a training setting");
     }
