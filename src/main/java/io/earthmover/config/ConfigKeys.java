@@ -101,7 +101,7 @@ public final class ConfigKeys {
     public static final ConfigKey<Boolean> FEATURES_DIFFERENCES = bool("features.differences", false, "Add first differences between consecutive records to the shingle");
     public static final ConfigKey<Boolean> FEATURES_KEY_STANDARDISE = bool("features.key.standardise", false, "Standardise each feature by its key's own running mean and std before the model (one model for many keys whose levels and scales differ by more than their noise); a key's first 30 records warm up");
     public static final ConfigKey<String> FEATURES_NORMALISER = oneOf("features.normaliser", "standard", List.of("standard", "robust"), "Per-feature scaling: mean/std or median/IQR");
-    public static final ConfigKey<String> FEATURES_SQUASH = oneOf("features.squash", "none", List.of("none", "asinh"), "What each normalised critic input (value or difference) goes through: none, or asinh (linear within a few scale units, logarithmic beyond, so rare huge spikes in heavy-tailed training data do not set the scale of every input; not with train.conditional)");
+    public static final ConfigKey<String> FEATURES_SQUASH = oneOf("features.squash", "none", List.of("none", "asinh", "auto"), "Which features' normalised critic inputs (values and differences) go through asinh, linear within a few scale units and logarithmic beyond, so rare huge spikes in heavy-tailed training data do not set the scale of every input: none, asinh (all), or auto (the features whose training values reach beyond 10 scale units of the centre, which no Gaussian feature does); not with train.conditional");
 
     // training
     public static final ConfigKey<Integer> TRAIN_ITERATIONS = integer("train.iterations", 2000, 1, 10_000_000, "Maximum generator iterations");

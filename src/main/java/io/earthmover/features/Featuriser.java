@@ -11,24 +11,35 @@ import java.util.Objects;
  * differences, the {@code w} first differences {@code (x_t - x_{t-1}) / scale_f} in the same
  * order. Differences need the vector before the oldest one, so {@link #historyLength()} is
  * {@code w + 1} with differences and {@code w} without. Window 1 without differences is exactly
- * the normalised vector. Every input then goes through the {@link Squash} (identity by default).
+ * the normalised vector. The inputs (values and differences) of the features marked squashed then go
+ * through {@link Squash#apply} ({@code features.squash}; none by default).
  */
 public final class Featuriser {
     private final FeatureSchema schema;
     private final int window;
     private final boolean differences;
     private final Normaliser normaliser;
-    private final Squash squash;
+    private final boolean[] squashed;
+    private final boolean anySquashed;
     private final double[] centre;
     private final double[] invScale;
     private final int n;
 
     public Featuriser(FeatureSchema schema, int window, boolean differences, Normaliser normaliser) {
-        this(schema, window, differences, normaliser, Squash.NONE);
+        this(schema, window, differences, normaliser, null);
     }
 
-    public Featuriser(FeatureSchema schema, int window, boolean differences, Normaliser normaliser, Squash squash) {
-        this.squash = Objects.requireNonNull(squash, "squash");
+    /** @param squashed per feature, whether its inputs go through asinh; null = none */
+    public Featuriser(FeatureSchema schema, int window, boolean differences, Normaliser normaliser, boolean[] squashed) {
+        this.squashed = squashed == null ? new boolean[schema.size()] : squashed.clone();
+        if (this.squashed.length != schema.size()) {
+            throw new IllegalArgumentException("squash marks " + this.squashed.length + " features, the schema has " + schema.size());
+        }
+        boolean any = false;
+        for (boolean b : this.squashed) {
+            any |= b;
+        }
+        this.anySquashed = any;
         this.schema = Objects.requireNonNull(schema, "schema");
         this.normaliser = Objects.requireNonNull(normaliser, "normaliser");
         if (window < 1) {
@@ -64,13 +75,28 @@ public final class Featuriser {
         return normaliser;
     }
 
-    public Squash squash() {
-        return squash;
+    /** Whether feature {@code f}'s inputs go through asinh. */
+    public boolean squashed(int f) {
+        return squashed[f];
     }
 
-    /** The record value (in the normaliser's units) behind critic input value {@code input}. */
-    public double normalisedOf(double input) {
-        return squash.invert(input);
+    /** Per feature, whether its inputs go through asinh (a copy). */
+    public boolean[] squashed() {
+        return squashed.clone();
+    }
+
+    /** Whether any feature's inputs go through asinh. */
+    public boolean anySquashed() {
+        return anySquashed;
+    }
+
+    /** The value (in the normaliser's units) of feature {@code f} behind critic input value {@code input}. */
+    public double normalisedOf(int f, double input) {
+        return squashed[f] ? Squash.invert(input) : input;
+    }
+
+    private double input(int f, double normalised) {
+        return squashed[f] ? Squash.apply(normalised) : normalised;
     }
 
     /** Raw vectors the caller keeps per key: window, plus one with differences. */
@@ -101,7 +127,7 @@ public final class Featuriser {
         for (int p = 0; p < window; p++) {
             double[] x = historyOldestFirst[first + p];
             for (int f = 0; f < n; f++) {
-                out[o++] = (float) squash.apply((x[f] - centre[f]) * invScale[f]);
+                out[o++] = (float) input(f, (x[f] - centre[f]) * invScale[f]);
             }
         }
         if (differences) {
@@ -109,7 +135,7 @@ public final class Featuriser {
                 double[] x = historyOldestFirst[first + p];
                 double[] prev = historyOldestFirst[first + p - 1];
                 for (int f = 0; f < n; f++) {
-                    out[o++] = (float) squash.apply((x[f] - prev[f]) * invScale[f]);
+                    out[o++] = (float) input(f, (x[f] - prev[f]) * invScale[f]);
                 }
             }
         }

@@ -61,7 +61,7 @@ final class BundleValidator {
         } catch (IllegalArgumentException e) {
             throw new InvalidModelException(Reason.NON_FINITE, "normaliser: " + e.getMessage());
         }
-        Featuriser featuriser = new Featuriser(schema, m.window(), m.differences(), normaliser, squash(m));
+        Featuriser featuriser = new Featuriser(schema, m.window(), m.differences(), normaliser, squashed(m, schema.size()));
         ModelManifest.Architecture a = m.architecture();
         if (a == null || a.critic() == null) {
             throw new InvalidModelException(Reason.FORMAT, "the manifest has no critic architecture");
@@ -160,22 +160,48 @@ final class BundleValidator {
     }
 
     /** A fallback block names a known mode, in format 5 or later. */
-    /** The manifest's squash; a name this build does not know, or a squash in a format before 7, is refused. */
-    private static Squash squash(ModelManifest m) throws InvalidModelException {
+    /**
+     * Which features' inputs the manifest squashes. Refused: a squash name this build does not know, a
+     * mark per feature that does not match the schema, marks without a squash (or none with one), any
+     * squash in a format before 7 or on a conditional model.
+     */
+    private static boolean[] squashed(ModelManifest m, int features) throws InvalidModelException {
         Squash squash;
         try {
             squash = Squash.of(m.normaliser().squash());
         } catch (IllegalArgumentException e) {
             throw new InvalidModelException(Reason.FORMAT, "normaliser: " + e.getMessage());
         }
-        if (squash != Squash.NONE && m.formatVersion() < ModelBundle.SQUASH_FORMAT_VERSION) {
+        boolean[] marks = m.normaliser().squashed();
+        if (squash == Squash.NONE) {
+            if (anyTrue(marks)) {
+                throw new InvalidModelException(Reason.FORMAT, "normaliser: features marked squashed without a squash");
+            }
+            return null;
+        }
+        if (m.formatVersion() < ModelBundle.SQUASH_FORMAT_VERSION) {
             throw new InvalidModelException(Reason.FORMAT, "squash " + squash.configName() + " needs bundle format "
                     + ModelBundle.SQUASH_FORMAT_VERSION + " or later; this bundle says format " + m.formatVersion());
         }
-        if (squash != Squash.NONE && m.conditional() != null) {
+        if (m.conditional() != null) {
             throw new InvalidModelException(Reason.FORMAT, "a conditional model cannot have squash " + squash.configName());
         }
-        return squash;
+        if (marks == null || marks.length != features) {
+            throw new InvalidModelException(Reason.SHAPE, "normaliser: squash " + squash.configName() + " needs a squashed mark for each of "
+                    + features + " features, the manifest has " + (marks == null ? "none" : marks.length));
+        }
+        return marks;
+    }
+
+    private static boolean anyTrue(boolean[] marks) {
+        if (marks != null) {
+            for (boolean b : marks) {
+                if (b) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     private static void checkFallback(ModelManifest m) throws InvalidModelException {

@@ -115,10 +115,10 @@ public record ModelManifest(
 
     /**
      * @param kind   "standard" (mean/std) or "robust" (median/IQR)
-     * @param squash what each normalised input goes through, {@link io.earthmover.features.Squash} (format 7;
-     *               null = none)
+     * @param squash   {@code features.squash} as trained, {@link io.earthmover.features.Squash} (format 7; null = none)
+     * @param squashed per feature, whether its inputs go through asinh (format 7; null = none is)
      */
-    public record NormaliserSpec(String kind, double[] centre, double[] scale, String squash) {
+    public record NormaliserSpec(String kind, double[] centre, double[] scale, String squash, boolean[] squashed) {
     }
 
     /**

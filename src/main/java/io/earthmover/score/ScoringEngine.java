@@ -223,7 +223,7 @@ public final class ScoringEngine {
         }
         for (int j = 0; j < expected.length; j++) {
             double x = featuriser.normaliser().invert(j,
-                    featuriser.normalisedOf(result.reconstruction[featuriser.newestInput(j)]));
+                    featuriser.normalisedOf(j, result.reconstruction[featuriser.newestInput(j)]));
             expected[j] = standardiser == null ? x : standardiser.unstandardise(j, x);
         }
         return expected;

@@ -164,7 +164,7 @@ final class BundleAssembler {
         return new ModelManifest(ModelBundle.FORMAT_VERSION, version, now.toString(), schema.names(),
                 schema.named(), s.window(), s.differences(),
                 new ModelManifest.NormaliserSpec(normaliser.kind(), normaliser.centre(), normaliser.scale(),
-                        data.featuriser().squash().configName()),
+                        s.inputSquash().configName(), data.featuriser().squashed()),
                 new ModelManifest.Architecture(data.inputSize(), critic.sizes(), trained.generator().sizes(), critic.layerNorm(),
                         critic.slope(), ModelBundle.WEIGHTS_FORMAT, encoderSizes),
                 new ModelManifest.CalibrationTable(data.holdout().length, cal.values(), cal.cdf(),

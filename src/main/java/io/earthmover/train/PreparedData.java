@@ -32,7 +32,8 @@ record PreparedData(Normaliser normaliser, Featuriser featuriser, float[][] trai
         // makes any departure from the constant stand far out (see Normaliser)
         List<double[]> rows = checkedRows(series, schema.size());
         Normaliser normaliser = Normaliser.fit(s.normaliser(), rows);
-        Featuriser featuriser = new Featuriser(schema, s.window(), s.differences(), normaliser, s.inputSquash());
+        Featuriser featuriser = new Featuriser(schema, s.window(), s.differences(), normaliser,
+                s.inputSquash().features(normaliser, rows));
         float[][] inputs = shingle(series, featuriser);
         for (float[] x : inputs) {
             for (float v : x) {

@@ -14,7 +14,7 @@ import java.util.Map;
  * @param window            {@code features.window}
  * @param differences       {@code features.differences}
  * @param normaliser        {@code features.normaliser}: standard or robust
- * @param squash            {@code features.squash}: none or asinh
+ * @param squash            {@code features.squash}: none, asinh or auto
  * @param iterations        {@code train.iterations}: maximum generator iterations
  * @param batchSize         {@code train.batch.size}
  * @param criticSteps       {@code train.critic.steps} (n_critic)
@@ -51,7 +51,7 @@ public record TrainingSettings(int window, boolean differences, String normalise
     public TrainingSettings {
         require(window >= 1, "window must be at least 1");
         require("standard".equals(normaliser) || "robust".equals(normaliser), "normaliser must be standard or robust");
-        require(squash != null && isSquash(squash), "squash must be none or asinh");
+        require(squash != null && isSquash(squash), "squash must be none, asinh or auto");
         require(iterations >= 1, "iterations must be at least 1");
         require(batchSize >= 2, "batch size must be at least 2");
         require(criticSteps >= 1, "critic steps must be at least 1");

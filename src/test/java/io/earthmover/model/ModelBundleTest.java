@@ -200,10 +200,12 @@ class ModelBundleTest {
     }
 
     @Test
-    void anAsinhSquashRoundTripsAndTheFeaturiserAppliesIt() throws Exception {
-        ModelBundle b = ModelBundle.fromBytes(TestBundles.withSquash("asinh", ModelBundle.FORMAT_VERSION).toBytes());
-        assertThat(b.featuriser().squash()).isEqualTo(io.earthmover.features.Squash.ASINH);
-        assertThat(TestBundles.small().featuriser().squash()).isEqualTo(io.earthmover.features.Squash.NONE);
+    void squashMarksRoundTripAndTheFeaturiserAppliesThem() throws Exception {
+        ModelBundle b = ModelBundle.fromBytes(TestBundles.withSquash("auto", new boolean[] {true, false, false},
+                ModelBundle.FORMAT_VERSION).toBytes());
+        assertThat(b.featuriser().squashed()).containsExactly(true, false, false);
+        assertThat(b.manifest().normaliser().squash()).isEqualTo("auto");
+        assertThat(TestBundles.small().featuriser().anySquashed()).isFalse();
         double[][] history = {{0, 1, 2}, {0, 1, 2}, {1000, 1, 2}};
         float[] squashed = new float[12];
         float[] plain = new float[12];
@@ -213,21 +215,28 @@ class ModelBundleTest {
         int cpuAtT = b.featuriser().newestInput(0);
         assertThat(plain[cpuAtT]).isEqualTo(1000f);
         assertThat((double) squashed[cpuAtT]).isCloseTo(Math.log(1000 + Math.sqrt(1000.0 * 1000 + 1)), within(1e-5));
-        assertThat(b.featuriser().normalisedOf(squashed[cpuAtT])).isCloseTo(1000, within(1e-2));
+        assertThat(b.featuriser().normalisedOf(0, squashed[cpuAtT])).isCloseTo(1000, within(1e-2));
+        int memAtT = b.featuriser().newestInput(1);
+        assertThat(squashed[memAtT]).isEqualTo(plain[memAtT]);
     }
 
     @Test
     void anUnknownSquashOrASquashInAnOlderFormatIsRefused() {
-        assertThatThrownBy(() -> TestBundles.withSquash("tanh", ModelBundle.FORMAT_VERSION))
+        boolean[] one = {true, false, false};
+        assertThatThrownBy(() -> TestBundles.withSquash("tanh", one, ModelBundle.FORMAT_VERSION))
                 .isInstanceOf(InvalidModelException.class).hasMessageContaining("unknown squash 'tanh'");
-        assertThatThrownBy(() -> TestBundles.withSquash("asinh", 6))
+        assertThatThrownBy(() -> TestBundles.withSquash("asinh", one, 6))
                 .isInstanceOf(InvalidModelException.class).hasMessageContaining("needs bundle format 7");
+        assertThatThrownBy(() -> TestBundles.withSquash("auto", new boolean[] {true}, ModelBundle.FORMAT_VERSION))
+                .isInstanceOf(InvalidModelException.class).hasMessageContaining("a squashed mark for each of 3 features");
+        assertThatThrownBy(() -> TestBundles.withSquash("none", one, ModelBundle.FORMAT_VERSION))
+                .isInstanceOf(InvalidModelException.class).hasMessageContaining("marked squashed without a squash");
     }
 
     @Test
     void aFormatSixBundleWithoutSquashStillLoads() throws Exception {
-        ModelBundle b = ModelBundle.fromBytes(TestBundles.withSquash(null, 6).toBytes());
-        assertThat(b.featuriser().squash()).isEqualTo(io.earthmover.features.Squash.NONE);
+        ModelBundle b = ModelBundle.fromBytes(TestBundles.withSquash(null, null, 6).toBytes());
+        assertThat(b.featuriser().anySquashed()).isFalse();
     }
 
     @Test

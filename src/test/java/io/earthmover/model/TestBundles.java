@@ -27,7 +27,7 @@ final class TestBundles {
         }
         Calibration cal = Calibration.fit(holdoutCritic);
         return new ModelManifest(ModelBundle.FORMAT_VERSION, "20250101-000000-0000abcd", "2025-01-01T00:00:00Z",
-                schema.names(), true, window, diff, new ModelManifest.NormaliserSpec("standard", centre, scale, null),
+                schema.names(), true, window, diff, new ModelManifest.NormaliserSpec("standard", centre, scale, null, null),
                 new ModelManifest.Architecture(d, critic, new int[] {4, 8, d}, layerNorm, 0.2, ModelBundle.WEIGHTS_FORMAT),
                 new ModelManifest.CalibrationTable(holdoutCritic.length, cal.values(), cal.cdf(), new double[d]),
                 0.99, cal.criticAt(0.01), 0.99, Map.of("train.seed", 1), Map.of("file", "test.csv"),
@@ -125,13 +125,13 @@ final class TestBundles {
                 m.keyStandardise(), null), b.criticWeights(), b.criticBiases());
     }
 
-    /** {@link #small()} with its normaliser's squash set to {@code squash}, written as bundle format {@code formatVersion}. */
-    static ModelBundle withSquash(String squash, int formatVersion) throws InvalidModelException {
+    /** {@link #small()} with its normaliser's squash and marks set, written as bundle format {@code formatVersion}. */
+    static ModelBundle withSquash(String squash, boolean[] squashed, int formatVersion) throws InvalidModelException {
         ModelBundle b = small();
         ModelManifest m = b.manifest();
         ModelManifest.NormaliserSpec n = m.normaliser();
         return ModelBundle.create(new ModelManifest(formatVersion, m.version(), m.createdAt(), m.featureNames(), m.named(),
-                m.window(), m.differences(), new ModelManifest.NormaliserSpec(n.kind(), n.centre(), n.scale(), squash),
+                m.window(), m.differences(), new ModelManifest.NormaliserSpec(n.kind(), n.centre(), n.scale(), squash, squashed),
                 m.architecture(), m.calibration(), m.threshold(), m.criticThreshold(), m.thresholdQuantile(), m.training(),
                 m.trainingData(), m.metrics(), m.alarm(), m.keyStandardise(), null), b.criticWeights(), b.criticBiases());
     }

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.earthmover.config.ConfigKeys;
 import io.earthmover.config.EarthmoverConfig;
 import io.earthmover.features.FeatureSchema;
-import io.earthmover.features.Squash;
 import io.earthmover.model.ModelBundle;
 import io.earthmover.score.OfflineScorer;
 import io.earthmover.score.ScoreRecord;
@@ -19,7 +18,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@code features.squash=asinh} end to end: a heavy-tailed series (an idle level with small noise and
+ * {@code features.squash=auto} end to end: a heavy-tailed series (an idle level with small noise and
  * rare bursts thousands of IQRs high, as NAB's EC2 CPU series) trained by the product's trainer,
  * then scored by the service's own processing ({@link OfflineScorer}), whose {@code expected} values
  * must come back in the record's own units through the squash's inverse.
@@ -33,7 +32,7 @@ class SquashTrainingTest {
     static void train() throws Exception {
         TrainingSettings s = ModelTrainerTest.fast(200).with(ConfigKeys.FEATURES_WINDOW, 4)
                 .with(ConfigKeys.FEATURES_DIFFERENCES, true).with(ConfigKeys.FEATURES_NORMALISER, "robust")
-                .with(ConfigKeys.FEATURES_SQUASH, "asinh").with(ConfigKeys.TRAIN_ENCODER, true)
+                .with(ConfigKeys.FEATURES_SQUASH, "auto").with(ConfigKeys.TRAIN_ENCODER, true)
                 .with(ConfigKeys.TRAIN_LR, 1e-3);
         model = new ModelTrainer().fit(TrainingData.oneSeries(series(2000, new Random(4))), FeatureSchema.positional(1), s,
                 Map.of(), null).bundle();
@@ -52,9 +51,10 @@ class SquashTrainingTest {
     @Test
     void theBundleCarriesTheSquashAndLoadsWithIt() throws Exception {
         assertThat(model.manifest().formatVersion()).isEqualTo(ModelBundle.FORMAT_VERSION);
-        assertThat(model.manifest().normaliser().squash()).isEqualTo("asinh");
-        assertThat(model.manifest().training()).containsEntry("features.squash", "asinh");
-        assertThat(ModelBundle.fromBytes(model.toBytes()).featuriser().squash()).isEqualTo(Squash.ASINH);
+        assertThat(model.manifest().normaliser().squash()).isEqualTo("auto");
+        assertThat(model.manifest().training()).containsEntry("features.squash", "auto");
+        assertThat(model.manifest().normaliser().squashed()).containsExactly(true);
+        assertThat(ModelBundle.fromBytes(model.toBytes()).featuriser().squashed(0)).isTrue();
     }
 
     @Test

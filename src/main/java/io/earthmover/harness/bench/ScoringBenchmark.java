@@ -81,7 +81,7 @@ public final class ScoringBenchmark {
         java.util.Arrays.fill(ones, 1.0);
         List<String> names = new ArrayList<>(FeatureSchema.positional(features).names());
         ModelManifest m = new ModelManifest(ModelBundle.FORMAT_VERSION, "benchmark", java.time.Instant.now().toString(),
-                names, false, 1, false, new ModelManifest.NormaliserSpec("standard", new double[features], ones, null),
+                names, false, 1, false, new ModelManifest.NormaliserSpec("standard", new double[features], ones, null, null),
                 new ModelManifest.Architecture(features, sizes, new int[] {16, features}, layerNorm, Mlp.DEFAULT_SLOPE,
                         ModelBundle.WEIGHTS_FORMAT),
                 new ModelManifest.CalibrationTable(holdout.length, cal.values(), cal.cdf(), new double[features]),
