@@ -101,7 +101,8 @@ class InspectPageBrowserIT {
         // "false alarm" on a host's alarm: POST /api/feedback accepts it (the id is among the key's recent outputs)
         wait.until(d -> {
             WebElement row = d.findElements(By.cssSelector("#alarms tbody tr")).stream()
-                    .filter(r -> r.getText().startsWith(hostKey) || r.getText().contains(" " + hostKey + " ")).findFirst().orElse(null);
+                    .filter(r -> r.findElements(By.cssSelector("button.keylink")).stream().anyMatch(b -> b.getText().equals(hostKey)))
+                    .findFirst().orElse(null);
             if (row == null) {
                 return false;
             }
