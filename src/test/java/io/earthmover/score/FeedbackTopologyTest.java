@@ -22,6 +22,7 @@ import java.util.Properties;
 import java.util.Random;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
@@ -160,5 +161,27 @@ class FeedbackTopologyTest {
         List<JsonNode> a = cycles(1, "a", new HashMap<>());
         assertThat(a).hasSize(PERIOD);
         assertThat(a.get(0).get("alarmThreshold").asDouble()).isEqualTo(0.5);
+    }
+
+    @Test
+    void theRaiseIsChangeloggedAndSurvivesARestart() throws Exception {
+        start();
+        List<JsonNode> a = cycles(4, "a", new HashMap<>());
+        markFalseAlarm("a", alarms(a).get(0));
+        markFalseAlarm("a", alarms(a).get(1));
+        assertThat(driver.producedTopicNames()).contains("earthmover-scorer-" + ScoringTopology.FEEDBACK_STORE + "-changelog");
+        // a restart: a new topology whose feedback store holds what its changelog restores
+        Map<Bytes, byte[]> saved = new HashMap<>();
+        try (var it = driver.<Bytes, byte[]>getKeyValueStore(ScoringTopology.FEEDBACK_STORE).all()) {
+            it.forEachRemaining(kv -> saved.put(kv.key, kv.value));
+        }
+        assertThat(saved).containsOnlyKeys(Bytes.wrap("a".getBytes(UTF_8)));
+        driver.close();
+        start();
+        saved.forEach(driver.<Bytes, byte[]>getKeyValueStore(ScoringTopology.FEEDBACK_STORE)::put);
+        Map<String, List<JsonNode>> others = new HashMap<>();
+        List<JsonNode> after = cycles(1, "a", others);
+        assertThat(after.get(0).get("alarmThreshold").asDouble()).isGreaterThan(0.9);
+        assertThat(others.get("b").get(0).get("alarmThreshold").asDouble()).isEqualTo(0.5);
     }
 }
