@@ -91,7 +91,7 @@ public final class ConfigKeys {
     public static final ConfigKey<Integer> METRICS_PORT = integer("metrics.port", 9400, 0, 65535, "Port of the /metrics and /health HTTP server (0 picks a free port)");
 
     // inspection: interactive queries (/api/*) and the page (/) on the metrics server
-    public static final ConfigKey<Boolean> INSPECT_ENABLED = bool("inspect.enabled", true, "Serve the inspection page (/) and its read-only API (/api/keys/{key}, /api/anomalies) on the metrics server, from state stores of recent outputs; false = only /metrics and /health, no extra stores");
+    public static final ConfigKey<Boolean> INSPECT_ENABLED = bool("inspect.enabled", true, "Serve the inspection page (/) and its API (/api/keys/{key}, /api/anomalies, and POST /api/feedback, whose topics.feedback the scorer then reads) on the metrics server, from state stores of recent outputs; false = only /metrics and /health, no extra stores, no feedback");
     public static final ConfigKey<Integer> INSPECT_PER_KEY = integer("inspect.recent.per.key", 50, 1, 1000, "Outputs kept per key for /api/keys/{key} (the newest; older ones are overwritten)");
     public static final ConfigKey<Integer> INSPECT_ALARMS = integer("inspect.alarms.max", 1000, 1, 100_000, "Alarms (anomaly=true outputs) kept per stream task (partition) for /api/anomalies; the oldest go first");
     public static final ConfigKey<Long> INSPECT_RETENTION = longValue("inspect.retention.ms", 3_600_000L, 1_000L, 30L * 86_400_000L, "How long (wall clock since scoring) recent outputs and alarms are shown and kept; older ones are dropped");
