@@ -79,6 +79,8 @@ public final class KeyAlarm {
     private final double[] entry;
     private final double[] released;
     private double lastAverage;
+    /** Operator feedback's raise of the threshold for the next record ({@link FeedbackAdjustment}); not stored here. */
+    private double thresholdRaise;
 
     private long records;
     private int recentCount;
@@ -153,6 +155,14 @@ public final class KeyAlarm {
         }
     }
 
+    /**
+     * Raises the threshold of the next decisions by {@code raise} (0 = none): the key's
+     * {@link FeedbackAdjustment}, which lives in its own store, so the caller sets it per record.
+     */
+    public void thresholdRaise(double raise) {
+        this.thresholdRaise = raise;
+    }
+
     /** Records this key has been scored on (seed excluded). */
     public long records() {
         return records;
@@ -202,6 +212,7 @@ public final class KeyAlarm {
             threshold = policy.threshold();
             reason = AlarmResult.Reason.LIKELIHOOD;
         }
+        threshold += thresholdRaise;
         if (!criticTrusted) {
             level = 0;
             out.likelihood = Double.NaN;

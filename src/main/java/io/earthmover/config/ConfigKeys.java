@@ -32,6 +32,7 @@ public final class ConfigKeys {
     public static final ConfigKey<String> TOPIC_DLQ = nonEmpty("topics.dlq", "events-dlq", "Dead-letter topic for rejected records");
     public static final ConfigKey<String> TOPIC_TRAIN = nonEmpty("topics.train", "events-train", "Default topic the trainer reads normal data from");
     public static final ConfigKey<String> TOPIC_MODELS = nonEmpty("topics.models", "models", "Compacted topic of model bundles (key = model name)");
+    public static final ConfigKey<String> TOPIC_FEEDBACK = nonEmpty("topics.feedback", "anomaly-feedback", "Topic of operator feedback on scored records ({\"key\",\"id\",\"label\"}, key = the record key; POST /api/feedback writes it), read by the scorer with inspect.enabled; created with topics.partitions so a key's feedback reaches the task that scores it");
     public static final ConfigKey<Integer> TOPIC_PARTITIONS = integer("topics.partitions", 3, 1, 10_000, "Partitions of topics earthmover creates");
     public static final ConfigKey<Integer> TOPIC_REPLICATION = integer("topics.replication.factor", 1, 1, 32, "Replication factor of topics earthmover creates");
     public static final ConfigKey<Integer> TOPIC_MAX_BYTES = integer("topics.max.message.bytes", (1 << 20) + (64 << 10), 1 << 20, 1 << 30, "max.message.bytes of the event topics earthmover creates (input, scores, training; the DLQ gets 16 KiB more for its headers): the broker's usual 1 MiB plus room for a record a little over record.max.bytes to arrive and be dead-lettered as TOO_LARGE");
@@ -90,10 +91,11 @@ public final class ConfigKeys {
     public static final ConfigKey<Integer> METRICS_PORT = integer("metrics.port", 9400, 0, 65535, "Port of the /metrics and /health HTTP server (0 picks a free port)");
 
     // inspection: interactive queries (/api/*) and the page (/) on the metrics server
-    public static final ConfigKey<Boolean> INSPECT_ENABLED = bool("inspect.enabled", true, "Serve the inspection page (/) and its read-only API (/api/keys/{key}, /api/anomalies) on the metrics server, from state stores of recent outputs; false = only /metrics and /health, no extra stores");
+    public static final ConfigKey<Boolean> INSPECT_ENABLED = bool("inspect.enabled", true, "Serve the inspection page (/) and its API (/api/keys/{key}, /api/anomalies, and POST /api/feedback, whose topics.feedback the scorer then reads) on the metrics server, from state stores of recent outputs; false = only /metrics and /health, no extra stores, no feedback");
     public static final ConfigKey<Integer> INSPECT_PER_KEY = integer("inspect.recent.per.key", 50, 1, 1000, "Outputs kept per key for /api/keys/{key} (the newest; older ones are overwritten)");
     public static final ConfigKey<Integer> INSPECT_ALARMS = integer("inspect.alarms.max", 1000, 1, 100_000, "Alarms (anomaly=true outputs) kept per stream task (partition) for /api/anomalies; the oldest go first");
     public static final ConfigKey<Long> INSPECT_RETENTION = longValue("inspect.retention.ms", 3_600_000L, 1_000L, 30L * 86_400_000L, "How long (wall clock since scoring) recent outputs and alarms are shown and kept; older ones are dropped");
+    public static final ConfigKey<String> INSPECT_AUTH_TOKEN = string("inspect.auth.token", "", "Bearer token POST /api/feedback requires (Authorization: Bearer <token>; 401 without it); empty = writes are open like reads, which stay open either way. A secret: masked where the configuration is printed");
     public static final ConfigKey<String> INSPECT_APPLICATION_SERVER = string("scorer.application.server", "", "host:port other scorer instances reach this one's HTTP server at (Kafka Streams application.server), for answering a key another instance holds; empty = metrics.host and the bound metrics port (right on one host; in Kubernetes set the pod's name under the headless Service)");
 
     // featurisation (used when training; a model carries its own)
@@ -184,11 +186,11 @@ public final class ConfigKeys {
     private static final Map<String, ConfigKey<?>> ALL = new LinkedHashMap<>();
 
     static {
-        for (ConfigKey<?> k : List.of(TOPIC_INPUT, TOPIC_SCORES, TOPIC_DLQ, TOPIC_TRAIN, TOPIC_MODELS, TOPIC_PARTITIONS,
+        for (ConfigKey<?> k : List.of(TOPIC_INPUT, TOPIC_SCORES, TOPIC_DLQ, TOPIC_TRAIN, TOPIC_MODELS, TOPIC_FEEDBACK, TOPIC_PARTITIONS,
                 TOPIC_REPLICATION, TOPIC_MAX_BYTES, TOPIC_MODELS_MAX_BYTES, TOPIC_CREATE, CONNECT_WAIT, RECORD_MAX_BYTES,
                 INPUT_FORMAT, INPUT_REGISTRY_URL, INPUT_FEATURES, BROKER_PORT, BROKER_DATA_DIR,
                 METRICS_HOST, METRICS_PORT, INSPECT_ENABLED, INSPECT_PER_KEY, INSPECT_ALARMS, INSPECT_RETENTION,
-                INSPECT_APPLICATION_SERVER, FEATURES_WINDOW, FEATURES_DIFFERENCES, FEATURES_KEY_STANDARDISE, FEATURES_NORMALISER, FEATURES_SQUASH,
+                INSPECT_AUTH_TOKEN, INSPECT_APPLICATION_SERVER, FEATURES_WINDOW, FEATURES_DIFFERENCES, FEATURES_KEY_STANDARDISE, FEATURES_NORMALISER, FEATURES_SQUASH,
                 TRAIN_ITERATIONS, TRAIN_BATCH, TRAIN_CRITIC_STEPS, TRAIN_LAMBDA, TRAIN_GP_NORM, TRAIN_LOSS, TRAIN_LR, TRAIN_CLIP, TRAIN_BETA1, TRAIN_BETA2,
                 TRAIN_SEED, TRAIN_LATENT, TRAIN_GEN_HIDDEN, TRAIN_CRITIC_HIDDEN, TRAIN_LAYER_NORM, TRAIN_ENSEMBLE, TRAIN_PATIENCE,
                 TRAIN_HOLDOUT, TRAIN_MAX_ROWS, TRAIN_AUX_FRACTION, TRAIN_AUX_NOISE, TRAIN_ENCODER, TRAIN_CONDITIONAL, TRAIN_CYCLE_WEIGHT,

@@ -202,7 +202,8 @@ public final class EarthmoverConfig {
 
     public static boolean isSecret(String key) {
         String k = key.toLowerCase(Locale.ROOT);
-        return k.contains("password") || k.contains("secret") || k.contains("sasl.jaas.config");
+        // "token": inspect.auth.token, and the Kafka clients' SASL/OAuth token settings
+        return k.contains("password") || k.contains("secret") || k.contains("token") || k.contains("sasl.jaas.config");
     }
 
     /** Every effective key and value, one per line, secrets masked: logged once at start-up. */

@@ -37,6 +37,27 @@ public final class InspectQueries {
         this.stores = stores;
     }
 
+    /** Whether the key's recent outputs within retention hold one with this {@code id} (what feedback may name). */
+    public boolean holds(byte[] key, String id, long now) {
+        ReadOnlyKeyValueStore<Bytes, byte[]> recent = stores.store(InspectStores.RECENT);
+        for (int slot = 0; slot < settings.perKey(); slot++) {
+            RecentEntry e = RecentEntry.decode(recent.get(InspectStores.slot(key, slot)));
+            if (e != null && e.scoredAt() >= now - settings.retentionMs() && id.equals(idOf(e.output()))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String idOf(byte[] output) {
+        try {
+            JsonNode id = JSON.readTree(output).get("id");
+            return id == null || id.isNull() ? null : id.asText();
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
     /** The key's recent outputs (oldest first) and state, or empty when none are held within retention. */
     public Optional<ObjectNode> key(byte[] key, long now) {
         ReadOnlyKeyValueStore<Bytes, byte[]> recent = stores.store(InspectStores.RECENT);

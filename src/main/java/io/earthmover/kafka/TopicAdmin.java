@@ -16,7 +16,7 @@ import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Creates the product's topics: input, scores, DLQ, training, and the compacted models topic. */
+/** Creates the product's topics: input, scores, DLQ, training, feedback, and the compacted models topic. */
 public final class TopicAdmin {
     private static final Logger LOG = LoggerFactory.getLogger(TopicAdmin.class);
     /**
@@ -36,7 +36,8 @@ public final class TopicAdmin {
         short rf = config.get(ConfigKeys.TOPIC_REPLICATION).shortValue();
         List<NewTopic> topics = new ArrayList<>();
         int events = config.get(ConfigKeys.TOPIC_MAX_BYTES);
-        for (var key : List.of(ConfigKeys.TOPIC_INPUT, ConfigKeys.TOPIC_SCORES, ConfigKeys.TOPIC_DLQ, ConfigKeys.TOPIC_TRAIN)) {
+        for (var key : List.of(ConfigKeys.TOPIC_INPUT, ConfigKeys.TOPIC_SCORES, ConfigKeys.TOPIC_DLQ, ConfigKeys.TOPIC_TRAIN,
+                ConfigKeys.TOPIC_FEEDBACK)) {
             int max = key == ConfigKeys.TOPIC_DLQ ? events + DLQ_HEADER_ROOM : events;
             topics.add(new NewTopic(config.get(key), partitions, rf)
                     .configs(Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, String.valueOf(max))));

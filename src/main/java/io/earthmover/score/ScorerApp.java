@@ -3,6 +3,8 @@ package io.earthmover.score;
 import io.earthmover.config.ConfigKeys;
 import io.earthmover.config.EarthmoverConfig;
 import io.earthmover.config.ConfigException;
+import io.earthmover.inspect.FeedbackApi;
+import io.earthmover.inspect.FeedbackSink;
 import io.earthmover.inspect.InspectApi;
 import io.earthmover.inspect.InspectQueries;
 import io.earthmover.inspect.InspectSettings;
@@ -25,6 +27,12 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import java.util.List;
 import java.util.Properties;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -130,9 +138,12 @@ public final class ScorerApp implements AutoCloseable {
         LOG.info("metrics and health on {}/metrics", server.url());
         HostInfo self = inspect.enabled() ? applicationServer() : null;
         if (self != null) {
-            server.route("/api/", new InspectApi(this::queries, new StreamsKeyOwners(() -> streams, self), Clock.systemUTC()));
+            StreamsKeyOwners owners = new StreamsKeyOwners(() -> streams, self);
+            server.route("/api/", new InspectApi(this::queries, owners, Clock.systemUTC()));
+            server.route(FeedbackApi.PATH, new FeedbackApi(this::queries, owners, feedbackSink(),
+                    config.get(ConfigKeys.INSPECT_AUTH_TOKEN), Clock.systemUTC()));
             server.route("/", new StaticPage());
-            LOG.info("inspection page on {}/ (API /api/keys/<key>, /api/anomalies; application.server {}:{})",
+            LOG.info("inspection page on {}/ (API /api/keys/<key>, /api/anomalies, POST /api/feedback; application.server {}:{})",
                     server.url(), self.host(), self.port());
         }
         if (config.get(ConfigKeys.TOPIC_CREATE)) {
@@ -166,6 +177,16 @@ public final class ScorerApp implements AutoCloseable {
         LOG.info("scorer started: {} -> {} / {} (application.id {}, {} thread(s), {})", config.get(ConfigKeys.TOPIC_INPUT),
                 config.get(ConfigKeys.TOPIC_SCORES), config.get(ConfigKeys.TOPIC_DLQ), config.get(ConfigKeys.SCORER_APP_ID),
                 config.get(ConfigKeys.SCORER_THREADS), config.get(ConfigKeys.SCORER_GUARANTEE));
+    }
+
+    /** Writes accepted feedback to topics.feedback, keyed by the record key; waits for the broker's ack. */
+    private FeedbackSink feedbackSink() {
+        Map<String, Object> p = new HashMap<>(KafkaProps.producer(config));
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
+        closeables.add(producer);
+        String topic = config.get(ConfigKeys.TOPIC_FEEDBACK);
+        return (key, value) -> producer.send(new ProducerRecord<>(topic, key, value)).get(10, TimeUnit.SECONDS);
     }
 
     /** How other instances reach this one: scorer.application.server, or the bound metrics address. */

@@ -53,6 +53,7 @@ public final class ScoringEngine {
     private final ScorerMetrics metrics;
     private final DriftTracker drift;
     private final KeyStateStore store;
+    private final KeyFeedback feedback;
     private final Clock clock;
     private final RecordDecoder parser;
     private final ScoreJson json = new ScoreJson();
@@ -78,6 +79,13 @@ public final class ScoringEngine {
 
     public ScoringEngine(ScorerSettings settings, ModelHolder holder, ScorerMetrics metrics, DriftTracker drift,
             KeyStateStore store, Clock clock) {
+        this(settings, holder, metrics, drift, store, KeyFeedback.NONE, clock);
+    }
+
+    /** As above, with operator feedback raising keys' thresholds. */
+    public ScoringEngine(ScorerSettings settings, ModelHolder holder, ScorerMetrics metrics, DriftTracker drift,
+            KeyStateStore store, KeyFeedback feedback, Clock clock) {
+        this.feedback = feedback;
         this.settings = settings;
         this.policy = settings.alarm();
         this.holder = holder;
@@ -193,7 +201,7 @@ public final class ScoringEngine {
             return;
         }
         // the range rule sees what the model sees: raw values, or the key's standardised ones
-        decide(m.bundle(), x, v);
+        decide(m.bundle(), x, v, feedback.raiseFor(k));
         if (guarded) {
             guardStandardiser(v, alarmResult.flagged);
         }
@@ -237,18 +245,19 @@ public final class ScoringEngine {
     }
 
     /** The alarm layer's decision, or without it the calibrated score against the model's threshold. */
-    private void decide(ModelBundle b, double[] inputs, double[] raw) {
+    private void decide(ModelBundle b, double[] inputs, double[] raw, double raise) {
         if (alarm == null) {
             alarmResult.likelihood = Double.NaN;
             alarmResult.alarmScore = result.score;
-            alarmResult.threshold = b.threshold();
+            alarmResult.threshold = b.threshold() + raise;
             // a rules-only fallback without the alarm layer has no rule to alarm by
-            alarmResult.anomaly = result.anomaly && !b.rulesOnly();
+            alarmResult.anomaly = result.anomaly && result.score >= alarmResult.threshold && !b.rulesOnly();
             alarmResult.anomalous = alarmResult.anomaly;
             alarmResult.flagged = alarmResult.anomaly;
             alarmResult.reason = alarmResult.anomaly ? AlarmResult.Reason.SCORE : null;
             return;
         }
+        alarm.thresholdRaise(raise);
         alarm.next(b.surprise(result.critic), result.score, b.threshold(), inputs, raw, !b.rulesOnly(), alarmResult);
     }
 

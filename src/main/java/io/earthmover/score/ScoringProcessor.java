@@ -57,6 +57,7 @@ final class ScoringProcessor implements Processor<byte[], byte[], byte[], byte[]
         this.context = ctx;
         this.store = ctx.getStateStore(ScoringTopology.WINDOW_STORE);
         this.taskId = ctx.taskId();
+        KeyFeedback feedback = inspect.enabled() ? new FeedbackStore(ctx.getStateStore(FeedbackStore.NAME)) : KeyFeedback.NONE;
         this.engine = new ScoringEngine(settings, holder, metrics, drift, new KeyStateStore() {
             @Override
             public byte[] get(byte[] key) {
@@ -67,7 +68,7 @@ final class ScoringProcessor implements Processor<byte[], byte[], byte[], byte[]
             public void put(byte[] key, byte[] state) {
                 store.put(Bytes.wrap(key), state);
             }
-        }, clock);
+        }, feedback, clock);
         ctx.schedule(Duration.ofSeconds(10), PunctuationType.WALL_CLOCK_TIME,
                 t -> windowKeys.report(taskId, store.approximateNumEntries()));
         if (inspect.enabled()) {

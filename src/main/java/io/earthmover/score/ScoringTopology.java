@@ -15,7 +15,8 @@ import org.apache.kafka.streams.state.Stores;
  * ({@code anomaly-scores}, {@code events-dlq}). Keys and values stay bytes end to end: nothing
  * can fail to deserialise, and dead letters keep the original bytes. With inspection on, the
  * processor also keeps the stores of recent outputs and alarms ({@link InspectStores}) the
- * interactive queries read.
+ * interactive queries read, and reads operator feedback ({@code anomaly-feedback}) into the
+ * {@link FeedbackStore} that raises a key's alarm threshold.
  */
 public final class ScoringTopology {
     public static final String SOURCE = "events-source";
@@ -23,6 +24,9 @@ public final class ScoringTopology {
     public static final String WINDOW_STORE = "earthmover-windows";
     public static final String SCORES_SINK = "scores-sink";
     public static final String DLQ_SINK = "dlq-sink";
+    public static final String FEEDBACK_SOURCE = "feedback-source";
+    public static final String FEEDBACK_PROCESSOR = "feedback";
+    public static final String FEEDBACK_STORE = FeedbackStore.NAME;
 
     private ScoringTopology() {
     }
@@ -43,6 +47,11 @@ public final class ScoringTopology {
         if (inspect.enabled()) {
             t.addStateStore(InspectStores.recent(), PROCESSOR);
             t.addStateStore(InspectStores.alarms(), PROCESSOR);
+            // operator feedback (marked on the page): one store shared with the scorer, so one task per partition
+            t.addSource(FEEDBACK_SOURCE, Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer(),
+                    inspect.feedbackTopic());
+            t.addProcessor(FEEDBACK_PROCESSOR, FeedbackProcessor::new, FEEDBACK_SOURCE);
+            t.addStateStore(FeedbackStore.builder(), PROCESSOR, FEEDBACK_PROCESSOR);
         }
         t.addSink(SCORES_SINK, s.scoresTopic(), Serdes.ByteArray().serializer(), Serdes.ByteArray().serializer(), PROCESSOR);
         t.addSink(DLQ_SINK, s.dlqTopic(), Serdes.ByteArray().serializer(), Serdes.ByteArray().serializer(), PROCESSOR);

@@ -116,6 +116,12 @@ class EarthmoverConfigTest {
     }
 
     @Test
+    void describeMasksTheInspectionAuthToken() {
+        String d = EarthmoverConfig.of(Map.of("inspect.auth.token", "tok-4711")).describe();
+        assertThat(d).doesNotContain("tok-4711").contains("inspect.auth.token = ******");
+    }
+
+    @Test
     void envNamesMapToDottedKeys() {
         assertThat(EarthmoverConfig.fromEnvName("EARTHMOVER_KAFKA_SASL_JAAS_CONFIG")).isEqualTo("kafka.sasl.jaas.config");
         assertThat(EarthmoverConfig.toEnvName("scorer.stream.threads")).isEqualTo("EARTHMOVER_SCORER_STREAM_THREADS");

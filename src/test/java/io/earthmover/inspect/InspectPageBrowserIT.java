@@ -97,6 +97,21 @@ class InspectPageBrowserIT {
         assertThatThrownBy(() -> browser.switchTo().alert()).isInstanceOf(NoAlertPresentException.class);
         assertThat(browser.findElements(By.cssSelector("img"))).as("no element made from the key's markup").isEmpty();
         assertThat(browser.findElement(By.id("alarms")).getText()).contains(XSS_KEY);
+
+        // "false alarm" on a host's alarm: POST /api/feedback accepts it (the id is among the key's recent outputs)
+        wait.until(d -> {
+            WebElement row = d.findElements(By.cssSelector("#alarms tbody tr")).stream()
+                    .filter(r -> r.findElements(By.cssSelector("button.keylink")).stream().anyMatch(b -> b.getText().equals(hostKey)))
+                    .findFirst().orElse(null);
+            if (row == null) {
+                return false;
+            }
+            WebElement mark = row.findElement(By.cssSelector("button.feedback"));
+            if (mark.getText().equals("false alarm")) {
+                mark.click();
+            }
+            return mark.getText().equals("marked");
+        });
     }
 
     /** Polls a condition on the page until it holds or the time is up. */

@@ -72,6 +72,54 @@ class InspectTwoInstancesIT {
         }
     }
 
+    @Test
+    void feedbackPostedToEitherInstanceReachesTheFeedbackStoreOfTheKeysOwner(@TempDir Path tmp) throws Exception {
+        byte[] model = TestBundles.demoBundle(DemoFeed.HOSTS, DemoFeed.TRAIN_STEPS, 42).toBytes();
+        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start();
+             ScorerApp a = scorer(broker, tmp.resolve("a"), model);
+             ScorerApp b = scorer(broker, tmp.resolve("b"), model)) {
+            awaitRunning(a, b);
+            Map<String, List<double[]>> extra = new LinkedHashMap<>();
+            for (int i = 0; i < 8; i++) {
+                extra.put("spiky-" + i, DemoFeed.normalThenSpike(20));
+            }
+            DemoFeed.send(broker.bootstrapServers(), 40, extra);
+            Set<String> answeredBy = new HashSet<>();
+            for (String key : extra.keySet()) {
+                JsonNode held = awaitKey(a, key);
+                answeredBy.add(held.get("answeredBy").asText());
+                String id = held.get("outputs").get(0).get("id").asText();
+                Reply r = post(a, "{\"key\":\"" + key + "\",\"id\":\"" + id + "\",\"label\":\"false_alarm\"}");
+                assertThat(r.statusCode()).as(key + ": " + r.body()).isEqualTo(202);
+                assertThat(post(a, "{\"key\":\"" + key + "\",\"id\":\"no-such-id\",\"label\":\"false_alarm\"}").statusCode())
+                        .isEqualTo(404);
+            }
+            // some keys were checked on the other instance (forwarded), and every key's raise is in its owner's store
+            assertThat(answeredBy).hasSize(2);
+            for (String key : extra.keySet()) {
+                long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+                while (raise(a, key) + raise(b, key) == 0) {
+                    assertThat(System.nanoTime()).as("the feedback on " + key + " in its owner's store").isLessThan(deadline);
+                    Thread.sleep(200);
+                }
+            }
+        }
+    }
+
+    private static double raise(ScorerApp s, String key) {
+        var store = s.streams().store(org.apache.kafka.streams.StoreQueryParameters.fromNameAndType(
+                io.earthmover.score.ScoringTopology.FEEDBACK_STORE,
+                org.apache.kafka.streams.state.QueryableStoreTypes.<org.apache.kafka.common.utils.Bytes, byte[]>keyValueStore()));
+        byte[] v = store.get(org.apache.kafka.common.utils.Bytes.wrap(key.getBytes(StandardCharsets.UTF_8)));
+        return io.earthmover.alarm.FeedbackAdjustment.decode(v).raise();
+    }
+
+    private Reply post(ScorerApp s, String body) throws Exception {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + s.httpPort() + "/api/feedback"))
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        return new Reply(r.statusCode(), JSON.readTree(r.body()));
+    }
+
     private static ScorerApp scorer(EmbeddedKafkaBroker broker, Path stateDir, byte[] model) {
         EarthmoverConfig cfg = EarthmoverConfig.of(Map.of("kafka.bootstrap.servers", broker.bootstrapServers(),
                 "topics.partitions", "4", "metrics.host", "127.0.0.1", "metrics.port", "0",

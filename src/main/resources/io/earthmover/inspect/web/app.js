@@ -55,13 +55,46 @@ async function loadAlarms() {
     b.dataset.hex = a.keyHex;
     b.addEventListener('click', () => openKey(a.keyHex));
     td.append(b);
-    tr.append(td, el('td', a.reason || '—'), el('td', num(a.score), 'num'), el('td', features(a.topFeatures)));
+    tr.append(td, el('td', a.reason || '—'), el('td', num(a.score), 'num'), el('td', features(a.topFeatures)),
+      feedbackCell(a));
     tbody.append(tr);
   }
   document.getElementById('alarms-empty').hidden = body.anomalies.length > 0;
   const missing = body.unansweredInstances || [];
   setStatus('instance ' + body.answeredBy + ' · ' + body.anomalies.length + ' alarm(s)'
     + (missing.length ? ' · no answer from ' + missing.join(', ') : '') + ' · ' + new Date().toLocaleTimeString());
+}
+
+// "false alarm": POST api/feedback, which raises the key's alarm threshold for a while. With
+// inspect.auth.token set the server answers 401: the token is asked for once and kept for the tab.
+function feedbackCell(a) {
+  const td = el('td');
+  if (a.id === undefined || a.id === null) return td;
+  const b = el('button', 'false alarm', 'feedback');
+  b.type = 'button';
+  b.addEventListener('click', async () => {
+    b.disabled = true;
+    const r = await sendFeedback({ key: a.key, id: String(a.id), label: 'false_alarm' });
+    b.textContent = r.ok ? 'marked' : 'failed: ' + (r.body.error || r.status);
+    b.disabled = r.ok;
+  });
+  td.append(b);
+  return td;
+}
+
+async function sendFeedback(message) {
+  for (let attempt = 0; ; attempt++) {
+    const headers = { 'Content-Type': 'application/json', Accept: 'application/json' };
+    const token = sessionStorage.getItem('earthmover-token');
+    if (token) headers.Authorization = 'Bearer ' + token;
+    const r = await fetch('api/feedback', { method: 'POST', headers, body: JSON.stringify(message) });
+    let body = null;
+    try { body = await r.json(); } catch (e) { body = { error: 'not JSON (' + r.status + ')' }; }
+    if (r.status !== 401 || attempt > 0) return { ok: r.ok, status: r.status, body };
+    const entered = window.prompt('Feedback needs the scorer\'s token (inspect.auth.token):');
+    if (!entered) return { ok: false, status: 401, body };
+    sessionStorage.setItem('earthmover-token', entered);
+  }
 }
 
 function setStatus(text) {
