@@ -73,6 +73,11 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--exclude-anomalies", description = "Leave out windows the current model flags as anomalies")
     boolean excludeAnomalies;
 
+    @Option(names = "--feedback", paramLabel = "FILE", description = "Operator feedback to train with: one anomaly-feedback message a line"
+            + " ({\"key\",\"id\",\"label\"}); records marked missed_anomaly are left out, records marked false_alarm kept"
+            + " (default: from a topic, the whole topics.feedback topic when it exists; from --input, none)")
+    Path feedback;
+
     @Option(names = "--current", paramLabel = "FILE", description = "Current model to gate against (default: newest on the models topic)")
     Path current;
 
@@ -128,7 +133,7 @@ public final class TrainCommand implements Callable<Integer> {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         TrainJob job = new TrainJob(cfg, registry, quiet ? null : new ConsoleProgress());
         TrainJob.Result res = job.run(new TrainJob.Request(input == null ? (topic == null ? cfg.get(ConfigKeys.TOPIC_TRAIN) : topic) : null,
-                r, input, files, modelOut, publish, excludeAnomalies, current, timeout));
+                r, input, files, modelOut, publish, excludeAnomalies, current, timeout, feedback));
         System.out.println(res.status() + ": " + res.message());
         return switch (res.status()) {
             case PUBLISHED, WRITTEN -> ExitCodes.OK;

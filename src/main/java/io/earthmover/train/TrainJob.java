@@ -55,7 +55,13 @@ public final class TrainJob {
      * @param currentModelFile the model to compare with; null = the newest on the models topic (when Kafka is used)
      */
     public record Request(String topic, TopicRange range, Path inputFile, FileRecords.Options fileOptions, Path modelOut,
-                          boolean publish, boolean excludeAnomalies, Path currentModelFile, Duration kafkaTimeout) {
+                          boolean publish, boolean excludeAnomalies, Path currentModelFile, Duration kafkaTimeout,
+                          Path feedbackFile) {
+        /** A request without a feedback file: from a topic, the feedback topic is read; from a file, none is used. */
+        public Request(String topic, TopicRange range, Path inputFile, FileRecords.Options fileOptions, Path modelOut,
+                boolean publish, boolean excludeAnomalies, Path currentModelFile, Duration kafkaTimeout) {
+            this(topic, range, inputFile, fileOptions, modelOut, publish, excludeAnomalies, currentModelFile, kafkaTimeout, null);
+        }
     }
 
     /** The outcome; bundle and file are set when a model was written. */
@@ -118,8 +124,9 @@ public final class TrainJob {
         io.earthmover.record.RecordDecoder decoder = req.inputFile() != null
                 ? new RecordParser(config.get(ConfigKeys.RECORD_MAX_BYTES), RecordParser.DEFAULT_MAX_DEPTH)
                 : io.earthmover.format.InputSettings.from(config).decoder(config.get(ConfigKeys.RECORD_MAX_BYTES));
+        TrainingFeedback feedback = feedback(req);
         WindowSampler sampler = new WindowSampler(decoder, schema, history, config.get(ConfigKeys.TRAIN_MAX_ROWS), settings.seed(),
-                config.get(ConfigKeys.FEATURES_KEY_STANDARDISE));
+                config.get(ConfigKeys.FEATURES_KEY_STANDARDISE), feedback);
         Map<String, Object> data = new LinkedHashMap<>();
         try {
             if (req.inputFile() != null) {
@@ -135,6 +142,13 @@ public final class TrainJob {
                 s.ranges().forEach((p, b) -> parts.put(String.valueOf(p), List.of(b[0], b[1])));
                 data.put("partitions", parts);
                 data.put("records", s.records());
+            }
+            data.put("feedbackLabels", feedback.size());
+            data.put("feedbackExcluded", feedback.excluded());
+            data.put("feedbackKeptNormal", feedback.keptNormal());
+            if (feedback.size() > 0) {
+                LOG.info("operator feedback: {} records labelled; {} marked anomalous left out, {} marked normal kept",
+                        feedback.size(), feedback.excluded(), feedback.keptNormal());
             }
         } finally {
             decoder.close();
@@ -269,6 +283,39 @@ public final class TrainJob {
             LOG.warn("the newest bundle on {} is invalid ({}); gating without a comparison", config.get(ConfigKeys.TOPIC_MODELS), e.getMessage());
             return null;
         }
+    }
+
+    /**
+     * The operators' feedback this run uses: the file when one is given; else, training from a topic,
+     * the whole {@code topics.feedback} topic when it exists (it is created with the inspection API);
+     * else none.
+     */
+    private TrainingFeedback feedback(Request req) throws IOException {
+        if (req.feedbackFile() != null) {
+            try {
+                return TrainingFeedback.read(req.feedbackFile());
+            } catch (IOException e) {
+                throw new IllegalArgumentException("--feedback " + req.feedbackFile() + " cannot be read: " + e);
+            }
+        }
+        if (req.inputFile() != null) {
+            return TrainingFeedback.none();
+        }
+        String topic = config.get(ConfigKeys.TOPIC_FEEDBACK);
+        List<io.earthmover.inspect.FeedbackMessage> messages = new ArrayList<>();
+        try {
+            new TopicReader(KafkaProps.consumer(config), req.kafkaTimeout()).read(topic, TopicRange.all(), r -> {
+                try {
+                    messages.add(io.earthmover.inspect.FeedbackMessage.parse(r.value()));
+                } catch (IllegalArgumentException e) {
+                    LOG.warn("feedback record at {} offset {} skipped: {}", topic, r.offset(), e.getMessage());
+                }
+            });
+        } catch (RuntimeException e) {
+            LOG.info("no operator feedback read from {} ({}); training uses none", topic, e.getMessage());
+            return TrainingFeedback.none();
+        }
+        return TrainingFeedback.of(messages);
     }
 
     /** Leaves out windows whose newest record the current model flags as an anomaly. */

@@ -46,6 +46,7 @@ public final class WindowSampler {
     private int[] longestRun;
     private FeatureSchema schema;
     private long accepted;
+    private final TrainingFeedback feedback;
     private long windows;
 
     public WindowSampler(RecordDecoder parser, FeatureSchema schemaOrNull, int history, int maxRows, long seed) {
@@ -58,6 +59,13 @@ public final class WindowSampler {
      */
     public WindowSampler(RecordDecoder parser, FeatureSchema schemaOrNull, int history, int maxRows, long seed,
             boolean keyStandardise) {
+        this(parser, schemaOrNull, history, maxRows, seed, keyStandardise, TrainingFeedback.none());
+    }
+
+    /** @param feedback operators' labels: a record marked anomalous is left out as if it had not been read */
+    public WindowSampler(RecordDecoder parser, FeatureSchema schemaOrNull, int history, int maxRows, long seed,
+            boolean keyStandardise, TrainingFeedback feedback) {
+        this.feedback = java.util.Objects.requireNonNull(feedback, "feedback");
         this.keyStandardise = keyStandardise;
         this.parser = parser;
         this.schema = schemaOrNull;
@@ -79,6 +87,9 @@ public final class WindowSampler {
         VectorResult vr = schema.vectorise(p);
         if (vr instanceof VectorResult.Bad b) {
             return reject(b.code());
+        }
+        if (!feedback.keep(key, p.id())) {
+            return null;
         }
         accepted++;
         double[] raw = ((VectorResult.Ok) vr).values();

@@ -28,7 +28,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Train from a topic, publish, hot-swap in a running scorer; a bad retrain is refused and the old model stays. */
+/** Train from a topic (operators' feedback read from its topic), publish, hot-swap in a running scorer; a bad retrain is refused and the old model stays. */
 class TrainJobIT {
     private static final Map<String, String> FAST = Map.of("train.iterations", "400", "train.batch.size", "128",
             "train.critic.hidden", "64,64", "train.generator.hidden", "64,64", "train.learning.rate", "0.0005",
@@ -52,13 +52,17 @@ class TrainJobIT {
             try (KafkaProducer<byte[], byte[]> p = KafkaTestClients.producer(broker.bootstrapServers())) {
                 NormalData.produce(p, "events-train", 3000, 1, 1_700_000_000_000L);
                 p.send(new ProducerRecord<>("events-train", "k0".getBytes(UTF_8), "garbage".getBytes(UTF_8)));
+                // an operator marked record 5 (key k2) as a missed anomaly: the training from the topic leaves it out
+                p.send(new ProducerRecord<>("anomaly-feedback", "k2".getBytes(UTF_8),
+                        "{\"key\":\"k2\",\"id\":\"t1-5\",\"label\":\"missed_anomaly\"}".getBytes(UTF_8)));
                 p.flush();
             }
             TrainJob.Result first = train(cfg, TopicRange.all());
             assertThat(first.status()).as(first.message()).isEqualTo(TrainJob.Status.PUBLISHED);
             assertThat(Files.exists(first.bundleFile())).isTrue();
             assertThat(first.bundleFile().getFileName().toString()).isEqualTo(first.bundle().version() + ".zip");
-            assertThat(first.data()).containsEntry("source", "topic").containsEntry("accepted", 3000L);
+            assertThat(first.data()).containsEntry("source", "topic").containsEntry("accepted", 2999L)
+                    .containsEntry("feedbackLabels", 1).containsEntry("feedbackExcluded", 1L);
             assertThat(first.data().get("rejected")).isEqualTo(Map.of("MALFORMED_JSON", 1L));
             assertThat(first.bundle().manifest().trainingData()).containsKey("partitions");
 
