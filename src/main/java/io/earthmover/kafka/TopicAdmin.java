@@ -76,6 +76,18 @@ public final class TopicAdmin {
         }
     }
 
+    /** Whether {@code topic} exists on the cluster. */
+    public boolean exists(String topic) {
+        try (Admin admin = Admin.create(KafkaProps.admin(config))) {
+            return admin.listTopics().names().get(30, TimeUnit.SECONDS).contains(topic);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("cannot list topics on " + config.bootstrapServers() + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
     /** Creates whichever product topics are missing and waits for their leaders; returns the names it created. */
     public Set<String> ensureTopics() {
         Map<String, Object> props = KafkaProps.admin(config);

@@ -148,6 +148,8 @@ public final class ScorerApp implements AutoCloseable {
         }
         if (config.get(ConfigKeys.TOPIC_CREATE)) {
             new TopicAdmin(config).ensureTopics();
+        } else if (inspect.enabled()) {
+            requireFeedbackTopic();
         }
         String source = config.get(ConfigKeys.SCORER_MODEL_SOURCE);
         if (!source.equals("topic")) {
@@ -215,6 +217,20 @@ public final class ScorerApp implements AutoCloseable {
         }
         return new InspectQueries(inspect, name -> ks.store(StoreQueryParameters.fromNameAndType(name,
                 QueryableStoreTypes.<org.apache.kafka.common.utils.Bytes, byte[]>keyValueStore())));
+    }
+
+    /**
+     * With the inspection API on, the topology reads {@code topics.feedback} in the scoring processor's
+     * sub-topology: were the topic missing, Kafka Streams would leave that whole sub-topology, scoring
+     * included, unassigned. Refused at start instead, naming the key.
+     */
+    private void requireFeedbackTopic() {
+        String topic = config.get(ConfigKeys.TOPIC_FEEDBACK);
+        if (!new TopicAdmin(config).exists(topic)) {
+            throw new IllegalArgumentException("configuration key 'topics.feedback': topic '" + topic + "' does not exist and"
+                    + " topics.create=false; create it (k8s/base/kafka/topics.yaml) with as many partitions as "
+                    + config.get(ConfigKeys.TOPIC_INPUT) + ", or set inspect.enabled=false");
+        }
     }
 
     /** The address of the inspection page, or null when inspect.enabled is false. */

@@ -110,7 +110,8 @@ public final class PipelineBenchmark {
         List<Map<String, String>> configs = new ArrayList<>();
         configs.add(Map.of());
         configs.addAll(settings.variants());
-        List<String> topics = new ArrayList<>(List.of("bench-in", "bench-dlq", "bench-warm"));
+        // the served topology (inspection on) also reads operators' feedback: its topic must exist
+        List<String> topics = new ArrayList<>(List.of("bench-in", "bench-dlq", "bench-warm", cfg.get(ConfigKeys.TOPIC_FEEDBACK)));
         for (String g : settings.guarantees()) {
             for (int v = 0; v < configs.size(); v++) {
                 for (String t : List.of("out-a", "out-b", "lat-in-a", "lat-out-a", "lat-in-b", "lat-out-b")) {
