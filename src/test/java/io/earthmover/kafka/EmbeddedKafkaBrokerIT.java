@@ -32,7 +32,8 @@ class EmbeddedKafkaBrokerIT {
             EarthmoverConfig cfg = EarthmoverConfig.of(Map.of("kafka.bootstrap.servers", broker.bootstrapServers(),
                     "topics.partitions", "2"));
             Set<String> created = new TopicAdmin(cfg).ensureTopics();
-            assertThat(created).containsExactlyInAnyOrder("events-in", "anomaly-scores", "events-dlq", "events-train", "models");
+            assertThat(created).containsExactlyInAnyOrder("events-in", "anomaly-scores", "events-dlq", "events-train", "models",
+                    "anomaly-feedback");
             assertThat(new TopicAdmin(cfg).ensureTopics()).as("second call creates nothing").isEmpty();
 
             try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
