@@ -42,11 +42,7 @@ class InspectTwoInstancesIT {
              ScorerApp a = scorer(broker, tmp.resolve("a"), model);
              ScorerApp b = scorer(broker, tmp.resolve("b"), model)) {
             awaitRunning(a, b);
-            Map<String, List<double[]>> extra = new LinkedHashMap<>();
-            for (int i = 0; i < 12; i++) {
-                extra.put("spiky-" + i, DemoFeed.normalThenSpike(20));
-            }
-            DemoFeed.send(broker.bootstrapServers(), 40, extra);
+            Map<String, List<double[]>> extra = sendDemoAndSpikyKeys(broker, 12);
             List<String> keys = new ArrayList<>(extra.keySet());
             for (int h = 0; h < DemoFeed.HOSTS; h++) {
                 keys.add(DemoStream.host(h));
@@ -79,11 +75,7 @@ class InspectTwoInstancesIT {
              ScorerApp a = scorer(broker, tmp.resolve("a"), model);
              ScorerApp b = scorer(broker, tmp.resolve("b"), model)) {
             awaitRunning(a, b);
-            Map<String, List<double[]>> extra = new LinkedHashMap<>();
-            for (int i = 0; i < 8; i++) {
-                extra.put("spiky-" + i, DemoFeed.normalThenSpike(20));
-            }
-            DemoFeed.send(broker.bootstrapServers(), 40, extra);
+            Map<String, List<double[]>> extra = sendDemoAndSpikyKeys(broker, 8);
             Set<String> answeredBy = new HashSet<>();
             for (String key : extra.keySet()) {
                 JsonNode held = awaitKey(a, key);
@@ -161,5 +153,15 @@ class InspectTwoInstancesIT {
         HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + s.httpPort() + path)).build(),
                 HttpResponse.BodyHandlers.ofString());
         return new Reply(r.statusCode(), JSON.readTree(r.body()));
+    }
+
+    /** The demo's hosts plus {@code spiky} keys that spike after 20 normal records, 40 steps, sent to events-in. */
+    private static Map<String, List<double[]>> sendDemoAndSpikyKeys(EmbeddedKafkaBroker broker, int spiky) throws Exception {
+        Map<String, List<double[]>> extra = new LinkedHashMap<>();
+        for (int i = 0; i < spiky; i++) {
+            extra.put("spiky-" + i, DemoFeed.normalThenSpike(20));
+        }
+        DemoFeed.send(broker.bootstrapServers(), 40, extra);
+        return extra;
     }
 }
