@@ -1,5 +1,8 @@
-package io.earthmover.cli;
+package io.earthmover.harness.cli;
 
+import io.earthmover.cli.ConfigOptions;
+import io.earthmover.cli.ExitCodes;
+import io.earthmover.cli.UserException;
 import io.earthmover.config.ConfigKeys;
 import io.earthmover.config.EarthmoverConfig;
 import io.earthmover.features.FeatureSchema;
@@ -93,7 +96,7 @@ public final class BenchSoakCommand implements Callable<Integer> {
         Path modelFile = Files.createTempFile("earthmover-soak-", ".zip");
         Path stateDir = TempDirectories.create("earthmover-soak-state-");
         try {
-            if (configOptions.bootstrapServers == null && !configOptions.settings.containsKey("kafka.bootstrap.servers")) {
+            if (!configOptions.namesBootstrapServers()) {
                 broker = EmbeddedKafkaBroker.start(EmbeddedKafkaBroker.Options.defaults().withPort(0));
                 o.put("kafka.bootstrap.servers", broker.bootstrapServers());
             }

@@ -1,5 +1,7 @@
-package io.earthmover.cli;
+package io.earthmover.harness.cli;
 
+import io.earthmover.cli.ExitCodes;
+import io.earthmover.cli.UserException;
 import io.earthmover.harness.bench.TrainingBenchmark;
 import io.earthmover.train.Nd4jRuntime;
 import io.earthmover.train.TrainingDevice;

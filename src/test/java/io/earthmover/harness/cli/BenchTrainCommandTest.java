@@ -1,7 +1,8 @@
-package io.earthmover.cli;
+package io.earthmover.harness.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.earthmover.cli.CliRun;
 import io.earthmover.train.TrainingDevice;
 import org.junit.jupiter.api.Test;
 
