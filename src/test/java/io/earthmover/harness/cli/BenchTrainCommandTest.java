@@ -3,7 +3,7 @@ package io.earthmover.harness.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.earthmover.cli.CliRun;
-import io.earthmover.train.TrainingDevice;
+import io.earthmover.harness.bench.TrainingDevice;
 import org.junit.jupiter.api.Test;
 
 class BenchTrainCommandTest {

@@ -1,4 +1,4 @@
-package io.earthmover.train;
+package io.earthmover.harness.bench;
 
 import java.util.EnumSet;
 import java.util.Locale;

@@ -1,4 +1,4 @@
-package io.earthmover.score;
+package io.earthmover.harness;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
