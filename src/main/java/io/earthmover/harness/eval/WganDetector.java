@@ -1,12 +1,12 @@
 package io.earthmover.harness.eval;
 
 import io.earthmover.config.EarthmoverConfig;
+import io.earthmover.harness.ScoreRecord;
 import io.earthmover.kafka.TempDirectories;
 import io.earthmover.kafka.TopicRange;
 import io.earthmover.model.ModelBundle;
 import io.earthmover.record.FileRecords;
 import io.earthmover.score.OfflineScorer;
-import io.earthmover.score.ScoreRecord;
 import io.earthmover.score.ScorerSettings;
 import io.earthmover.train.TrainJob;
 import io.micrometer.prometheusmetrics.PrometheusConfig;

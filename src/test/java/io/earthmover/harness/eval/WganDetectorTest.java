@@ -2,8 +2,8 @@ package io.earthmover.harness.eval;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.earthmover.harness.ScoreRecord;
 import io.earthmover.score.OfflineScorer;
-import io.earthmover.score.ScoreRecord;
 import io.earthmover.score.ScorerSettings;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;

@@ -1,13 +1,16 @@
-package io.earthmover.cli;
+package io.earthmover.harness.cli;
 
+import io.earthmover.cli.ConfigOptions;
+import io.earthmover.cli.ExitCodes;
+import io.earthmover.cli.UserException;
 import io.earthmover.config.ConfigKeys;
 import io.earthmover.config.EarthmoverConfig;
 import io.earthmover.features.FeatureSchema;
 import io.earthmover.harness.bench.InspectPoller;
 import io.earthmover.harness.bench.MemoryTrend;
 import io.earthmover.kafka.EmbeddedKafkaBroker;
-import io.earthmover.kafka.TempDirectories;
 import io.earthmover.kafka.KafkaProps;
+import io.earthmover.kafka.TempDirectories;
 import io.earthmover.metrics.MetricNames;
 import io.earthmover.model.ModelBundle;
 import io.earthmover.score.ScorerApp;
@@ -108,7 +111,7 @@ public final class BenchSoakCommand implements Callable<Integer> {
         Path modelFile = Files.createTempFile("earthmover-soak-", ".zip");
         Path stateDir = TempDirectories.create("earthmover-soak-state-");
         try {
-            if (configOptions.bootstrapServers == null && !configOptions.settings.containsKey("kafka.bootstrap.servers")) {
+            if (!configOptions.namesBootstrapServers()) {
                 broker = EmbeddedKafkaBroker.start(EmbeddedKafkaBroker.Options.defaults().withPort(0));
                 o.put("kafka.bootstrap.servers", broker.bootstrapServers());
             }
