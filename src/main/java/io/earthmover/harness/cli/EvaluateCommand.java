@@ -104,7 +104,7 @@ public final class EvaluateCommand implements Runnable {
             System.out.println();
             System.out.print(r.consoleTable());
             detectors.stream().filter(WganDetectorFactory.class::isInstance)
-                    .forEach(w -> System.out.println("wgan: " + ((WganDetectorFactory) w).outcome()));
+                    .forEach(w -> System.out.println("wgan: " + ((WganDetectorFactory) w).outcome() + ((WganDetectorFactory) w).refusals().stripTrailing()));
             System.out.printf("%n%s: %.1f s wall time; report %s%n", name, r.seconds(), r.reportFile().toAbsolutePath());
             return ExitCodes.OK;
         }

@@ -75,6 +75,8 @@ public final class WganDetector implements Detector {
     private final List<String> aloneReasons = new ArrayList<>();
     private OfflineScorer scorer;
     private OfflineScorer alone;
+    /** The series or file this detector serves, for the report's list of refusals (null = unnamed). */
+    private String series;
     private ModelBundle bundle;
     private long position;
     private int scored;
@@ -140,6 +142,11 @@ public final class WganDetector implements Detector {
     @Override
     public boolean decides() {
         return field.decides();
+    }
+
+    /** Names the series or file this detector serves, so a refusal of its model is reported with the name. */
+    public void nameSeries(String name) {
+        this.series = name;
     }
 
     /** What was sent through the scorer, or null when tracing is off. */
@@ -272,11 +279,13 @@ public final class WganDetector implements Detector {
                         // refused by the gate, served anyway under train.gate.fallback
                         counts.refused.incrementAndGet();
                         counts.fallbacks.incrementAndGet();
+                        counts.refusal(series, r.bundle().fallback().reason(), current == null);
                     }
                     yield r.bundle();
                 }
                 case GATE_REJECTED -> {
                     counts.refused.incrementAndGet();
+                    counts.refusal(series, r.decision() == null ? r.message() : r.decision().reason(), current == null);
                     yield null;
                 }
                 case FAILED -> {

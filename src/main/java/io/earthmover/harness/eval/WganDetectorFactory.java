@@ -42,6 +42,22 @@ public final class WganDetectorFactory implements DetectorFactory {
             alarms.computeIfAbsent(reason, r -> new int[2])[trueAlarm ? 0 : 1]++;
         }
 
+        /** Why the gate refused each series' first model, by series name, in run order. */
+        private final java.util.Map<String, String> refusals = new java.util.LinkedHashMap<>();
+
+        /** Records why a series' model was refused; only first trainings (retrainings are refused routinely). */
+        synchronized void refusal(String series, String reason, boolean first) {
+            if (first) {
+                refusals.put(series == null ? "series " + (refusals.size() + 1) : series, reason);
+            }
+        }
+
+        synchronized String refusals() {
+            StringBuilder sb = new StringBuilder();
+            refusals.forEach((s, r) -> sb.append("\n- `").append(s).append("`: ").append(r));
+            return sb.toString();
+        }
+
         synchronized void aloneAlarm(String reason, boolean trueAlarm) {
             aloneAlarms.computeIfAbsent(reason, r -> new int[2])[trueAlarm ? 0 : 1]++;
         }
@@ -131,9 +147,15 @@ public final class WganDetectorFactory implements DetectorFactory {
                 field == ServedField.NEGATED_CRITIC ? "last" : "0", counts.deadLetters.get(), counts.alarms());
     }
 
+    /** Each series whose first model the quality gate refused, with the gate's reason (markdown list; empty if none). */
+    public String refusals() {
+        String r = counts.refusals();
+        return r.isEmpty() ? "" : "\n\nFirst models refused by the quality gate, and why:" + r + "\n";
+    }
+
     @Override
     public String reportSection() {
-        return "\n### wgan's configuration\n\n" + profile.markdown(config);
+        return refusals() + "\n### wgan's configuration\n\n" + profile.markdown(config);
     }
 
     @Override

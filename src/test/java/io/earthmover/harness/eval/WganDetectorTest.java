@@ -181,6 +181,24 @@ class WganDetectorTest {
     }
 
     @Test
+    void aRefusedFirstModelIsReportedWithTheSeriesNameAndTheGatesReason() {
+        Profile p = Profile.builtIn(Profile.UNIVARIATE_SERIES);
+        WganDetectorFactory f = new WganDetectorFactory(p, p.config(), ServedField.ALARM_SCORE, 0, false);
+        WganDetector det = (WganDetector) f.create(new io.earthmover.harness.eval.DetectorSpec(1, true, 1));
+        det.nameSeries("realSeries/one.csv");
+        // heavy-tailed, as NAB's spiky cpu series: jumps of 5 robust scale units (the gate's synthetic
+        // anomalies) are everyday here, so the critic cannot tell them apart and the gate refuses it
+        Random rnd = new Random(3);
+        List<double[]> rows = new ArrayList<>();
+        for (int i = 0; i < 500; i++) {
+            rows.add(new double[] {Math.exp(3 * rnd.nextGaussian())});
+        }
+        det.train(rows);
+        assertThat(f.refusals()).contains("`realSeries/one.csv`: ").contains("AUC");
+        assertThat(f.reportSection()).contains("realSeries/one.csv");
+    }
+
+    @Test
     void retrainingSwapsAcceptedModelsIntoTheRunningScorer() {
         WganDetector det = detector(Profile.UNIVARIATE_SERIES, ServedField.ALARM_SCORE, true, 150);
         Random rnd = new Random(10);

@@ -49,6 +49,9 @@ public final class NabRunner {
 
     private static ScoredSeries run(DetectorFactory factory, NabSeries s, ViaKafka kafka, ScoredSeries[] alone) {
         Detector d = factory.create(new DetectorSpec(1, true, SEED));
+        if (d instanceof WganDetector w) {
+            w.nameSeries(s.relativePath());
+        }
         int prob = s.probationaryRows();
         List<double[]> train = new ArrayList<>(prob);
         for (int i = 0; i < prob; i++) {

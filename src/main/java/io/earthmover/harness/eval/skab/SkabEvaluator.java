@@ -104,6 +104,9 @@ public final class SkabEvaluator {
             train.add(scaler.transform(r));
         }
         Detector d = factory.create(new DetectorSpec(e.rows()[0].length, true, SEED));
+        if (d instanceof WganDetector w) {
+            w.nameSeries(e.name());
+        }
         double[] calib = d.train(train);
         double threshold = d.decides() ? DECISION : threshold(factory, calib);
         int n = e.size() - TRAIN_ROWS;
