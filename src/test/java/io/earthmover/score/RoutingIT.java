@@ -53,9 +53,7 @@ class RoutingIT {
     @Test
     void everyRecordIsScoredOnceByTheModelItsKeyNames() throws Exception {
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start()) {
-            EarthmoverConfig cfg = EarthmoverConfig.of(Map.of("kafka.bootstrap.servers", broker.bootstrapServers(),
-                    "metrics.port", "0", "metrics.host", "127.0.0.1", "scorer.state.dir", tmp.resolve("state").toString(),
-                    "topics.partitions", "3", "routing.mode", "key-prefix", "routing.max.models", "3"));
+            EarthmoverConfig cfg = routedScorer(broker.bootstrapServers());
             new TopicAdmin(cfg).ensureTopics();
             Map<String, String> versions = new HashMap<>();
             for (int m = 0; m < MODELS.size(); m++) {
@@ -142,6 +140,19 @@ class RoutingIT {
                 assertThat(k.path("state").path("model").asText()).isEqualTo(versions.get("web"));
             }
         }
+    }
+
+    /** Routing by key prefix, at most the three models. */
+    private EarthmoverConfig routedScorer(String bootstrap) {
+        Map<String, String> m = new HashMap<>();
+        m.put("kafka.bootstrap.servers", bootstrap);
+        m.put("metrics.host", "127.0.0.1");
+        m.put("metrics.port", "0");
+        m.put("scorer.state.dir", tmp.resolve("state").toString());
+        m.put("topics.partitions", "3");
+        m.put("routing.mode", "key-prefix");
+        m.put("routing.max.models", String.valueOf(MODELS.size()));
+        return EarthmoverConfig.of(m);
     }
 
     /** Key k: its model's name and a colon for keys 0, 1, 2 (mod 4); keys 3 (mod 4) alternate no prefix and an unknown model. */

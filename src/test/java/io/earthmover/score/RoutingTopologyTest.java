@@ -19,12 +19,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.streams.StreamsConfig;
-import org.apache.kafka.streams.TestInputTopic;
-import org.apache.kafka.streams.TestOutputTopic;
-import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -37,10 +32,7 @@ class RoutingTopologyTest {
     @TempDir
     Path stateDir;
 
-    private TopologyTestDriver driver;
-    private TestInputTopic<byte[], byte[]> in;
-    private TestOutputTopic<byte[], byte[]> scores;
-    private TestOutputTopic<byte[], byte[]> dlq;
+    private TopologyPipes pipes;
     private ScorerMetrics metrics;
     private ModelSet models;
     private long ts = 1_000;
@@ -56,17 +48,14 @@ class RoutingTopologyTest {
         models = new ModelSet(ModelRouter.from(cfg), metrics, fixed, 10);
         Properties p = ScorerApp.streamsProperties(cfg, metrics);
         p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-        driver = new TopologyTestDriver(ScoringTopology.build(ScorerSettings.from(cfg), InspectSettings.OFF, models, metrics,
+        pipes = TopologyPipes.open(ScoringTopology.build(ScorerSettings.from(cfg), InspectSettings.OFF, models, metrics,
                 new WindowKeys(), fixed), p);
-        in = driver.createInputTopic("events-in", new ByteArraySerializer(), new ByteArraySerializer());
-        scores = driver.createOutputTopic("anomaly-scores", new ByteArrayDeserializer(), new ByteArrayDeserializer());
-        dlq = driver.createOutputTopic("events-dlq", new ByteArrayDeserializer(), new ByteArrayDeserializer());
     }
 
     @AfterEach
     void close() {
-        if (driver != null) {
-            driver.close();
+        if (pipes != null) {
+            pipes.close();
         }
     }
 
@@ -81,12 +70,12 @@ class RoutingTopologyTest {
         ts += 1000;
         String json = "{\"id\":\"r" + ts + "\",\"ts\":" + ts + (model == null ? "" : ",\"model\":\"" + model + "\"")
                 + ",\"features\":{\"cpu\":0.1,\"mem\":-0.2}}";
-        in.pipeInput(new TestRecord<>(key.getBytes(UTF_8), json.getBytes(UTF_8), Instant.ofEpochMilli(ts)));
-        return scores.isEmpty() ? null : ScoreRecord.parse(scores.readValue());
+        pipes.in().pipeInput(new TestRecord<>(key.getBytes(UTF_8), json.getBytes(UTF_8), Instant.ofEpochMilli(ts)));
+        return pipes.scores().isEmpty() ? null : ScoreRecord.parse(pipes.scores().readValue());
     }
 
     private String deadLetterCode() {
-        var r = dlq.readRecord();
+        var r = pipes.dlq().readRecord();
         return new String(r.headers().lastHeader(DeadLetters.ERROR_CODE).value(), UTF_8);
     }
 
