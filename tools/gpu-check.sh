@@ -18,7 +18,8 @@
 #      2 when a step was blocked (the report says which and why), 1 when a check failed.
 #
 # Environment (all optional):
-#   CPU_JAR, CUDA_JAR   prebuilt jars (default: build into target/gpu-check/)
+#   CPU_JAR, CUDA_JAR   prebuilt jars (default: build into target/gpu-check/); bench train needs
+#                       earthmover-harness.jar beside them (their manifest Class-Path names it)
 #   JAVA                java launcher (default: java on PATH)
 #   OUT_DIR             report and work files (default: target/gpu-check)
 #   ROWS=20000 FEATURES=16 TRAIN_ITERATIONS=300 TRAIN_SET="-s k=v ..."   the reference training
@@ -85,14 +86,16 @@ CUDA_JAR=${CUDA_JAR:-}
 if [ -z "$CPU_JAR" ] || [ -z "$CUDA_JAR" ]; then
   if have mvn && [ "$HAVE_JAVA" = 1 ]; then
     if [ -z "$CPU_JAR" ]; then
-      logged mvn -B -q -o package -DskipTests && cp target/earthmover.jar "$OUT_DIR/earthmover-cpu.jar" && CPU_JAR=$OUT_DIR/earthmover-cpu.jar
+      logged mvn -B -q -o package -DskipTests && cp target/earthmover.jar "$OUT_DIR/earthmover-cpu.jar" \
+        && cp target/earthmover-harness.jar "$OUT_DIR/" && CPU_JAR=$OUT_DIR/earthmover-cpu.jar
     fi
     if [ -z "$CUDA_JAR" ]; then
       # the -Pcuda build replaces target/earthmover.jar: keep the CPU jar apart first
       if [ -n "$CPU_JAR" ] && [ "$CPU_JAR" != "$OUT_DIR/earthmover-cpu.jar" ]; then
         cp "$CPU_JAR" "$OUT_DIR/earthmover-cpu.jar" && CPU_JAR=$OUT_DIR/earthmover-cpu.jar
       fi
-      logged mvn -B -q -o -Pcuda package -DskipTests && cp target/earthmover.jar "$OUT_DIR/earthmover-cuda.jar" && CUDA_JAR=$OUT_DIR/earthmover-cuda.jar
+      logged mvn -B -q -o -Pcuda package -DskipTests && cp target/earthmover.jar "$OUT_DIR/earthmover-cuda.jar" \
+        && cp target/earthmover-harness.jar "$OUT_DIR/" && CUDA_JAR=$OUT_DIR/earthmover-cuda.jar
       [ -n "$CUDA_JAR" ] || blocked "mvn -o -Pcuda package failed (offline Maven needs nd4j-cuda-11.6 1.0.0-M2.1 and cuda 11.6-8.3-1.5.7 in its cache)"
     fi
   else

@@ -19,10 +19,11 @@ package io.earthmover.alarm;
  * @param adaptGuard       guarded adaptation ({@link AdaptationGuard}): the key's adaptive statistics learn a record
  *                         only {@code adaptDelay} records late, and only when neither it nor those records were flagged
  * @param adaptDelay       records a contribution is held for under the guard
+ * @param tail             which deviations of the averaged signal from the key's normal the likelihood counts
  */
 public record AlarmPolicy(boolean enabled, Signal signal, double threshold, int averaging, int history, int block,
                           boolean range, double rangeTolerance, int persistenceK, int persistenceN, int refractory,
-                          double rearmLevel, boolean frozen, boolean adaptGuard, int adaptDelay) {
+                          double rearmLevel, boolean frozen, boolean adaptGuard, int adaptDelay, Tail tail) {
 
     /** Most records {@code alarm.adapt.delay} may hold (bounds the per-key state). */
     public static final int MAX_ADAPT_DELAY = 10_000;
@@ -35,6 +36,24 @@ public record AlarmPolicy(boolean enabled, Signal signal, double threshold, int 
                 refractory, rearmLevel, frozen, false, 0);
     }
 
+    /** A policy with nupic's two-sided likelihood, as before {@code alarm.likelihood.tail}. */
+    public AlarmPolicy(boolean enabled, Signal signal, double threshold, int averaging, int history, int block,
+            boolean range, double rangeTolerance, int persistenceK, int persistenceN, int refractory,
+            double rearmLevel, boolean frozen, boolean adaptGuard, int adaptDelay) {
+        this(enabled, signal, threshold, averaging, history, block, range, rangeTolerance, persistenceK, persistenceN,
+                refractory, rearmLevel, frozen, adaptGuard, adaptDelay, Tail.BOTH);
+    }
+
+    /**
+     * Which deviations the likelihood counts ({@code alarm.likelihood.tail}). nupic reflects a value
+     * below the mean onto the upper side, so a stretch the critic finds <em>more</em> normal than the
+     * key's history is as unlikely as one it finds less normal; {@code UPPER} counts only the latter.
+     */
+    public enum Tail {
+        BOTH, UPPER
+    }
+
+
     /** What {@code anomaly} thresholds. */
     public enum Signal {
         LIKELIHOOD, SCORE
@@ -43,7 +62,7 @@ public record AlarmPolicy(boolean enabled, Signal signal, double threshold, int 
     public AlarmPolicy {
         if (averaging < 1 || block < 1 || history < block || persistenceN < 1 || persistenceK < 1
                 || persistenceK > persistenceN || refractory < 0 || !(rangeTolerance >= 0) || !(rearmLevel >= 0) || adaptDelay < 0
-                || adaptDelay > MAX_ADAPT_DELAY) {
+                || adaptDelay > MAX_ADAPT_DELAY || tail == null) {
             throw new IllegalArgumentException("invalid alarm policy " + this);
         }
     }

@@ -295,7 +295,8 @@ public final class KeyAlarm {
         if (estimated) {
             // a key's first averages are over fewer records, so they spread more: sqrt(averaging / n) wider
             double spread = recentCount < recent.length ? std * Math.sqrt((double) recent.length / recentCount) : std;
-            double t = SurpriseLikelihood.tail(average, mean, spread);
+            double t = policy.tail() == AlarmPolicy.Tail.UPPER ? SurpriseLikelihood.upperTail(average, mean, spread)
+                    : SurpriseLikelihood.tail(average, mean, spread);
             result = SurpriseLikelihood.logScale(SurpriseLikelihood.filtered(t, previousTail));
             previousTail = t;
         }

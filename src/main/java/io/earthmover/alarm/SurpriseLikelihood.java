@@ -28,6 +28,11 @@ final class SurpriseLikelihood {
         return 0.5 * Erf.erfc(away / (std * Math.sqrt(2)));
     }
 
+    /** Upper tail probability P(X ≥ x) of {@code x} under N(mean, std²): above 0.5 below the mean. */
+    static double upperTail(double x, double mean, double std) {
+        return 0.5 * Erf.erfc((x - mean) / (std * Math.sqrt(2)));
+    }
+
     /** nupic's filter: a red tail right after a red one counts as yellow. */
     static double filtered(double tail, double previousTail) {
         return tail <= RED_TAIL && previousTail <= RED_TAIL ? YELLOW_TAIL : tail;

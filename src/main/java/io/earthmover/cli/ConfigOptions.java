@@ -5,6 +5,7 @@ import io.earthmover.config.EarthmoverConfig;
 import io.earthmover.kafka.BrokerProbe;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -62,6 +63,21 @@ public final class ConfigOptions {
      */
     public EarthmoverConfig loadWithDefaultFile(Map<String, String> defaultFile, Map<String, String> commandOverrides) {
         return load(configFile == null ? defaultFile : Map.of(), commandOverrides);
+    }
+
+    /** The --config file, or null when none was given. */
+    public Path configFile() {
+        return configFile;
+    }
+
+    /** The --set settings, in the order given. */
+    public Map<String, String> settings() {
+        return Collections.unmodifiableMap(settings);
+    }
+
+    /** Whether the user named the Kafka cluster (--bootstrap-servers or --set kafka.bootstrap.servers). */
+    public boolean namesBootstrapServers() {
+        return bootstrapServers != null || settings.containsKey("kafka.bootstrap.servers");
     }
 
     /** Waits for Kafka at start-up (connect.wait.ms); one clear line and exit code 1 when it is not there. */

@@ -27,6 +27,9 @@ public final class MetricNames {
     public static final String ANOMALIES = "earthmover.anomalies";
     public static final String ANOMALIES_DESC = "Scored records the alarm layer flagged (anomaly true; score >= threshold with alarm.enabled=false)";
 
+    public static final String FEEDBACK = "earthmover.feedback";
+    public static final String FEEDBACK_DESC = "Operator feedback messages read from the feedback topic, by label (false_alarm, missed_anomaly, none for an invalid message) and outcome (applied, duplicate: a false alarm already counted for that record, invalid: skipped)";
+
     // scorer: distributions
     public static final String SCORE = "earthmover.score";
     public static final String SCORE_DESC = "Calibrated anomaly score (0..1) of scored records";
@@ -91,4 +94,6 @@ public final class MetricNames {
     public static final String TAG_MODEL = "model";
     public static final String TAG_VERSION = "version";
     public static final String TAG_ACTION = "action";
+    public static final String TAG_LABEL = "label";
+    public static final String TAG_OUTCOME = "outcome";
 }

@@ -26,6 +26,10 @@ public final class ScorerMetrics {
     private static final double[] SCORE_BUCKETS = {0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.99, 0.995, 0.999, 1.0};
     public static final String LATE_REORDERED = "reordered";
     public static final String LATE_UNSCORED = "unscored";
+    /** Outcomes of a feedback message ({@link MetricNames#FEEDBACK}). */
+    public static final String FEEDBACK_APPLIED = "applied";
+    public static final String FEEDBACK_DUPLICATE = "duplicate";
+    public static final String FEEDBACK_INVALID = "invalid";
 
     private final MeterRegistry registry;
     private final Counter in;
@@ -100,6 +104,13 @@ public final class ScorerMetrics {
         }
         return DistributionSummary.builder(MetricNames.SCORE).description(MetricNames.SCORE_DESC)
                 .serviceLevelObjectives(SCORE_BUCKETS).register(registry)::record;
+    }
+
+    /** Counts one feedback message; {@code label} null for an invalid one. Tags: 2 labels + none, 3 outcomes. */
+    public void feedback(io.earthmover.alarm.FeedbackLabel label, String outcome) {
+        Counter.builder(MetricNames.FEEDBACK).description(MetricNames.FEEDBACK_DESC)
+                .tag(MetricNames.TAG_LABEL, label == null ? "none" : label.wire())
+                .tag(MetricNames.TAG_OUTCOME, outcome).register(registry).increment();
     }
 
     public MeterRegistry registry() {

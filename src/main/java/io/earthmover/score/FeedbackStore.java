@@ -39,10 +39,15 @@ final class FeedbackStore implements KeyFeedback {
         return now.raise();
     }
 
-    /** Applies an operator's label to the key's adjustment. */
-    void apply(byte[] key, FeedbackLabel label) {
+    /** Applies an operator's label on record {@code id} to the key's adjustment; false when it was a repeat. */
+    boolean apply(byte[] key, FeedbackLabel label, String id) {
         Bytes k = Bytes.wrap(key);
-        write(k, FeedbackAdjustment.decode(store.get(k)).after(label));
+        FeedbackAdjustment now = FeedbackAdjustment.decode(store.get(k));
+        if (label == FeedbackLabel.FALSE_ALARM && now.counted(id)) {
+            return false;
+        }
+        write(k, now.after(label, id));
+        return true;
     }
 
     private void write(Bytes k, FeedbackAdjustment a) {

@@ -56,7 +56,7 @@ public final class ScoringTopology {
             // operator feedback (marked on the page): one store shared with the scorer, so one task per partition
             t.addSource(FEEDBACK_SOURCE, Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer(),
                     inspect.feedbackTopic());
-            t.addProcessor(FEEDBACK_PROCESSOR, FeedbackProcessor::new, FEEDBACK_SOURCE);
+            t.addProcessor(FEEDBACK_PROCESSOR, () -> new FeedbackProcessor(metrics), FEEDBACK_SOURCE);
             t.addStateStore(FeedbackStore.builder(), PROCESSOR, FEEDBACK_PROCESSOR);
         }
         t.addSink(SCORES_SINK, s.scoresTopic(), Serdes.ByteArray().serializer(), Serdes.ByteArray().serializer(), PROCESSOR);

@@ -76,4 +76,37 @@ class FeedbackAdjustmentTest {
     private static final class ConfigDefaults {
         static final double ALARM_THRESHOLD = io.earthmover.config.ConfigKeys.ALARM_THRESHOLD.defaultValue();
     }
+
+    @Test
+    void theSameRecordMarkedTwiceRaisesOnceTwoRecordsRaiseTwice() {
+        FeedbackAdjustment once = FeedbackAdjustment.NONE.after(FeedbackLabel.FALSE_ALARM, "r1");
+        assertThat(once.after(FeedbackLabel.FALSE_ALARM, "r1")).isEqualTo(once);
+        assertThat(once.counted("r1")).isTrue();
+        assertThat(once.counted("r2")).isFalse();
+        assertThat(once.after(FeedbackLabel.FALSE_ALARM, "r2").raise()).isEqualTo(Math.min(FeedbackAdjustment.MAX_RAISE, 2 * FeedbackAdjustment.STEP));
+        assertThat(once.after(FeedbackLabel.MISSED_ANOMALY, "r1")).isEqualTo(FeedbackAdjustment.NONE);
+    }
+
+    @Test
+    void markedIdsSurviveEncodingAndDecayAndTheOldestAreForgotten() {
+        FeedbackAdjustment a = FeedbackAdjustment.NONE;
+        for (int i = 0; i < FeedbackAdjustment.MAX_MARKED + 3; i++) {
+            a = a.after(FeedbackLabel.FALSE_ALARM, "r" + i);
+        }
+        assertThat(a.marked()).hasSize(FeedbackAdjustment.MAX_MARKED);
+        assertThat(a.counted("r0")).isFalse();
+        assertThat(a.counted("r" + (FeedbackAdjustment.MAX_MARKED + 2))).isTrue();
+        FeedbackAdjustment back = FeedbackAdjustment.decode(a.decayed(10).encode());
+        assertThat(back.marked()).isEqualTo(a.marked());
+        assertThat(back.raise()).isLessThan(a.raise());
+    }
+
+    @Test
+    void anEntryFromBeforeDeDuplicationDecodesAsARaiseWithoutIds() {
+        byte[] old = java.nio.ByteBuffer.allocate(8).putDouble(0.25).array();
+        FeedbackAdjustment a = FeedbackAdjustment.decode(old);
+        assertThat(a.raise()).isEqualTo(0.25);
+        assertThat(a.marked()).isEmpty();
+        assertThat(FeedbackAdjustment.decode(new byte[12])).isEqualTo(FeedbackAdjustment.NONE);
+    }
 }

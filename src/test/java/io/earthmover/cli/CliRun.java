@@ -3,10 +3,16 @@ package io.earthmover.cli;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 /** Runs the CLI in this JVM and keeps what it printed (log lines go to the log's own stream, not here). */
-record CliRun(int code, String out, String err) {
-    static CliRun of(String... args) {
+public record CliRun(int code, String out, String err) {
+    public static CliRun of(String... args) {
+        return of(Main.installedProviders(), args);
+    }
+
+    /** As {@link #of(String...)}, with only these providers' commands (none: the product jar alone). */
+    static CliRun of(List<CommandProvider> providers, String... args) {
         PrintStream oldOut = System.out;
         PrintStream oldErr = System.err;
         ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -15,7 +21,7 @@ record CliRun(int code, String out, String err) {
         try {
             System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
             System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            code = Main.run(args);
+            code = Main.run(providers, args);
         } finally {
             System.setOut(oldOut);
             System.setErr(oldErr);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.earthmover.config.ConfigKeys;
 import io.earthmover.config.EarthmoverConfig;
+import io.earthmover.harness.cli.DemoCommand;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;

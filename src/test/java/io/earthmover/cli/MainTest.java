@@ -2,6 +2,8 @@ package io.earthmover.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.earthmover.harness.cli.HarnessCommands;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class MainTest {
@@ -18,7 +20,7 @@ class MainTest {
         for (String line : list.split("\\R")) {
             assertThat(line).as("a command's line in --help").matches("\\s*[a-z]+\\s+[A-Z].*\\.");
         }
-        assertThat(list.split("\\R")).as("one line per command").hasSize(new picocli.CommandLine(new Main()).getSubcommands().size());
+        assertThat(list.split("\\R")).as("one line per command").hasSize(Main.commandLine(Main.installedProviders()).getSubcommands().size());
     }
 
     @Test
@@ -30,7 +32,7 @@ class MainTest {
 
     @Test
     void everySubcommandHasHelp() {
-        for (String sub : new picocli.CommandLine(new Main()).getSubcommands().keySet()) {
+        for (String sub : Main.commandLine(Main.installedProviders()).getSubcommands().keySet()) {
             String[] r = run(sub, "--help");
             assertThat(r[0]).as(sub).isEqualTo("0");
             assertThat(r[1]).as(sub).contains("Usage: earthmover " + sub);
@@ -50,5 +52,35 @@ class MainTest {
         String[] bootstrap = run("broker", "--bootstrap-servers", "not-an-address");
         assertThat(bootstrap[0]).isEqualTo(String.valueOf(ExitCodes.USAGE));
         assertThat(bootstrap[2]).contains("kafka.bootstrap.servers");
+    }
+
+    @Test
+    void theHarnessCommandsComeFromItsProviderOnTheClassPath() {
+        assertThat(Main.installedProviders()).hasExactlyElementsOfTypes(HarnessCommands.class);
+        String out = CliRun.of("--help").out();
+        for (String name : Main.HARNESS_COMMANDS) {
+            assertThat(out).contains("  " + name + " ");
+        }
+    }
+
+    @Test
+    void withoutTheHarnessItsCommandsSayWhereTheyWentAndExitTwo() {
+        for (String name : Main.HARNESS_COMMANDS) {
+            CliRun r = CliRun.of(List.of(), name, "--help");
+            assertThat(r.code()).as(name).isEqualTo(ExitCodes.USAGE);
+            assertThat(r.err()).as(name).contains("error: " + name
+                    + " is part of the benchmark harness: earthmover-harness.jar is not on the class path");
+        }
+        assertThat(CliRun.of(List.of(), "evaluate", "nab", "--data", "x").code()).isEqualTo(ExitCodes.USAGE);
+    }
+
+    @Test
+    void withoutTheHarnessHelpListsTheProductCommandsOnly() {
+        CliRun r = CliRun.of(List.of(), "--help");
+        assertThat(r.code()).isZero();
+        String list = r.out().substring(r.out().indexOf("Commands:"));
+        assertThat(list).contains("broker", "score", "train", "produce", "model")
+                .doesNotContain("demo", "evaluate", "bench");
+        assertThat(CliRun.of(List.of(), "broker", "--help").code()).isZero();
     }
 }

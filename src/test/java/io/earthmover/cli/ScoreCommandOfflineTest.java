@@ -2,11 +2,11 @@ package io.earthmover.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.earthmover.score.OfflineScorer;
-import io.earthmover.score.ScoreRecord;
-import io.earthmover.score.ScorerSettings;
 import io.earthmover.config.EarthmoverConfig;
+import io.earthmover.harness.ScoreRecord;
 import io.earthmover.model.ModelBundle;
+import io.earthmover.score.OfflineScorer;
+import io.earthmover.score.ScorerSettings;
 import io.earthmover.testutil.TestBundles;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;

@@ -126,12 +126,16 @@ class LauncherTest {
         assertThat(r.out()).contains("is not a file");
     }
 
+    /** A resource only the probe's stand-in for earthmover-harness.jar holds. */
+    static final String HARNESS_MARKER = "io/earthmover/harness/marker.txt";
+
     /** Main class of the probe jar: what the JVM the launcher started sees. */
     public static final class Probe {
         public static void main(String[] args) {
             System.out.println("vector=" + ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent());
             System.out.println("args=" + String.join("|", args));
             System.out.println("prop=" + System.getProperty("probe.prop"));
+            System.out.println("harness=" + (Probe.class.getClassLoader().getResource(HARNESS_MARKER) != null));
             System.out.println("maxHeapMiB=" + (Runtime.getRuntime().maxMemory() >> 20));
             System.out.println("env=" + new TreeSet<>(System.getenv().keySet().stream()
                     .filter(k -> k.startsWith("EARTHMOVER_")).toList()));
@@ -140,10 +144,15 @@ class LauncherTest {
     }
 
     private Path probeJar() throws IOException {
+        return probeJar(tmp.resolve("probe.jar"));
+    }
+
+    /** The probe as `jar`, its manifest naming earthmover-harness.jar on its Class-Path as the product jar's does. */
+    private static Path probeJar(Path jar) throws IOException {
         Manifest m = new Manifest();
         m.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
         m.getMainAttributes().put(Attributes.Name.MAIN_CLASS, Probe.class.getName());
-        Path jar = tmp.resolve("probe.jar");
+        m.getMainAttributes().put(Attributes.Name.CLASS_PATH, "earthmover-harness.jar");
         String entry = Probe.class.getName().replace('.', '/') + ".class";
         try (OutputStream os = Files.newOutputStream(jar); JarOutputStream jos = new JarOutputStream(os, m);
              InputStream in = Probe.class.getClassLoader().getResourceAsStream(entry)) {
@@ -170,5 +179,24 @@ class LauncherTest {
                 "env=[EARTHMOVER_SCORER_THREADS]");
         long maxHeap = Long.parseLong(r.out().replaceAll("(?s).*maxHeapMiB=(\\d+).*", "$1"));
         assertThat(maxHeap).isLessThanOrEqualTo(64);
+    }
+
+    @Test
+    void theJvmItStartsFindsTheHarnessJarBesideTheProductJar() throws Exception {
+        Path lib = Files.createDirectories(tmp.resolve("lib"));
+        Path product = probeJar(lib.resolve("earthmover.jar"));
+        Map<String, String> env = Map.of("EARTHMOVER_JAR", product.toString(), "JAVA_OPTS", "-Xmx64m");
+        Result alone = run(LAUNCHER, env, "evaluate");
+        assertThat(alone.exit()).as(alone.out()).isEqualTo(7);
+        assertThat(alone.out()).contains("harness=false", "args=evaluate");
+
+        try (JarOutputStream jos = new JarOutputStream(Files.newOutputStream(lib.resolve("earthmover-harness.jar")))) {
+            jos.putNextEntry(new JarEntry(HARNESS_MARKER));
+            jos.write("harness".getBytes(StandardCharsets.UTF_8));
+            jos.closeEntry();
+        }
+        Result beside = run(LAUNCHER, env, "evaluate");
+        assertThat(beside.exit()).as(beside.out()).isEqualTo(7);
+        assertThat(beside.out()).contains("harness=true", "args=evaluate");
     }
 }

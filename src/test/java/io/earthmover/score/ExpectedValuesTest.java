@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.earthmover.config.ConfigKeys;
 import io.earthmover.config.EarthmoverConfig;
 import io.earthmover.features.FeatureSchema;
+import io.earthmover.harness.ScoreRecord;
 import io.earthmover.model.FastScorer;
 import io.earthmover.model.ModelBundle;
 import io.earthmover.model.ScoreResult;

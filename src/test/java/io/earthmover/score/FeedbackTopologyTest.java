@@ -50,13 +50,15 @@ class FeedbackTopologyTest {
     private TestOutputTopic<byte[], byte[]> scores;
     private final Random rnd = new Random(5);
     private int runs;
+    private SimpleMeterRegistry registry;
     private long ts;
 
     private void start() {
         Map<String, String> o = new HashMap<>(Map.of("alarm.likelihood.block", "20", "alarm.likelihood.history", "400",
                 "alarm.range.enabled", "false"));
         EarthmoverConfig cfg = EarthmoverConfig.of(o);
-        ScorerMetrics metrics = new ScorerMetrics(new SimpleMeterRegistry());
+        registry = new SimpleMeterRegistry();
+        ScorerMetrics metrics = new ScorerMetrics(registry);
         ModelHolder holder = new ModelHolder("default", metrics);
         Properties p = ScorerApp.streamsProperties(cfg, metrics);
         p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.resolve("run-" + runs++).toString());
@@ -139,6 +141,22 @@ class FeedbackTopologyTest {
     }
 
     @Test
+    void theSameAlarmMarkedTwiceRaisesOnceAndIsCountedAsADuplicate() throws Exception {
+        start();
+        List<JsonNode> a = cycles(4, "a", new HashMap<>());
+        JsonNode alarm = alarms(a).get(0);
+        markFalseAlarm("a", alarm);
+        markFalseAlarm("a", alarm);
+        double threshold = cycles(1, "a", new HashMap<>()).get(0).get("alarmThreshold").asDouble();
+        assertThat(threshold).as("one step, not two").isBetween(0.5 + io.earthmover.alarm.FeedbackAdjustment.STEP - 0.01,
+                0.5 + io.earthmover.alarm.FeedbackAdjustment.STEP);
+        assertThat(registry.get(io.earthmover.metrics.MetricNames.FEEDBACK).tag("label", "false_alarm")
+                .tag("outcome", "applied").counter().count()).isEqualTo(1.0);
+        assertThat(registry.get(io.earthmover.metrics.MetricNames.FEEDBACK).tag("label", "false_alarm")
+                .tag("outcome", "duplicate").counter().count()).isEqualTo(1.0);
+    }
+
+    @Test
     void theRaiseDecaysBackOverTheKeysRecords() throws Exception {
         start();
         List<JsonNode> a = cycles(4, "a", new HashMap<>());
@@ -160,6 +178,8 @@ class FeedbackTopologyTest {
                 Instant.ofEpochMilli(ts)));
         List<JsonNode> a = cycles(1, "a", new HashMap<>());
         assertThat(a).hasSize(PERIOD);
+        assertThat(registry.get(io.earthmover.metrics.MetricNames.FEEDBACK).tag("outcome", "invalid").counter().count())
+                .isEqualTo(2.0);
         assertThat(a.get(0).get("alarmThreshold").asDouble()).isEqualTo(0.5);
     }
 

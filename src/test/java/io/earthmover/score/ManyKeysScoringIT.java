@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.earthmover.config.EarthmoverConfig;
 import io.earthmover.features.KeyStandardiser;
+import io.earthmover.harness.ScoreRecord;
 import io.earthmover.kafka.EmbeddedKafkaBroker;
 import io.earthmover.model.ModelBundle;
 import io.earthmover.testutil.KafkaTestClients;

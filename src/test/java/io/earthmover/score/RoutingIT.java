@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.earthmover.config.EarthmoverConfig;
+import io.earthmover.harness.ScoreRecord;
 import io.earthmover.kafka.EmbeddedKafkaBroker;
 import io.earthmover.kafka.KafkaProps;
 import io.earthmover.kafka.ModelTopic;

@@ -4,6 +4,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.earthmover.config.EarthmoverConfig;
+import io.earthmover.harness.ScoreRecord;
 import io.earthmover.inspect.InspectSettings;
 import io.earthmover.metrics.MetricNames;
 import io.earthmover.metrics.ScorerMetrics;

@@ -4,6 +4,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.earthmover.harness.ScoreRecord;
 import org.junit.jupiter.api.Test;
 
 class ScoreJsonTest {

@@ -64,6 +64,19 @@ public final class MemoryTrend {
         return new Verdict(slope, late, tau, mean, false, "flat");
     }
 
+    /**
+     * The issue's limit on a long soak: the least-squares slope, in MB per minute, of the samples
+     * from minute {@code fromMinute} on (the first minutes fill caches, pools and the JIT's code).
+     * NaN when fewer than two samples are that late.
+     */
+    public static double slopeFrom(double[] minutes, double[] values, double fromMinute) {
+        int from = 0;
+        while (from < minutes.length && minutes[from] < fromMinute) {
+            from++;
+        }
+        return minutes.length - from < 2 ? Double.NaN : slope(minutes, values, from, minutes.length);
+    }
+
     /** Least-squares slope over samples {@code [from, to)}. */
     static double slope(double[] x, double[] y, int from, int to) {
         int n = to - from;

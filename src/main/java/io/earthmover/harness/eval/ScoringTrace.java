@@ -1,9 +1,9 @@
 package io.earthmover.harness.eval;
 
 import io.earthmover.config.EarthmoverConfig;
+import io.earthmover.harness.ScoreRecord;
 import io.earthmover.model.ModelBundle;
 import io.earthmover.score.OfflineScorer;
-import io.earthmover.score.ScoreRecord;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -1,6 +1,6 @@
 package io.earthmover.harness.eval;
 
-import io.earthmover.score.ScoreRecord;
+import io.earthmover.harness.ScoreRecord;
 
 /**
  * Which field of what the service emits on {@code anomaly-scores} a benchmark reads as wgan's

@@ -2,13 +2,13 @@ package io.earthmover.harness.eval;
 
 import io.earthmover.config.ConfigKeys;
 import io.earthmover.config.EarthmoverConfig;
+import io.earthmover.harness.ScoreRecord;
 import io.earthmover.kafka.EmbeddedKafkaBroker;
 import io.earthmover.kafka.TempDirectories;
 import io.earthmover.record.ErrorCode;
 import io.earthmover.score.DeadLetters;
 import io.earthmover.score.ModelHolder;
 import io.earthmover.score.OfflineScorer;
-import io.earthmover.score.ScoreRecord;
 import io.earthmover.score.ScorerApp;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;

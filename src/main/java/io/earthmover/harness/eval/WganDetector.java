@@ -1,12 +1,12 @@
 package io.earthmover.harness.eval;
 
 import io.earthmover.config.EarthmoverConfig;
+import io.earthmover.harness.ScoreRecord;
 import io.earthmover.kafka.TempDirectories;
 import io.earthmover.kafka.TopicRange;
 import io.earthmover.model.ModelBundle;
 import io.earthmover.record.FileRecords;
 import io.earthmover.score.OfflineScorer;
-import io.earthmover.score.ScoreRecord;
 import io.earthmover.score.ScorerSettings;
 import io.earthmover.train.TrainJob;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -42,11 +42,20 @@ import java.util.List;
  * {@code retrainEvery > 0} reruns the job every that many scored rows on the newest rows seen
  * (gated against the serving model, as {@code train --current} does); an accepted model is
  * swapped in as a hot swap would, keys keeping their state.
+ *
+ * <p><b>Critic alone.</b> When the configuration's alarm layer has the range or frozen-value rule on,
+ * every record also goes through a second {@link OfflineScorer} with the same models and both rules
+ * off ({@code alarm.range.enabled=false}, {@code alarm.frozen.enabled=false}): what the critic's
+ * likelihood detects by itself, reported beside the full layer so progress can be seen to be the
+ * critic's ({@link #criticAloneScores()}). It changes nothing in the served scores.
  */
 public final class WganDetector implements Detector {
     static final long BASE_TS = 1_700_000_000_000L;
     static final long TS_STEP = 1000L;
     private static final Duration NO_KAFKA = Duration.ofSeconds(30);
+    /** What the critic-alone companion turns off. */
+    static final java.util.Map<String, String> CRITIC_ALONE = java.util.Map.of(
+            io.earthmover.config.ConfigKeys.ALARM_RANGE.name(), "false", io.earthmover.config.ConfigKeys.ALARM_FROZEN.name(), "false");
 
     private final EarthmoverConfig config;
     private final ScorerSettings settings;
@@ -60,7 +69,12 @@ public final class WganDetector implements Detector {
     private final List<double[]> seen = new ArrayList<>();
     /** The served {@code reason} of each test row's alarm event (null where {@code anomaly} is false), in order. */
     private final List<String> reasons = new ArrayList<>();
+    /** Settings of the critic-alone companion, or null when the rules are off anyway. */
+    private final ScorerSettings aloneSettings;
+    private final List<Double> aloneScores = new ArrayList<>();
+    private final List<String> aloneReasons = new ArrayList<>();
     private OfflineScorer scorer;
+    private OfflineScorer alone;
     private ModelBundle bundle;
     private long position;
     private int scored;
@@ -70,6 +84,8 @@ public final class WganDetector implements Detector {
             boolean trace, WganDetectorFactory.Counts counts) {
         this.config = config;
         this.settings = ScorerSettings.from(config);
+        this.aloneSettings = settings.alarm().enabled() && (settings.alarm().range() || settings.alarm().frozen())
+                ? ScorerSettings.from(config.with(CRITIC_ALONE)) : null;
         this.field = field;
         this.streaming = streaming;
         this.retrainEvery = retrainEvery;
@@ -141,6 +157,19 @@ public final class WganDetector implements Detector {
                 counts.alarm(reasons.get(i), trueAlarm.test(i));
             }
         }
+        for (int i = 0; i < aloneReasons.size(); i++) {
+            if (aloneReasons.get(i) != null) {
+                counts.aloneAlarm(aloneReasons.get(i), trueAlarm.test(i));
+            }
+        }
+    }
+
+    /**
+     * The test rows' scores with the range and frozen-value rules off (the same models, the same
+     * field), or null when the configuration has neither rule on (then they are the served scores).
+     */
+    public double[] criticAloneScores() {
+        return aloneSettings == null ? null : aloneScores.stream().mapToDouble(Double::doubleValue).toArray();
     }
 
     /** Whether a model serves now. */
@@ -153,6 +182,9 @@ public final class WganDetector implements Detector {
         long ts = BASE_TS + TS_STEP * position;
         byte[] value = record(position, ts, row);
         position++;
+        if (aloneSettings != null) {
+            companion(value, ts, test);
+        }
         if (scorer == null) {
             if (test) {
                 reasons.add(null);
@@ -177,11 +209,31 @@ public final class WganDetector implements Detector {
         return served == null ? field.unserved() : field.read(served);
     }
 
+    /** The critic-alone companion's score of the same record (only its field and reason are kept). */
+    private void companion(byte[] value, long ts, boolean test) {
+        ScoreRecord r = null;
+        if (alone != null) {
+            OfflineScorer.Outcome o = alone.process(key, value, ts);
+            r = o.scored() ? ScoreRecord.parse(o.json()) : null;
+        }
+        if (test) {
+            aloneScores.add(r == null ? field.unserved() : field.read(r));
+            aloneReasons.add(r == null ? null : r.alarmReason());
+        }
+    }
+
     private void serve(ModelBundle b) {
         if (scorer == null) {
             scorer = new OfflineScorer(settings, b, Clock.systemUTC());
         } else {
             scorer.swap(b);
+        }
+        if (aloneSettings != null) {
+            if (alone == null) {
+                alone = new OfflineScorer(aloneSettings, b, Clock.systemUTC());
+            } else {
+                alone.swap(b);
+            }
         }
         bundle = b;
         if (trace != null) {

@@ -35,16 +35,29 @@ public final class WganDetectorFactory implements DetectorFactory {
         /** Alarm events by served reason: [true alarms, false alarms]. */
         private final java.util.Map<String, int[]> alarms = new java.util.TreeMap<>();
 
+        /** The same for the critic-alone companion (range and frozen-value rules off). */
+        private final java.util.Map<String, int[]> aloneAlarms = new java.util.TreeMap<>();
+
         synchronized void alarm(String reason, boolean trueAlarm) {
             alarms.computeIfAbsent(reason, r -> new int[2])[trueAlarm ? 0 : 1]++;
         }
 
+        synchronized void aloneAlarm(String reason, boolean trueAlarm) {
+            aloneAlarms.computeIfAbsent(reason, r -> new int[2])[trueAlarm ? 0 : 1]++;
+        }
+
         synchronized String alarms() {
-            if (alarms.isEmpty()) {
+            String served = tally(alarms);
+            return aloneAlarms.isEmpty() ? served : served + "; critic alone (range and frozen-value rules off, same models): "
+                    + tally(aloneAlarms);
+        }
+
+        private static String tally(java.util.Map<String, int[]> byReason) {
+            if (byReason.isEmpty()) {
                 return "no alarm events";
             }
             StringBuilder sb = new StringBuilder();
-            alarms.forEach((r, n) -> sb.append(sb.length() == 0 ? "" : ", ").append(r).append(' ').append(n[0])
+            byReason.forEach((r, n) -> sb.append(sb.length() == 0 ? "" : ", ").append(r).append(' ').append(n[0])
                     .append(" true / ").append(n[1]).append(" false"));
             return sb.toString();
         }

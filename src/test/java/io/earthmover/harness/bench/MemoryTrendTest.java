@@ -71,4 +71,22 @@ class MemoryTrendTest {
         double[] heap = {80, 78, 76, 74, 72, 70};
         assertThat(MemoryTrend.of(minutes(2, heap.length), heap).rising()).isFalse();
     }
+
+    @Test
+    void theSlopeLimitLooksOnlyFromItsFirstMinute() {
+        // a warm-up climb of 100 MB/min over minutes 1-4, then flat at 500 MB
+        double[] m = minutes(1, 60);
+        double[] heap = new double[60];
+        for (int i = 0; i < 60; i++) {
+            heap[i] = m[i] < 5 ? 100 * m[i] : 500;
+        }
+        assertThat(MemoryTrend.slopeFrom(m, heap, 1)).isGreaterThan(0.5);
+        assertThat(MemoryTrend.slopeFrom(m, heap, 5)).isEqualTo(0.0);
+    }
+
+    @Test
+    void theSlopeLimitIsNotJudgedWithFewerThanTwoLateMinutes() {
+        assertThat(MemoryTrend.slopeFrom(minutes(1, 5), new double[] {1, 2, 3, 4, 5}, 5)).isNaN();
+        assertThat(MemoryTrend.slopeFrom(minutes(1, 6), new double[] {1, 2, 3, 4, 5, 7}, 5)).isEqualTo(2.0);
+    }
 }

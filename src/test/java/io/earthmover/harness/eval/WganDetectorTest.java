@@ -2,8 +2,8 @@ package io.earthmover.harness.eval;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.earthmover.harness.ScoreRecord;
 import io.earthmover.score.OfflineScorer;
-import io.earthmover.score.ScoreRecord;
 import io.earthmover.score.ScorerSettings;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -89,6 +89,39 @@ class WganDetectorTest {
         assertThat(shifted[0]).isGreaterThanOrEqualTo(atShift.alarmThreshold());
         assertThat(Arrays.stream(shifted).filter(s -> s >= atShift.alarmThreshold()).count())
                 .as("a lasting shift alarms once (refractory period)").isLessThan(shifted.length / 2);
+    }
+
+    @Test
+    void theCriticAloneCompanionScoresTheSameRecordsWithTheSameModelAndTheRulesOff() {
+        WganDetector det = detector(Profile.UNIVARIATE_SERIES, ServedField.ALARM_SCORE, true, 0);
+        Random rnd = new Random(6);
+        det.train(gaussianRows(500, 1, rnd));
+        for (int i = 0; i < 120; i++) {
+            // a shift far outside the training range from row 100: the range rule's case
+            det.score(i, new double[] {(i >= 100 ? 30 : 0) + rnd.nextGaussian()});
+        }
+        double[] alone = det.criticAloneScores();
+        assertThat(alone).hasSize(120);
+        ScoringTrace t = det.trace();
+        OfflineScorer independent = new OfflineScorer(ScorerSettings.from(Profile.builtIn(Profile.UNIVARIATE_SERIES).config()
+                .with(WganDetector.CRITIC_ALONE)), t.swaps().get(0).bundle(), Clock.systemUTC());
+        List<OfflineScorer.Outcome> outcomes = new ArrayList<>();
+        for (ScoringTrace.Sent s : t.records()) {
+            outcomes.add(independent.process("another key", s.value(), s.ts()));
+        }
+        assertThat(t.testScores(outcomes)).containsExactly(alone);
+        ScoreRecord served = served(t.records().get(600));
+        assertThat(served.alarmReason()).as("the served layer alarms by the range rule").isEqualTo("range");
+        ScoreRecord byCritic = ScoreRecord.parse(outcomes.get(600).json());
+        assertThat(byCritic.alarmReason()).isNotEqualTo("range");
+    }
+
+    @Test
+    void withoutRangeOrFrozenRulesThereIsNoCompanion() {
+        Profile p = Profile.builtIn(Profile.TABULAR);
+        WganDetector det = (WganDetector) new WganDetectorFactory(p, p.config(), ServedField.NEGATED_CRITIC, 0, false)
+                .create(new io.earthmover.harness.eval.DetectorSpec(2, false, 1));
+        assertThat(det.criticAloneScores()).isNull();
     }
 
     @Test

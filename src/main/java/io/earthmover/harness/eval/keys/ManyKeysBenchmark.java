@@ -1,6 +1,7 @@
 package io.earthmover.harness.eval.keys;
 
 import io.earthmover.config.EarthmoverConfig;
+import io.earthmover.harness.ScoreRecord;
 import io.earthmover.harness.demo.DemoScore;
 import io.earthmover.harness.demo.DemoStream.Anomaly;
 import io.earthmover.harness.demo.DemoStream.Event;
@@ -8,7 +9,6 @@ import io.earthmover.kafka.TempDirectories;
 import io.earthmover.model.ModelBundle;
 import io.earthmover.record.FileRecords;
 import io.earthmover.score.OfflineScorer;
-import io.earthmover.score.ScoreRecord;
 import io.earthmover.score.ScorerSettings;
 import io.earthmover.train.TrainJob;
 import io.micrometer.prometheusmetrics.PrometheusConfig;

@@ -55,21 +55,26 @@ public final class NabBenchmark {
         for (DetectorFactory f : detectors) {
             Stopwatch sw = new Stopwatch();
             List<ScoredSeries> list = new ArrayList<>();
+            List<ScoredSeries> alone = new ArrayList<>();
+            String aloneName = f.name() + NabRunner.CRITIC_ALONE;
             try (ProgressBar pb = Progress.bar("nab " + f.name(), corpus.series().size())) {
                 for (NabSeries s : corpus.series()) {
-                    ScoredSeries ss = NabRunner.run(f, s, kafka);
-                    NabResultsFiles.write(results, f.name(), ss);
-                    list.add(ss);
+                    NabRunner.Run run = NabRunner.runWithCompanion(f, s, kafka);
+                    NabResultsFiles.write(results, f.name(), run.served());
+                    list.add(run.served());
+                    if (run.criticAlone() != null) {
+                        NabResultsFiles.write(results, aloneName, run.criticAlone());
+                        alone.add(run.criticAlone());
+                    }
                     pb.step();
                 }
             }
             double detect = sw.seconds();
-            Stopwatch sc = new Stopwatch();
-            List<ProfileResult> pr = NabScorer.scoreAll(corpus, list);
-            pr.forEach(r -> NabResultsFiles.writeSummary(results, f.name(), r));
-            scored.put(f.name(), list);
-            scores.put(f.name(), pr);
-            seconds.put(f.name(), new double[] {detect, sc.seconds()});
+            score(corpus, results, f.name(), list, detect, scored, scores, seconds);
+            if (!alone.isEmpty()) {
+                // the companion ran inside the same detection pass: no time of its own to report
+                score(corpus, results, aloneName, alone, Double.NaN, scored, scores, seconds);
+            }
         }
         JsonNode published = readPublished(nabDir);
         writeFinalResults(results.resolve("final_results.json"), scores);
@@ -85,7 +90,8 @@ public final class NabBenchmark {
                 r.add(String.format("%.1f", p.normalisedScore()));
             }
             r.add(String.format("%.4f", byName(e.getValue(), "standard").threshold()));
-            r.add(String.format("%.1f", seconds.get(e.getKey())[0]));
+            double detect = seconds.get(e.getKey())[0];
+            r.add(Double.isNaN(detect) ? "(in wgan's)" : String.format("%.1f", detect));
             r.add(String.format("%.1f", seconds.get(e.getKey())[1]));
             table.row(r.toArray());
         }
@@ -123,6 +129,11 @@ public final class NabBenchmark {
                 .append("randomCutForest scores from their shipped raw results.\n\n");
         md.append("Detectors:\n\n");
         md.append(Detectors.markdown(detectors));
+        if (scores.keySet().stream().anyMatch(n -> n.endsWith(NabRunner.CRITIC_ALONE))) {
+            md.append("- `wgan").append(NabRunner.CRITIC_ALONE).append("`: wgan's own models and scorer with the range and ")
+                    .append("frozen-value rules off (`alarm.range.enabled=false`, `alarm.frozen.enabled=false`), run beside ")
+                    .append("it on the same records, in process: what the critic's likelihood detects by itself.\n");
+        }
         if (kafka != null) {
             md.append("\n`--via-kafka`: ").append(ViaKafka.REPORT).append(kafka.equality()).append(".\n");
         }
@@ -138,6 +149,16 @@ public final class NabBenchmark {
         ReportFiles.writeString(report, md.toString());
         String console = table.plain() + (kafka == null ? "" : "via Kafka (wgan): " + kafka.equality() + "\n");
         return new BenchmarkReport(console, report, total.seconds());
+    }
+
+    private static void score(NabCorpus corpus, Path results, String name, List<ScoredSeries> list, double detect,
+            Map<String, List<ScoredSeries>> scored, Map<String, List<ProfileResult>> scores, Map<String, double[]> seconds) {
+        Stopwatch sc = new Stopwatch();
+        List<ProfileResult> pr = NabScorer.scoreAll(corpus, list);
+        pr.forEach(r -> NabResultsFiles.writeSummary(results, name, r));
+        scored.put(name, list);
+        scores.put(name, pr);
+        seconds.put(name, new double[] {detect, sc.seconds()});
     }
 
     private static ProfileResult byName(List<ProfileResult> list, String profile) {

@@ -21,8 +21,22 @@ public final class NabRunner {
     private NabRunner() {
     }
 
+    /** Name suffix of the critic-alone companion's results ({@link WganDetector#criticAloneScores()}). */
+    public static final String CRITIC_ALONE = "-critic-alone";
+
+    /** One series' scores, and for wgan with the rules on, the critic-alone companion's (else null). */
+    public record Run(ScoredSeries served, ScoredSeries criticAlone) {
+    }
+
     public static ScoredSeries run(DetectorFactory factory, NabSeries s) {
         return run(factory, s, null);
+    }
+
+    /** As {@link #run(DetectorFactory, NabSeries, ViaKafka)}, with the critic-alone scores beside. */
+    public static Run runWithCompanion(DetectorFactory factory, NabSeries s, ViaKafka kafka) {
+        ScoredSeries[] alone = new ScoredSeries[1];
+        ScoredSeries served = run(factory, s, kafka, alone);
+        return new Run(served, alone[0]);
     }
 
     /**
@@ -30,6 +44,10 @@ public final class NabRunner {
      * detector's scores are replaced by the ones its records and models get from the Kafka scorer.
      */
     public static ScoredSeries run(DetectorFactory factory, NabSeries s, ViaKafka kafka) {
+        return run(factory, s, kafka, new ScoredSeries[1]);
+    }
+
+    private static ScoredSeries run(DetectorFactory factory, NabSeries s, ViaKafka kafka, ScoredSeries[] alone) {
         Detector d = factory.create(new DetectorSpec(1, true, SEED));
         int prob = s.probationaryRows();
         List<double[]> train = new ArrayList<>(prob);
@@ -44,6 +62,12 @@ public final class NabRunner {
         if (d instanceof WganDetector w) {
             // true alarm: inside one of the series' anomaly windows (NAB's own notion of a detection)
             w.tallyAlarms(i -> inWindow(s, prob + i));
+            double[] a = w.criticAloneScores();
+            if (a != null) {
+                double[] all = new double[s.rows()];
+                System.arraycopy(a, 0, all, prob, a.length);
+                alone[0] = new ScoredSeries(s, all);
+            }
         }
         if (kafka != null && d instanceof WganDetector w && w.trace() != null) {
             double[] viaKafka = kafka.replay(w.trace());

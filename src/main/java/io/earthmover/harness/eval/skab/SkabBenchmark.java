@@ -42,6 +42,12 @@ public final class SkabBenchmark {
                 table.row(f.name(), track.label(), String.format("%.3f", m.f1()), String.format("%.2f", m.farPercent()),
                         String.format("%.2f", m.marPercent()), m.tp(), m.fp(), m.tn(), m.fn(),
                         String.format("%.1f", r.seconds()));
+                BinaryMetrics a = r.criticAlone();
+                if (a != null) {
+                    table.row(f.name() + "-critic-alone", track.label(), String.format("%.3f", a.f1()),
+                            String.format("%.2f", a.farPercent()), String.format("%.2f", a.marPercent()), a.tp(), a.fp(),
+                            a.tn(), a.fn(), "(in wgan's)");
+                }
                 if (track == SkabTrack.OUTLIER) {
                     SkabEvaluator.FileResult fr = r.files().stream().filter(x -> x.experiment() == plotted)
                             .findFirst().orElseThrow();
@@ -76,6 +82,9 @@ public final class SkabBenchmark {
                 + "before the detector learned it).%n%n", quantile));
         md.append("Detectors:\n\n");
         md.append(Detectors.markdown(detectors));
+        md.append("- `wgan-critic-alone` (where wgan's profile has the range or frozen-value rule on): wgan's own models ")
+                .append("and scorer with both rules off, run beside it on the same records, in process: what the critic ")
+                .append("detects by itself.\n");
         if (kafka != null) {
             md.append("\n`--via-kafka`: ").append(ViaKafka.REPORT).append(kafka.equality()).append(".\n");
         }

@@ -47,25 +47,35 @@ public final class SkabEvaluator {
         this.kafka = kafka;
     }
 
-    /** Scores and predictions of one file's test rows. */
-    public record FileResult(SkabExperiment experiment, double threshold, double[] testScores, boolean[] predicted) {
+    /**
+     * Scores and predictions of one file's test rows; {@code criticAlone}: wgan's decisions with the
+     * range and frozen-value rules off ({@link WganDetector#criticAloneScores()}), else null.
+     */
+    public record FileResult(SkabExperiment experiment, double threshold, double[] testScores, boolean[] predicted,
+            boolean[] criticAlone) {
     }
 
+    /** {@code criticAlone}: the metrics of the files' critic-alone decisions, null when there are none. */
     public record Result(String detector, SkabTrack track, BinaryMetrics metrics, List<FileResult> files,
-            double seconds) {
+            double seconds, BinaryMetrics criticAlone) {
     }
 
     public Result evaluate(DetectorFactory factory, SkabData data, SkabTrack track) {
         Stopwatch sw = new Stopwatch();
         BinaryMetrics total = new BinaryMetrics(0, 0, 0, 0);
+        BinaryMetrics alone = null;
         List<FileResult> files = new ArrayList<>();
         for (SkabExperiment e : data.experiments()) {
             FileResult fr = evaluateFile(factory, e, track == SkabTrack.WITH_ANOMALY_FREE ? data.anomalyFree() : null);
             files.add(fr);
             int[] labels = Arrays.copyOfRange(e.anomaly(), TRAIN_ROWS, e.size());
             total = total.plus(BinaryMetrics.of(fr.predicted(), labels));
+            if (fr.criticAlone() != null) {
+                BinaryMetrics m = BinaryMetrics.of(fr.criticAlone(), labels);
+                alone = alone == null ? m : alone.plus(m);
+            }
         }
-        return new Result(factory.name(), track, total, List.copyOf(files), sw.seconds());
+        return new Result(factory.name(), track, total, List.copyOf(files), sw.seconds(), alone);
     }
 
     /** The quantile rule's threshold: from the file's own training rows' out-of-sample scores. */
@@ -112,6 +122,14 @@ public final class SkabEvaluator {
         for (int i = 0; i < n; i++) {
             pred[i] = d.decides() ? scores[i] >= DECISION : scores[i] > threshold;
         }
-        return new FileResult(e, threshold, scores, pred);
+        boolean[] alone = null;
+        double[] aloneScores = d instanceof WganDetector w ? w.criticAloneScores() : null;
+        if (aloneScores != null) {
+            alone = new boolean[n];
+            for (int i = 0; i < n; i++) {
+                alone[i] = aloneScores[i] >= DECISION;
+            }
+        }
+        return new FileResult(e, threshold, scores, pred, alone);
     }
 }

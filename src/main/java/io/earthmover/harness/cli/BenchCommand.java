@@ -1,4 +1,4 @@
-package io.earthmover.cli;
+package io.earthmover.harness.cli;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;

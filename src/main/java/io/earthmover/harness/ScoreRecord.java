@@ -1,4 +1,4 @@
-package io.earthmover.score;
+package io.earthmover.harness;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -11,7 +11,8 @@ import java.util.Map;
 
 /**
  * One {@code anomaly-scores} value as a consumer reads it: the fields the README's contract
- * lists. The one reader of score JSON, for everything that consumes scores (demo, evaluation).
+ * lists. The one reader of score JSON, for everything that consumes scores (demo, evaluation); in
+ * the harness because the product writes scores and never reads them back.
  * Numbers that are null in the JSON (a warming-up record) are NaN here.
  */
 public record ScoreRecord(String id, long ts, double score, double critic, double threshold, boolean anomaly,

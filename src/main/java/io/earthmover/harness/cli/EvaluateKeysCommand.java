@@ -1,5 +1,8 @@
-package io.earthmover.cli;
+package io.earthmover.harness.cli;
 
+import io.earthmover.cli.ConfigOptions;
+import io.earthmover.cli.ExitCodes;
+import io.earthmover.cli.UserException;
 import io.earthmover.config.EarthmoverConfig;
 import io.earthmover.harness.eval.Profile;
 import io.earthmover.harness.eval.keys.ManyKeysBenchmark;
@@ -41,9 +44,9 @@ public final class EvaluateKeysCommand implements Callable<Integer> {
             throw new UserException("need --keys >= 1, --train-steps >= 10 and --test-steps >= 200");
         }
         io.earthmover.train.Nd4jRuntime.configure(1);
-        Profile profile = Profile.of(configOptions.configFile, PROFILE);
+        Profile profile = Profile.of(configOptions.configFile(), PROFILE);
         EarthmoverConfig cfg = configOptions.loadWithDefaultFile(profile.settings(), Map.of());
-        System.out.println("config: " + profile.source() + (configOptions.settings.isEmpty() ? "" : " with --set " + configOptions.settings));
+        System.out.println("config: " + profile.source() + (configOptions.settings().isEmpty() ? "" : " with --set " + configOptions.settings()));
         ManyKeysBenchmark.Result r = ManyKeysBenchmark.run(cfg, keys, trainSteps, testSteps, seed);
         System.out.printf(Locale.ROOT, "%d keys, one model %s: %d training records, %d scored, %d injected anomalies%n",
                 r.keys(), r.model(), r.trainRecords(), r.testRecords(), r.anomalies());

@@ -1,9 +1,11 @@
-package io.earthmover.cli;
+package io.earthmover.harness.cli;
 
+import io.earthmover.cli.ExitCodes;
+import io.earthmover.cli.UserException;
+import io.earthmover.harness.bench.ScoringBenchmark;
 import io.earthmover.model.InvalidModelException;
 import io.earthmover.model.ModelBundle;
 import io.earthmover.train.Nd4jRuntime;
-import io.earthmover.harness.bench.ScoringBenchmark;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Locale;

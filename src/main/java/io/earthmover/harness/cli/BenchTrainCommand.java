@@ -1,8 +1,10 @@
-package io.earthmover.cli;
+package io.earthmover.harness.cli;
 
+import io.earthmover.cli.ExitCodes;
+import io.earthmover.cli.UserException;
 import io.earthmover.harness.bench.TrainingBenchmark;
+import io.earthmover.harness.bench.TrainingDevice;
 import io.earthmover.train.Nd4jRuntime;
-import io.earthmover.train.TrainingDevice;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.concurrent.Callable;

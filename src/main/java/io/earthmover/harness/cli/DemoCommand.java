@@ -1,7 +1,11 @@
-package io.earthmover.cli;
+package io.earthmover.harness.cli;
 
+import io.earthmover.cli.ConfigOptions;
+import io.earthmover.cli.ExitCodes;
+import io.earthmover.cli.UserException;
 import io.earthmover.config.ConfigKeys;
 import io.earthmover.config.EarthmoverConfig;
+import io.earthmover.harness.ScoreRecord;
 import io.earthmover.harness.demo.DemoScore;
 import io.earthmover.harness.demo.DemoStream;
 import io.earthmover.kafka.EmbeddedKafkaBroker;
@@ -10,7 +14,6 @@ import io.earthmover.kafka.TempDirectories;
 import io.earthmover.kafka.TopicAdmin;
 import io.earthmover.kafka.TopicRange;
 import io.earthmover.record.FileRecords;
-import io.earthmover.score.ScoreRecord;
 import io.earthmover.score.ScorerApp;
 import io.earthmover.train.ConsoleProgress;
 import io.earthmover.train.TrainJob;
@@ -54,7 +57,7 @@ public final class DemoCommand implements Callable<Integer> {
     /** Training settings that train well in well under a minute on 2 cores. */
     // window 4 with differences: two of the demo's anomaly kinds (frozen sensors, broken correlations)
     // show only over consecutive records (measured: recall 0.625 with window 1, 0.75 with this)
-    static final Map<String, String> DEMO_DEFAULTS = Map.of("train.iterations", "500", "train.batch.size", "128",
+    public static final Map<String, String> DEMO_DEFAULTS = Map.of("train.iterations", "500", "train.batch.size", "128",
             "train.critic.hidden", "64,64", "train.generator.hidden", "64,64", "train.learning.rate", "0.0005",
             "train.early.stop.patience", "0", "topics.partitions", "3", "features.window", "4",
             "features.differences", "true");

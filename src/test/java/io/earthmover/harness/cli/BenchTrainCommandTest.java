@@ -1,8 +1,9 @@
-package io.earthmover.cli;
+package io.earthmover.harness.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.earthmover.train.TrainingDevice;
+import io.earthmover.cli.CliRun;
+import io.earthmover.harness.bench.TrainingDevice;
 import org.junit.jupiter.api.Test;
 
 class BenchTrainCommandTest {

@@ -1,5 +1,8 @@
-package io.earthmover.cli;
+package io.earthmover.harness.cli;
 
+import io.earthmover.cli.ConfigOptions;
+import io.earthmover.cli.ExitCodes;
+import io.earthmover.cli.UserException;
 import io.earthmover.harness.eval.BenchmarkReport;
 import io.earthmover.harness.eval.DetectorFactory;
 import io.earthmover.harness.eval.Detectors;
@@ -76,7 +79,7 @@ public final class EvaluateCommand implements Runnable {
             List<DetectorFactory> f;
             WganDetectorFactory wgan;
             try {
-                p = Profile.of(configOptions.configFile, profile);
+                p = Profile.of(configOptions.configFile(), profile);
                 wgan = new WganDetectorFactory(p, configOptions.loadWithDefaultFile(p.settings(), Map.of()), field, wganRetrainEvery, viaKafka);
                 f = Detectors.builtIn(rcfShingleSize, wgan).resolve(detectors);
             } catch (IllegalArgumentException e) {

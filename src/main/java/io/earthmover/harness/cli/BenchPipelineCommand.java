@@ -1,5 +1,8 @@
-package io.earthmover.cli;
+package io.earthmover.harness.cli;
 
+import io.earthmover.cli.ConfigOptions;
+import io.earthmover.cli.ExitCodes;
+import io.earthmover.cli.UserException;
 import io.earthmover.config.EarthmoverConfig;
 import io.earthmover.harness.bench.PipelineBenchmark;
 import io.earthmover.kafka.EmbeddedKafkaBroker;
@@ -67,7 +70,7 @@ public final class BenchPipelineCommand implements Callable<Integer> {
             throw new UserException("--features and --partitions must be positive, --records at least 1000 and --latency-seconds more than "
                     + PipelineBenchmark.WARM_UP_SECONDS);
         }
-        if (configOptions.bootstrapServers != null || configOptions.settings.containsKey("kafka.bootstrap.servers")) {
+        if (configOptions.namesBootstrapServers()) {
             // its fixed topic names would meet those of an earlier run on a shared broker
             throw new UserException("bench pipeline runs on its own embedded broker: --bootstrap-servers and"
                     + " kafka.bootstrap.servers are not taken");

@@ -1,7 +1,9 @@
-package io.earthmover.cli;
+package io.earthmover.harness.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.earthmover.cli.ExitCodes;
+import io.earthmover.cli.Main;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

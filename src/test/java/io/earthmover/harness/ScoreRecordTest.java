@@ -1,4 +1,4 @@
-package io.earthmover.score;
+package io.earthmover.harness;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package io.earthmover.train;
+package io.earthmover.harness.bench;
 
 import java.util.EnumSet;
 import java.util.Locale;
@@ -8,7 +8,8 @@ import java.util.Set;
  * Where the trainer's ND4J work runs. The jar holds exactly one ND4J backend, chosen at build time:
  * nd4j-native (the default build) or nd4j-cuda-11.6 ({@code mvn -Pcuda}); ND4J cannot switch at run
  * time, so asking for a device whose backend is not in the jar is refused up front, before ND4J
- * loads any native library. The scorer never uses ND4J and is unaffected.
+ * loads any native library. The scorer never uses ND4J and is unaffected. Only {@code bench train
+ * --device} asks for a device (the trainer takes the backend the jar holds), so it lives in the harness.
  */
 public enum TrainingDevice {
     CPU("org.nd4j.linalg.cpu.nativecpu.CpuBackend", "the default build (nd4j-native)"),

@@ -1,4 +1,4 @@
-package io.earthmover.train;
+package io.earthmover.harness.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

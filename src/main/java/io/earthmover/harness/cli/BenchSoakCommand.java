@@ -1,12 +1,16 @@
-package io.earthmover.cli;
+package io.earthmover.harness.cli;
 
+import io.earthmover.cli.ConfigOptions;
+import io.earthmover.cli.ExitCodes;
+import io.earthmover.cli.UserException;
 import io.earthmover.config.ConfigKeys;
 import io.earthmover.config.EarthmoverConfig;
 import io.earthmover.features.FeatureSchema;
+import io.earthmover.harness.bench.InspectPoller;
 import io.earthmover.harness.bench.MemoryTrend;
 import io.earthmover.kafka.EmbeddedKafkaBroker;
-import io.earthmover.kafka.TempDirectories;
 import io.earthmover.kafka.KafkaProps;
+import io.earthmover.kafka.TempDirectories;
 import io.earthmover.metrics.MetricNames;
 import io.earthmover.model.ModelBundle;
 import io.earthmover.score.ScorerApp;
@@ -50,10 +54,12 @@ import picocli.CommandLine.Option;
  * embedded broker (whose memory is then in the same process). A benchmark: figures, not a test.
  */
 @Command(name = "soak", mixinStandardHelpOptions = true,
-        description = {"Run the scorer at a fixed input rate and print every minute: heap after GC, RSS, lag and",
-                "throughput; at the end the trend of heap and RSS and a verdict: a steady rise (or growth above",
-                "10 % of the mean) fails with exit code 1. Uses an embedded broker unless --bootstrap-servers is",
-                "given, and a small model trained on the spot on a normal cloud."})
+        description = {"Run the scorer (alarm layer and inspection on, the served configuration) at a fixed input rate",
+                "while polling its inspection API, and print every minute: heap after GC, RSS, lag, throughput and",
+                "the API's p99; at the end the trend of heap and RSS and a verdict: a steady rise (or growth above",
+                "10 %% of the mean), or a least-squares slope from --slope-from on of --max-slope MB/min or more,",
+                "fails with exit code 1. Uses an embedded broker unless --bootstrap-servers is given, and a small",
+                "model trained on the spot on a normal cloud."})
 public final class BenchSoakCommand implements Callable<Integer> {
     static final int DEFAULT_RATE = 2_000;
     static final int DEFAULT_KEYS = 200;
@@ -74,17 +80,29 @@ public final class BenchSoakCommand implements Callable<Integer> {
     @Option(names = "--window", paramLabel = "W", defaultValue = "4", description = "Model window (records per key; default ${DEFAULT-VALUE})")
     int window;
 
+    @Option(names = "--inspect-rate", paramLabel = "R", defaultValue = "10", description = "Inspection API requests per second during the soak, half key queries, half the anomaly list (0 = none; default ${DEFAULT-VALUE})")
+    double inspectRate;
+
+    @Option(names = "--slope-from", paramLabel = "MINUTE", defaultValue = "5", description = "First minute of the slope limit (default ${DEFAULT-VALUE})")
+    int slopeFrom;
+
+    @Option(names = "--max-slope", paramLabel = "MB_PER_MIN", defaultValue = "0.5", description = "Heap after GC and RSS must each rise by less than this many MB per minute (least squares from --slope-from on; default ${DEFAULT-VALUE})")
+    double maxSlope;
+
     @Option(names = "--interval", paramLabel = "DURATION", defaultValue = "PT1M", hidden = true, description = "Report interval")
     Duration interval;
 
     /** One report line's figures. */
-    record Sample(int minute, double heapMb, double rssMb, long lag, double perSecond) {
+    record Sample(int minute, double heapMb, double rssMb, long lag, double perSecond, InspectPoller.Window inspect) {
     }
 
     @Override
     public Integer call() throws Exception {
         if (minutes < 1 || rate < 1 || keys < 1 || window < 1) {
             throw new UserException("--minutes, --rate, --keys and --window must be positive");
+        }
+        if (!(inspectRate >= 0) || slopeFrom < 1 || !(maxSlope > 0)) {
+            throw new UserException("--inspect-rate must be at least 0, --slope-from at least 1 and --max-slope above 0");
         }
         Map<String, String> defaults = Map.of(ConfigKeys.METRICS_PORT.name(), "0",
                 ConfigKeys.SCORER_APP_ID.name(), "earthmover-soak-" + System.currentTimeMillis());
@@ -93,7 +111,7 @@ public final class BenchSoakCommand implements Callable<Integer> {
         Path modelFile = Files.createTempFile("earthmover-soak-", ".zip");
         Path stateDir = TempDirectories.create("earthmover-soak-state-");
         try {
-            if (configOptions.bootstrapServers == null && !configOptions.settings.containsKey("kafka.bootstrap.servers")) {
+            if (!configOptions.namesBootstrapServers()) {
                 broker = EmbeddedKafkaBroker.start(EmbeddedKafkaBroker.Options.defaults().withPort(0));
                 o.put("kafka.bootstrap.servers", broker.bootstrapServers());
             }
@@ -123,9 +141,15 @@ public final class BenchSoakCommand implements Callable<Integer> {
             Thread producer = new Thread(() -> produce(cfg, running, produced), "soak-producer");
             producer.setDaemon(true);
             producer.start();
-            System.out.printf(Locale.ROOT, "soak: %d records/s over %d keys for %d min on %s; metrics on http://127.0.0.1:%d/metrics%n",
-                    rate, keys, minutes, cfg.bootstrapServers(), app.httpPort());
-            System.out.println("minute  heap-after-GC-MB  RSS-MB  lag-records  scored-per-s  produced");
+            InspectPoller poller = inspectRate > 0 ? new InspectPoller(app.httpPort(), inspectRate, keys, running) : null;
+            Thread polling = poller == null ? null : new Thread(poller, "soak-inspect");
+            if (polling != null) {
+                polling.setDaemon(true);
+                polling.start();
+            }
+            System.out.printf(Locale.ROOT, "soak: %d records/s over %d keys for %d min on %s, inspection API polled at %.0f/s;"
+                    + " metrics on http://127.0.0.1:%d/metrics%n", rate, keys, minutes, cfg.bootstrapServers(), inspectRate, app.httpPort());
+            System.out.println("minute  heap-after-GC-MB  RSS-MB  lag-records  scored-per-s  produced  api-requests  api-failed  api-p99-ms");
             long t0 = System.nanoTime();
             double lastIn = 0;
             long lastT = t0;
@@ -143,24 +167,29 @@ public final class BenchSoakCommand implements Callable<Integer> {
                     lastT = now;
                     System.gc(); // "heap after GC": the live set, not whatever garbage happens to be waiting
                     double heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed() / 1048576.0;
-                    Sample s = new Sample(m, heap, rssMb(), lag(admin, cfg), perSecond);
+                    InspectPoller.Window api = poller == null ? new InspectPoller.Window(0, 0, 0) : poller.drain();
+                    Sample s = new Sample(m, heap, rssMb(), lag(admin, cfg), perSecond, api);
                     samples.add(s);
-                    System.out.printf(Locale.ROOT, "%6d  %16.1f  %6.1f  %11d  %12.0f  %,d%n", m, s.heapMb(), s.rssMb(), s.lag(),
-                            s.perSecond(), produced.get());
+                    System.out.printf(Locale.ROOT, "%6d  %16.1f  %6.1f  %11d  %12.0f  %,d  %12d  %10d  %10d%n", m, s.heapMb(), s.rssMb(),
+                            s.lag(), s.perSecond(), produced.get(), api.requests(), api.failed(), api.p99Millis());
                     System.out.flush();
                 }
             }
             running.set(false);
             producer.join(30_000);
+            if (polling != null) {
+                polling.join(30_000);
+            }
         }
-        return report(samples) ? ExitCodes.OK : ExitCodes.FAILURE;
+        return report(samples, slopeFrom, maxSlope) ? ExitCodes.OK : ExitCodes.FAILURE;
     }
 
     /**
-     * The trend of heap and RSS after the first (warm-up) minute, judged by {@link MemoryTrend};
-     * true when both are flat. A rising series fails the run (exit code 1).
+     * The trend of heap and RSS after the first (warm-up) minute, judged by {@link MemoryTrend}, and
+     * the least-squares slope of each from minute {@code slopeFrom} on against {@code maxSlope};
+     * true when both are flat by both. A rising series fails the run (exit code 1).
      */
-    private static boolean report(List<Sample> samples) {
+    private static boolean report(List<Sample> samples, int slopeFrom, double maxSlope) {
         List<Sample> s = samples.size() > 2 ? samples.subList(1, samples.size()) : samples;
         double meanRate = s.stream().mapToDouble(Sample::perSecond).average().orElse(0);
         long maxLag = s.stream().mapToLong(Sample::lag).max().orElse(0);
@@ -175,7 +204,16 @@ public final class BenchSoakCommand implements Callable<Integer> {
         MemoryTrend.Verdict rss = MemoryTrend.of(minutes, s.stream().mapToDouble(Sample::rssMb).toArray());
         System.out.println("trend: " + heap.describe("heap after GC"));
         System.out.println("trend: " + rss.describe("RSS"));
-        boolean flat = !heap.rising() && !rss.rising();
+        double heapSlope = MemoryTrend.slopeFrom(minutes, s.stream().mapToDouble(Sample::heapMb).toArray(), slopeFrom);
+        double rssSlope = MemoryTrend.slopeFrom(minutes, s.stream().mapToDouble(Sample::rssMb).toArray(), slopeFrom);
+        boolean slopesOk = !(heapSlope >= maxSlope) && !(rssSlope >= maxSlope);
+        System.out.printf(Locale.ROOT, "slope from minute %d: heap after GC %+.3f MB/min, RSS %+.3f MB/min (limit %.2f%s)%n",
+                slopeFrom, heapSlope, rssSlope, maxSlope, Double.isNaN(heapSlope) ? "; too few minutes, not judged" : "");
+        long requests = s.stream().mapToLong(x -> x.inspect().requests()).sum();
+        long failed = s.stream().mapToLong(x -> x.inspect().failed()).sum();
+        long worstP99 = s.stream().mapToLong(x -> x.inspect().p99Millis()).max().orElse(0);
+        System.out.printf(Locale.ROOT, "inspection API: %d requests, %d failed, worst minute's p99 %d ms%n", requests, failed, worstP99);
+        boolean flat = !heap.rising() && !rss.rising() && slopesOk;
         System.out.println(flat ? "verdict: flat" : "verdict: FAIL, memory rises");
         return flat;
     }
