@@ -11,11 +11,14 @@ import io.earthmover.kafka.TopicAdmin;
 import io.earthmover.metrics.ScorerMetrics;
 import io.earthmover.model.ModelBundle;
 import io.earthmover.score.DriftTracker;
+import io.earthmover.score.KeyFeedback;
+import io.earthmover.score.KeyStateStore;
 import io.earthmover.score.ModelHolder;
 import io.earthmover.score.ModelRouter;
 import io.earthmover.score.ModelSet;
 import io.earthmover.score.ScorerApp;
 import io.earthmover.score.ScorerSettings;
+import io.earthmover.score.ScoringEngine;
 import io.earthmover.score.ScoringTopology;
 import io.earthmover.score.WindowKeys;
 import io.earthmover.train.ModelTrainer;
@@ -69,6 +72,8 @@ public final class PipelineBenchmark {
     private static final int POOL = 8192;
     /** Keys of the load: records cycle through k0..k63. */
     private static final int KEYS = 64;
+    /** Rounds of the engine-alone comparison (one model, then routed, each round). */
+    private static final int ENGINE_ROUNDS = 5;
     /** Latency samples before this many seconds are dropped: JIT warm-up, first fetches, rebalances. */
     public static final int WARM_UP_SECONDS = 3;
 
@@ -142,6 +147,9 @@ public final class PipelineBenchmark {
         long bytes = produce("bench-in", settings.records(), 0, 0)[1];
         System.out.printf(Locale.ROOT, "produced %,d records, %d bytes on average%n", settings.records(), bytes / settings.records());
         warmUp(model, routed);
+        if (routed.size() > 1) {
+            engineOnly(model, routed);
+        }
         List<Row> rows = new ArrayList<>();
         for (String g : settings.guarantees()) {
             double rate = 0;
@@ -331,6 +339,13 @@ public final class PipelineBenchmark {
      * routing adds per record (the lookup, a slot per model, the model-tagged key state, per-model meters).
      */
     private static Topology routedScoring(EarthmoverConfig c, String in, String out, List<ModelBundle> models, ScorerMetrics metrics) {
+        return ScoringTopology.build(new ScorerSettings(in, out, "bench-dlq", 1 << 20, 3, 60_000, "bench",
+                ScorerSettings.alarmPolicy(c)), InspectSettings.from(c), routedSet(c, models, metrics), metrics, new WindowKeys(),
+                Clock.systemUTC());
+    }
+
+    /** The models as a routed scorer holds them, routed by a table: key k{i} to model m{i mod n}. */
+    private static ModelSet routedSet(EarthmoverConfig c, List<ModelBundle> models, ScorerMetrics metrics) {
         StringBuilder table = new StringBuilder();
         for (int k = 0; k < KEYS; k++) {
             table.append(k == 0 ? "" : ",").append("k").append(k).append("=m").append(k % models.size());
@@ -341,8 +356,63 @@ public final class PipelineBenchmark {
         for (int m = 0; m < models.size(); m++) {
             set.offer("m" + m, models.get(m).toBytes(), "bench");
         }
-        return ScoringTopology.build(new ScorerSettings(in, out, "bench-dlq", 1 << 20, 3, 60_000, "bench",
-                ScorerSettings.alarmPolicy(c)), InspectSettings.from(c), set, metrics, new WindowKeys(), Clock.systemUTC());
+        return set;
+    }
+
+    /**
+     * The scoring engine alone (no Kafka, an in-memory key store) over the pooled records of the 64
+     * keys: one model against routing across the models, alternated for {@link #ENGINE_ROUNDS} rounds;
+     * prints each round and the median ratio. Without the broker, the producer and RocksDB sharing
+     * the CPUs, this is what routing costs per record, with far less noise than the pipeline figures.
+     */
+    private void engineOnly(ModelBundle model, List<ModelBundle> routed) {
+        ScorerSettings s = new ScorerSettings("bench-in", "bench-out", "bench-dlq", 1 << 20, 3, 60_000, "bench",
+                ScorerSettings.alarmPolicy(cfg));
+        int n = Math.min(settings.records(), 200_000);
+        double[] ratios = new double[ENGINE_ROUNDS];
+        for (int round = 0; round < ENGINE_ROUNDS; round++) {
+            ScorerMetrics m1 = new ScorerMetrics(new SimpleMeterRegistry());
+            ModelHolder h = new ModelHolder("bench", m1);
+            h.offer(model.toBytes(), "bench");
+            double one = engineRate(new ScoringEngine(s, h, m1, new DriftTracker(Clock.systemUTC(), 10),
+                    KeyStateStore.inMemory(), Clock.systemUTC()), n);
+            ScorerMetrics m3 = new ScorerMetrics(new SimpleMeterRegistry());
+            ScoringEngine r = new ScoringEngine(s, routedSet(cfg, routed, m3), m3, KeyStateStore.inMemory(), KeyFeedback.NONE,
+                    Clock.systemUTC());
+            double many = engineRate(r, n);
+            ratios[round] = many / one;
+            System.out.printf(Locale.ROOT, "engine alone, round %d: 1 model %,.0f rec/s, %d models %,.0f rec/s, ratio %.3f%n", round + 1,
+                    one, routed.size(), many, ratios[round]);
+        }
+        double[] sorted = ratios.clone();
+        java.util.Arrays.sort(sorted);
+        System.out.printf(Locale.ROOT, "engine alone: %d models / 1 model, median of %d rounds %.3f%n", routed.size(), ENGINE_ROUNDS,
+                sorted[ENGINE_ROUNDS / 2]);
+    }
+
+    /** Records per second of one engine over {@code n} pooled records, keys cycling as in the load. */
+    private double engineRate(ScoringEngine engine, int n) {
+        byte[][] keys = new byte[KEYS][];
+        for (int k = 0; k < KEYS; k++) {
+            keys[k] = ("k" + k).getBytes(StandardCharsets.UTF_8);
+        }
+        long[] out = new long[1];
+        ScoringEngine.Sink sink = new ScoringEngine.Sink() {
+            @Override
+            public void scored(byte[] json) {
+                out[0]++;
+            }
+
+            @Override
+            public void deadLetter(io.earthmover.record.ErrorCode code, String message) {
+                throw new IllegalStateException("bench record dead-lettered: " + code + " " + message);
+            }
+        };
+        long t0 = System.nanoTime();
+        for (int i = 0; i < n; i++) {
+            engine.process(keys[i % KEYS], pool[i % POOL], 1_767_225_600_000L + i, sink);
+        }
+        return out[0] / ((System.nanoTime() - t0) / 1e9);
     }
 
     private double routedThroughput(EarthmoverConfig c, String g, int v, List<ModelBundle> routed) throws Exception {
