@@ -70,7 +70,8 @@ public final class ScoringEngine {
      */
     private final class Slot {
         final ModelSet.Served served;
-        final KeyStateStore store;
+        /** Routed: the model's {@link ModelTag} on its keys' state; null with one model. */
+        final byte[] tag;
         final String modelName;
         final ScorerMetrics.ModelMeters meters;
         ModelHolder.Loaded cached;
@@ -92,7 +93,7 @@ public final class ScoringEngine {
 
         Slot(ModelSet.Served served, boolean routed) {
             this.served = served;
-            this.store = routed ? new ModelTaggedStore(ScoringEngine.this.store, served.name()) : ScoringEngine.this.store;
+            this.tag = routed ? ModelTag.of(served.name()) : null;
             this.modelName = routed ? served.name() : null;
             this.meters = routed ? metrics.modelMeters(served.name()) : null;
         }
@@ -172,7 +173,11 @@ public final class ScoringEngine {
         long t0 = System.nanoTime();
         byte[] k = key == null ? NULL_KEY : key;
         if (a.stateful) {
-            KeyState.load(a.store.get(k), a.history, a.standardiser, a.standardiserGuard, a.alarm, a.seed);
+            byte[] stored = store.get(k);
+            // routed: a value another model wrote reads as none, so the key starts afresh under this one
+            int offset = a.tag == null ? 0 : a.tag.length;
+            KeyState.load(a.tag == null || ModelTag.owns(stored, a.tag) ? stored : null, offset, a.history, a.standardiser,
+                    a.standardiserGuard, a.alarm, a.seed);
         }
         double[] x = v;
         // under the guard a ready key's record is standardised now and learnt later (or never): guardStandardiser
@@ -188,7 +193,7 @@ public final class ScoringEngine {
             x = a.standardised;
             if (!ready) {
                 // the key's statistics are too young to standardise with: kept, the record not scored
-                a.store.put(k, KeyState.store(a.history, a.standardiser, a.standardiserGuard, a.alarm));
+                save(a, k);
                 metrics.recordWarmingUp();
                 unscored(sink, a, p, recordTs, false);
                 return;
@@ -225,7 +230,7 @@ public final class ScoringEngine {
                     // not scored, so not flagged itself; the records after it still guard it
                     guardStandardiser(a, v, false);
                 }
-                a.store.put(k, KeyState.store(history, a.standardiser, a.standardiserGuard, a.alarm));
+                save(a, k);
                 if (late) {
                     metrics.recordLate(false);
                 } else {
@@ -256,7 +261,7 @@ public final class ScoringEngine {
             a.scorer.attribute(a.input, result);
         }
         if (a.stateful) {
-            a.store.put(k, KeyState.store(history, a.standardiser, a.standardiserGuard, a.alarm));
+            save(a, k);
         }
         long nanos = System.nanoTime() - t0;
         metrics.recordScored(result.score, alarmResult.anomaly, nanos);
@@ -302,6 +307,11 @@ public final class ScoringEngine {
         }
         last = a;
         return a;
+    }
+
+    /** Stores the key's state as the slot's model holds it (behind its tag when routed). */
+    private void save(Slot a, byte[] k) {
+        store.put(k, KeyState.store(a.tag, a.history, a.standardiser, a.standardiserGuard, a.alarm));
     }
 
     /**
