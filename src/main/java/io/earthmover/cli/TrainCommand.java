@@ -87,6 +87,10 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--window", paramLabel = "N", description = "Shortcut for --set features.window=N")
     Integer window;
 
+    @Option(names = "--model-name", paramLabel = "NAME", description = {"Shortcut for --set model.name=NAME: the key the model is",
+            "published under and gated against (a routed scorer serves each name as its own model)"})
+    String modelName;
+
     @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "PT30S", description = "Kafka timeout (ISO-8601, default ${DEFAULT-VALUE})")
     Duration timeout;
 
@@ -101,6 +105,9 @@ public final class TrainCommand implements Callable<Integer> {
         }
         if (window != null) {
             o.put(ConfigKeys.FEATURES_WINDOW.name(), String.valueOf(window));
+        }
+        if (modelName != null) {
+            o.put(ConfigKeys.MODEL_NAME.name(), modelName);
         }
         EarthmoverConfig cfg = configOptions.load(o);
         if (input != null && (topic != null || range != null)) {

@@ -168,6 +168,19 @@ public final class ConfigKeys {
     public static final ConfigKey<Integer> SCORER_DRIFT_WINDOW = integer("scorer.drift.window.minutes", 10, 1, 10_080, "Span of recent scores the drift estimate averages over");
     public static final ConfigKey<String> SCORER_STATE_DIR = string("scorer.state.dir", "", "Kafka Streams state directory; empty means a directory under java.io.tmpdir, which Kafka Streams warns about at start (the OS may clear it; the state is then restored from its changelog): set one outside it to start without a warning");
     public static final ConfigKey<Long> SCORER_COMMIT_INTERVAL = longValue("scorer.commit.interval.ms", 1_000L, 10L, 600_000L, "Kafka Streams commit interval (also bounds exactly-once latency)");
+    // routing: several models in one scorer (README "Many models")
+    public static final String ROUTING_NONE = "none";
+    public static final String ROUTING_FIELD = "field";
+    public static final String ROUTING_KEY_PREFIX = "key-prefix";
+    public static final String ROUTING_TABLE = "table";
+    /** Default of {@code routing.max.models}: the bound on models loaded and on the model tag's values. */
+    public static final int DEFAULT_ROUTING_MAX_MODELS = 32;
+    public static final ConfigKey<String> ROUTING_MODE = oneOf("routing.mode", ROUTING_NONE, List.of(ROUTING_NONE, ROUTING_FIELD, ROUTING_KEY_PREFIX, ROUTING_TABLE), "How a record picks its model: none = every record is scored by model.name (one model, as before routing); field = the record's top-level string field routing.field names it (JSON input only); key-prefix = the record key up to the first routing.key.separator; table = the record key looked up in routing.table. A record the rule names no model for goes to routing.default; with none there, or a named model not loaded, it is dead-lettered NO_MODEL. Needs scorer.model.source=topic");
+    public static final ConfigKey<String> ROUTING_FIELD_NAME = nonEmpty("routing.field", "model", "routing.mode=field: the top-level JSON field (a string) holding the record's model name");
+    public static final ConfigKey<String> ROUTING_KEY_SEPARATOR = nonEmpty("routing.key.separator", ":", "routing.mode=key-prefix: the record key's model name is the part before the first occurrence of this (a key without it goes to routing.default)");
+    public static final ConfigKey<String> ROUTING_TABLE_SPEC = string("routing.table", "", "routing.mode=table: key=model pairs, comma-separated (db-1=db,web-7=web), or @FILE: a file of key=model lines (# comments); a key not in it goes to routing.default");
+    public static final ConfigKey<String> ROUTING_DEFAULT = string("routing.default", "", "Model for the records the routing rule names no model for; empty = none: those records are dead-lettered NO_MODEL");
+    public static final ConfigKey<Integer> ROUTING_MAX_MODELS = integer("routing.max.models", DEFAULT_ROUTING_MAX_MODELS, 1, 1024, "Most distinct models one routed scorer loads (and so most values of the metrics' model tag): a bundle of a further model name is refused, logged and counted (earthmover.model.rejected reason=too_many_models)");
     /** One RocksDB block cache for all of an instance's state stores: 32 MiB. */
     public static final long DEFAULT_ROCKSDB_CACHE_BYTES = 32L << 20;
     /** Memtables of all stores, charged to that cache: 8 MiB. */
@@ -202,6 +215,7 @@ public final class ConfigKeys {
                 SCORER_APP_ID, SCORER_THREADS, SCORER_GUARANTEE, MODEL_NAME, SCORER_MODEL_SOURCE, SCORER_MODEL_FILE,
                 SCORER_LATE_TOLERANCE, SCORER_DRIFT_WINDOW, SCORER_STATE_DIR, SCORER_COMMIT_INTERVAL,
                 SCORER_ROCKSDB_CACHE, SCORER_ROCKSDB_WRITE_BUFFER,
+                ROUTING_MODE, ROUTING_FIELD_NAME, ROUTING_KEY_SEPARATOR, ROUTING_TABLE_SPEC, ROUTING_DEFAULT, ROUTING_MAX_MODELS,
                 GATE_MIN_AUC, GATE_MAX_FAR, GATE_MAX_SHIFTED_FAR, GATE_TOLERANCE, GATE_VALIDATION, GATE_FALLBACK, METRICS_PUSHGATEWAY)) {
             register(k);
         }

@@ -17,7 +17,7 @@ import java.util.Map;
  */
 public record ScoreRecord(String id, long ts, double score, double critic, double threshold, boolean anomaly,
                           boolean anomalous, double likelihood, double alarmScore, double alarmThreshold, String reason, String model,
-                          List<Contribution> topFeatures, boolean warmingUp, boolean late, Map<String, Double> expected) {
+                          String modelName, List<Contribution> topFeatures, boolean warmingUp, boolean late, Map<String, Double> expected) {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** One entry of {@code topFeatures}: a critic input and its share of the score. */
@@ -25,6 +25,7 @@ public record ScoreRecord(String id, long ts, double score, double critic, doubl
     }
 
     /**
+     * @param modelName the routed model's name ({@code modelName}), null from a scorer with routing.mode=none
      * @param expected the {@code expected} object (feature to the value the model expected, for models
      *                 with an encoder), in the JSON's order; empty when the field is absent
      */
@@ -42,7 +43,7 @@ public record ScoreRecord(String id, long ts, double score, double critic, doubl
         }
         return new ScoreRecord(text(n, "id"), n.path("ts").asLong(), number(n, "score"), number(n, "critic"),
                 number(n, "threshold"), n.path("anomaly").asBoolean(), n.path("anomalous").asBoolean(), number(n, "likelihood"), number(n, "alarmScore"),
-                number(n, "alarmThreshold"), text(n, "reason"), text(n, "model"), contributions(n.path("topFeatures")),
+                number(n, "alarmThreshold"), text(n, "reason"), text(n, "model"), text(n, "modelName"), contributions(n.path("topFeatures")),
                 n.path("warmingUp").asBoolean(), n.path("late").asBoolean(), expected(n.path("expected")));
     }
 

@@ -173,6 +173,10 @@ public final class InspectQueries {
         s.set("alarmScore", last.path("alarmScore").isMissingNode() ? null : last.get("alarmScore"));
         s.set("alarmThreshold", last.path("alarmThreshold").isMissingNode() ? null : last.get("alarmThreshold"));
         s.set("model", last.get("model"));
+        // routed scorers: the name of the model that scored the key's newest output
+        if (last.hasNonNull("modelName")) {
+            s.set("modelName", last.get("modelName"));
+        }
         JsonNode lastAlarm = null;
         int alarms = 0;
         for (JsonNode o : outputs) {

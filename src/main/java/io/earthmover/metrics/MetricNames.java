@@ -61,6 +61,14 @@ public final class MetricNames {
     public static final String DRIFT = "earthmover.drift.wasserstein";
     public static final String DRIFT_DESC = "Critic estimate of the Wasserstein distance between recently scored data and the training holdout";
 
+    // scorer: per routed model (routing.mode other than none; tag model, at most routing.max.models values)
+    public static final String MODEL_RECORDS_SCORED = "earthmover.model.records.scored";
+    public static final String MODEL_RECORDS_SCORED_DESC = "Records scored, by the model routing chose (routed scorers only)";
+    public static final String MODEL_ANOMALIES = "earthmover.model.anomalies";
+    public static final String MODEL_ANOMALIES_DESC = "Scored records flagged as anomalies, by the model routing chose (routed scorers only)";
+    public static final String MODEL_DRIFT = "earthmover.model.drift.wasserstein";
+    public static final String MODEL_DRIFT_DESC = "Each routed model's drift estimate (as earthmover.drift.wasserstein, over the records it scored)";
+
     // trainer
     public static final String TRAIN_ITERATION = "earthmover.train.iteration";
     public static final String TRAIN_ITERATION_DESC = "Generator iterations completed in the running training job";

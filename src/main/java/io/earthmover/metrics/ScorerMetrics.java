@@ -48,6 +48,9 @@ public final class ScorerMetrics {
     private final MultiGauge modelInfo;
     private volatile Instant modelCreated;
     private volatile double modelTrainWasserstein = Double.NaN;
+    /** Model name to the version it serves: one {@code earthmover.model.serving} row each. */
+    private final Map<String, String> serving = new ConcurrentHashMap<>();
+    private final Map<String, ModelMeters> perModel = new ConcurrentHashMap<>();
 
     public ScorerMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -80,7 +83,7 @@ public final class ScorerMetrics {
                 .description(MetricNames.MODEL_CREATED_DESC).register(registry);
         Gauge.builder(MetricNames.MODEL_TRAIN_WASSERSTEIN, this, m -> m.modelTrainWasserstein)
                 .description(MetricNames.MODEL_TRAIN_WASSERSTEIN_DESC).register(registry);
-        for (String reason : List.of("format", "checksum", "version", "shape", "non_finite", "schema", "empty", "tombstone", "incompatible")) {
+        for (String reason : List.of("format", "checksum", "version", "shape", "non_finite", "schema", "empty", "tombstone", "incompatible", "too_many_models")) {
             modelRejectedCounter(reason);
         }
     }
@@ -153,7 +156,37 @@ public final class ScorerMetrics {
         swaps.increment();
         modelCreated = createdAt;
         modelTrainWasserstein = trainWasserstein;
-        modelInfo.register(List.of(MultiGauge.Row.of(Tags.of(MetricNames.TAG_MODEL, modelName, MetricNames.TAG_VERSION, version), 1)), true);
+        serving.put(modelName, version);
+        modelInfo.register(serving.entrySet().stream().map(e -> MultiGauge.Row.of(Tags.of(MetricNames.TAG_MODEL, e.getKey(),
+                MetricNames.TAG_VERSION, e.getValue()), 1)).toList(), true);
+    }
+
+    /**
+     * A routed model's own meters, tagged with its name: made only for models a routed scorer loaded,
+     * so the tag has at most {@code routing.max.models} values.
+     */
+    public ModelMeters modelMeters(String modelName) {
+        return perModel.computeIfAbsent(modelName, n -> new ModelMeters(
+                Counter.builder(MetricNames.MODEL_RECORDS_SCORED).description(MetricNames.MODEL_RECORDS_SCORED_DESC)
+                        .tag(MetricNames.TAG_MODEL, n).register(registry),
+                Counter.builder(MetricNames.MODEL_ANOMALIES).description(MetricNames.MODEL_ANOMALIES_DESC)
+                        .tag(MetricNames.TAG_MODEL, n).register(registry)));
+    }
+
+    /** A routed model's drift estimate, tagged with its name. */
+    public void modelDriftGauge(String modelName, DoubleSupplier drift) {
+        Gauge.builder(MetricNames.MODEL_DRIFT, drift::getAsDouble).description(MetricNames.MODEL_DRIFT_DESC)
+                .tag(MetricNames.TAG_MODEL, modelName).register(registry);
+    }
+
+    /** One routed model's counters. */
+    public record ModelMeters(Counter scored, Counter anomalies) {
+        public void recordScored(boolean anomaly) {
+            scored.increment();
+            if (anomaly) {
+                anomalies.increment();
+            }
+        }
     }
 
     public void modelRejected(String reason) {

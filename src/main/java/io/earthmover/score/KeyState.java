@@ -31,9 +31,15 @@ final class KeyState {
     /** As above, with the standardiser's delay line under guarded adaptation (null without). */
     static void load(byte[] stored, WindowHistory history, KeyStandardiser standardiser, AdaptationGuard standardiserGuard,
             KeyAlarm alarm, AlarmSeed seed) {
-        if (stored == null || stored.length < 10 || stored[0] != MAGIC || stored[1] != FORMAT) {
+        load(stored, 0, history, standardiser, standardiserGuard, alarm, seed);
+    }
+
+    /** As above, the value starting at {@code offset} of {@code stored} (after a routed model's {@link ModelTag}). */
+    static void load(byte[] stored, int offset, WindowHistory history, KeyStandardiser standardiser,
+            AdaptationGuard standardiserGuard, KeyAlarm alarm, AlarmSeed seed) {
+        if (stored == null || stored.length < offset + 10 || stored[offset] != MAGIC || stored[offset + 1] != FORMAT) {
             if (history != null) {
-                history.load(stored != null && stored.length > 0 && stored[0] != MAGIC ? stored : null);
+                history.load(offset == 0 && stored != null && stored.length > 0 && stored[0] != MAGIC ? stored : null);
             }
             if (standardiser != null) {
                 standardiser.reset();
@@ -47,7 +53,7 @@ final class KeyState {
             return;
         }
         ByteBuffer b = ByteBuffer.wrap(stored);
-        b.position(2);
+        b.position(offset + 2);
         int windowLength = b.getInt();
         int windowEnd = b.position() + windowLength;
         if (history != null) {
@@ -80,10 +86,20 @@ final class KeyState {
     }
 
     static byte[] store(WindowHistory history, KeyStandardiser standardiser, AdaptationGuard standardiserGuard, KeyAlarm alarm) {
+        return store(null, history, standardiser, standardiserGuard, alarm);
+    }
+
+    /** As above, behind {@code tag} (a routed model's {@link ModelTag}; null: none). */
+    static byte[] store(byte[] tag, WindowHistory history, KeyStandardiser standardiser, AdaptationGuard standardiserGuard,
+            KeyAlarm alarm) {
         byte[] w = history == null ? new byte[0] : history.store();
         int s = standardiser == null ? 0 : standardiser.storedSize()
                 + (standardiserGuard == null ? 0 : standardiserGuard.storedSize());
-        ByteBuffer b = ByteBuffer.allocate(10 + w.length + s + (alarm == null ? 0 : alarm.storedSize()));
+        int t = tag == null ? 0 : tag.length;
+        ByteBuffer b = ByteBuffer.allocate(t + 10 + w.length + s + (alarm == null ? 0 : alarm.storedSize()));
+        if (tag != null) {
+            b.put(tag);
+        }
         b.put(MAGIC).put(FORMAT).putInt(w.length).put(w).putInt(s);
         if (standardiser != null) {
             standardiser.store(b);

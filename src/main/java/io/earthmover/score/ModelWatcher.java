@@ -2,7 +2,6 @@ package io.earthmover.score;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -17,20 +16,22 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Follows the compacted models topic from its beginning and offers every bundle keyed with this
- * scorer's model name to the {@link ModelHolder}. Every instance reads every partition (no consumer
- * group), so all replicas of the scorer serve the same model.
+ * Follows the compacted models topic from its beginning and offers every bundle keyed with a model
+ * name the scorer follows to its {@link ModelSet} (mode none: {@code model.name} alone; routed: any
+ * name, up to {@code routing.max.models}). Every instance reads every partition (no consumer
+ * group), so all replicas of the scorer serve the same models.
  */
 public final class ModelWatcher implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ModelWatcher.class);
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final String topic;
-    private final ModelHolder holder;
-    private final byte[] modelKey;
+    private final ModelSet models;
+    /** Set once the bundles on the topic when the watcher started have all been offered. */
+    private volatile boolean caughtUp;
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final Thread thread;
 
-    public ModelWatcher(Map<String, Object> consumerProps, String topic, ModelHolder holder) {
+    public ModelWatcher(Map<String, Object> consumerProps, String topic, ModelSet models) {
         Map<String, Object> p = new java.util.HashMap<>(consumerProps);
         p.remove(ConsumerConfig.GROUP_ID_CONFIG);
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
@@ -40,8 +41,7 @@ public final class ModelWatcher implements AutoCloseable {
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         this.consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
         this.topic = topic;
-        this.holder = holder;
-        this.modelKey = holder.modelName().getBytes(StandardCharsets.UTF_8);
+        this.models = models;
         this.thread = new Thread(this::run, "earthmover-model-watcher");
         this.thread.setDaemon(true);
     }
@@ -64,11 +64,16 @@ public final class ModelWatcher implements AutoCloseable {
             }
             consumer.assign(parts);
             consumer.seekToBeginning(parts);
+            Map<TopicPartition, Long> end = consumer.endOffsets(parts);
             while (running.get()) {
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
-                    if (Arrays.equals(modelKey, r.key())) {
-                        holder.offer(r.value(), topic + "-" + r.partition() + "@" + r.offset());
+                    String name = r.key() == null ? null : new String(r.key(), StandardCharsets.UTF_8);
+                    if (name != null && models.follows(name)) {
+                        models.offer(name, r.value(), topic + "-" + r.partition() + "@" + r.offset());
                     }
+                }
+                if (!caughtUp) {
+                    caughtUp = end.entrySet().stream().allMatch(e -> consumer.position(e.getKey()) >= e.getValue());
                 }
             }
         } catch (WakeupException e) {
@@ -82,6 +87,11 @@ public final class ModelWatcher implements AutoCloseable {
         } finally {
             consumer.close(Duration.ofSeconds(5));
         }
+    }
+
+    /** True once every bundle on the topic at start has been offered (routed scorers start scoring then). */
+    public boolean caughtUp() {
+        return caughtUp;
     }
 
     @Override

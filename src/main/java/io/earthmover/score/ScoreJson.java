@@ -25,6 +25,16 @@ public final class ScoreJson {
      */
     public byte[] scored(String id, long ts, ScoreResult r, AlarmResult a, double threshold, String model, Featuriser f,
             long scoredAt, boolean late, double[] expected) {
+        return scored(id, ts, r, a, threshold, model, null, f, scoredAt, late, expected);
+    }
+
+    /**
+     * As above; {@code modelName} (the routed model's name, or null with routing.mode=none, where the
+     * field is left out so a single-model scorer writes what it wrote before routing) becomes
+     * {@code modelName}.
+     */
+    public byte[] scored(String id, long ts, ScoreResult r, AlarmResult a, double threshold, String model, String modelName,
+            Featuriser f, long scoredAt, boolean late, double[] expected) {
         begin(id, ts);
         sb.append(",\"score\":");
         number(r.score);
@@ -46,8 +56,7 @@ public final class ScoreJson {
         } else {
             string(a.reason.label());
         }
-        sb.append(",\"model\":");
-        string(model);
+        model(model, modelName);
         sb.append(",\"topFeatures\":[");
         for (int i = 0; i < r.topCount; i++) {
             if (i > 0) {
@@ -84,11 +93,16 @@ public final class ScoreJson {
 
     /** A record that could not be scored yet: its key's window is filling up, or it came too late to place. */
     public byte[] unscored(String id, long ts, double threshold, String model, long scoredAt, boolean late) {
+        return unscored(id, ts, threshold, model, null, scoredAt, late);
+    }
+
+    /** As above, with the routed model's name (null: no {@code modelName} field). */
+    public byte[] unscored(String id, long ts, double threshold, String model, String modelName, long scoredAt, boolean late) {
         begin(id, ts);
         sb.append(",\"score\":null,\"critic\":null,\"threshold\":");
         number(threshold);
-        sb.append(",\"anomaly\":false,\"anomalous\":false,\"likelihood\":null,\"alarmScore\":null,\"alarmThreshold\":null,\"reason\":null,\"model\":");
-        string(model);
+        sb.append(",\"anomaly\":false,\"anomalous\":false,\"likelihood\":null,\"alarmScore\":null,\"alarmThreshold\":null,\"reason\":null");
+        model(model, modelName);
         sb.append(",\"topFeatures\":[],\"scoredAt\":").append(scoredAt);
         sb.append(",\"warmingUp\":").append(!late);
         if (late) {
@@ -96,6 +110,16 @@ public final class ScoreJson {
         }
         sb.append('}');
         return bytes();
+    }
+
+    /** The model's version and, routed, its name. */
+    private void model(String version, String modelName) {
+        sb.append(",\"model\":");
+        string(version);
+        if (modelName != null) {
+            sb.append(",\"modelName\":");
+            string(modelName);
+        }
     }
 
     private void begin(String id, long ts) {

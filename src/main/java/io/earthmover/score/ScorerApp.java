@@ -48,7 +48,10 @@ import org.slf4j.LoggerFactory;
  * The scoring service: topics, model sources, the Kafka Streams application and the HTTP
  * endpoints. Records wait in Kafka until a model is loaded: Streams is started only then
  * (the topology would dead-letter a record that meets no model as {@code NO_MODEL}, but with this
- * order none does), and {@code /health/ready} is false meanwhile.
+ * order none does), and {@code /health/ready} is false meanwhile. Routed ({@code routing.mode}), it
+ * serves every model of the models topic (up to {@code routing.max.models}) and starts once the
+ * topic has been read to the end it had at start and a model (the {@code routing.default}, when
+ * set) serves.
  */
 public final class ScorerApp implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ScorerApp.class);
@@ -56,8 +59,10 @@ public final class ScorerApp implements AutoCloseable {
     private final EarthmoverConfig config;
     private final PrometheusMeterRegistry registry;
     private final ScorerMetrics metrics;
+    private final ModelSet models;
+    /** Mode none: the one model's holder; null when routed. */
     private final ModelHolder holder;
-    private final DriftTracker drift;
+    private volatile ModelWatcher watcher;
     private final InspectSettings inspect;
     private final WindowKeys windowKeys = new WindowKeys();
     private final List<AutoCloseable> closeables = new ArrayList<>();
@@ -69,11 +74,16 @@ public final class ScorerApp implements AutoCloseable {
         this.config = config;
         this.registry = registry;
         this.metrics = new ScorerMetrics(registry);
-        this.holder = new ModelHolder(config.get(ConfigKeys.MODEL_NAME), metrics);
+        this.models = new ModelSet(ModelRouter.from(config), metrics, Clock.systemUTC(), config.get(ConfigKeys.SCORER_DRIFT_WINDOW));
+        this.holder = models.single() == null ? null : models.single().holder();
         this.inspect = InspectSettings.from(config);
-        this.drift = new DriftTracker(Clock.systemUTC(), config.get(ConfigKeys.SCORER_DRIFT_WINDOW));
-        holder.onSwap(b -> drift.reset(b.holdoutCriticMean()));
-        metrics.driftGauge(drift::drift);
+        if (holder != null) {
+            metrics.driftGauge(models.single().drift()::drift);
+        } else {
+            // routed: the largest drift of any model, so one alert rule covers them all (per model: earthmover.model.drift.wasserstein)
+            metrics.driftGauge(() -> models.all().stream().mapToDouble(m -> m.drift().drift()).filter(d -> !Double.isNaN(d))
+                    .max().orElse(Double.NaN));
+        }
         metrics.windowKeysGauge(windowKeys::total);
     }
 
@@ -121,7 +131,7 @@ public final class ScorerApp implements AutoCloseable {
     }
 
     public Topology topology() {
-        return ScoringTopology.build(ScorerSettings.from(config), inspect, holder, metrics, drift, windowKeys, Clock.systemUTC());
+        return ScoringTopology.build(ScorerSettings.from(config), inspect, models, metrics, windowKeys, Clock.systemUTC());
     }
 
     /**
@@ -159,7 +169,8 @@ public final class ScorerApp implements AutoCloseable {
             closeables.add(new FileModelSource(Path.of(file), holder).start());
         }
         if (!source.equals("file")) {
-            closeables.add(new ModelWatcher(KafkaProps.consumer(config), config.get(ConfigKeys.TOPIC_MODELS), holder).start());
+            watcher = new ModelWatcher(KafkaProps.consumer(config), config.get(ConfigKeys.TOPIC_MODELS), models).start();
+            closeables.add(watcher);
         }
         awaitModel(modelWait);
         Properties props = streamsProperties(config, metrics);
@@ -237,13 +248,17 @@ public final class ScorerApp implements AutoCloseable {
 
     private void awaitModel(Duration wait) {
         long deadline = System.nanoTime() + wait.toNanos();
-        if (!holder.hasModel()) {
-            LOG.info("waiting for model '{}' ({}); records wait in Kafka until one is loaded",
-                    holder.modelName(), config.get(ConfigKeys.SCORER_MODEL_SOURCE));
+        String waitingFor = holder != null ? "model '" + holder.modelName() + "'"
+                : "the models on " + config.get(ConfigKeys.TOPIC_MODELS) + (models.router().defaultModel() == null ? ""
+                : " (routing.default '" + models.router().defaultModel() + "' among them)");
+        if (!modelsReady()) {
+            LOG.info("waiting for {} ({}); records wait in Kafka until one is loaded", waitingFor,
+                    config.get(ConfigKeys.SCORER_MODEL_SOURCE));
         }
-        while (!holder.hasModel() && !closed) {
+        while (!modelsReady() && !closed) {
             if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("no valid model '" + holder.modelName() + "' arrived within " + wait);
+                throw new IllegalStateException("no valid " + (holder != null ? waitingFor : "models (" + waitingFor + ")")
+                        + " arrived within " + wait);
             }
             try {
                 Thread.sleep(100);
@@ -252,6 +267,21 @@ public final class ScorerApp implements AutoCloseable {
                 throw new IllegalStateException("interrupted while waiting for a model", e);
             }
         }
+    }
+
+    /**
+     * Mode none: the model serves. Routed: the models topic has been read to its end at start (so
+     * no record meets NO_MODEL only because its model's bundle was not read yet), a model serves,
+     * and so does routing.default when set.
+     */
+    private boolean modelsReady() {
+        if (holder != null) {
+            return holder.hasModel();
+        }
+        String def = models.router().defaultModel();
+        ModelSet.Served d = def == null ? null : models.get(def);
+        return watcher != null && watcher.caughtUp() && models.hasModel()
+                && (def == null || d != null && d.holder().hasModel());
     }
 
     private void bindJvmMetrics() {
@@ -265,17 +295,33 @@ public final class ScorerApp implements AutoCloseable {
 
     public boolean ready() {
         KafkaStreams ks = streams;
-        return ks != null && ks.state() == KafkaStreams.State.RUNNING && holder.hasModel();
+        return ks != null && ks.state() == KafkaStreams.State.RUNNING && models.hasModel();
     }
 
     private String readyDetail() {
         KafkaStreams ks = streams;
-        ModelHolder.Loaded m = holder.current();
-        return "streams=" + (ks == null ? "NOT_STARTED" : ks.state()) + " model=" + (m == null ? "none" : m.version());
+        String state = "streams=" + (ks == null ? "NOT_STARTED" : ks.state());
+        if (holder != null) {
+            ModelHolder.Loaded m = holder.current();
+            return state + " model=" + (m == null ? "none" : m.version());
+        }
+        StringBuilder sb = new StringBuilder(state).append(" models=");
+        List<ModelSet.Served> all = models.all();
+        for (int i = 0; i < all.size(); i++) {
+            ModelHolder.Loaded m = all.get(i).holder().current();
+            sb.append(i == 0 ? "" : ",").append(all.get(i).name()).append(':').append(m == null ? "none" : m.version());
+        }
+        return all.isEmpty() ? sb.append("none").toString() : sb.toString();
     }
 
+    /** Mode none: the one model's holder; null when routed (see {@link #models()}). */
     public ModelHolder holder() {
         return holder;
+    }
+
+    /** The models served: the one of mode none, or the routed ones loaded so far. */
+    public ModelSet models() {
+        return models;
     }
 
     public ScorerMetrics metrics() {
@@ -306,7 +352,7 @@ public final class ScorerApp implements AutoCloseable {
         }
     }
 
-    /** For tests: the holder's bundle source can also be fed directly. */
+    /** For tests: the holder's bundle source can also be fed directly (mode none). */
     public ModelHolder.Outcome offer(byte[] bundle, String source) {
         return holder.offer(bundle, source);
     }

@@ -49,33 +49,76 @@ public final class ScoringEngine {
 
     private final ScorerSettings settings;
     private final AlarmPolicy policy;
-    private final ModelHolder holder;
+    private final ModelSet models;
+    private final ModelRouter router;
     private final ScorerMetrics metrics;
-    private final DriftTracker drift;
     private final KeyStateStore store;
     private final KeyFeedback feedback;
     private final Clock clock;
     private final RecordDecoder parser;
     private final ScoreJson json = new ScoreJson();
     private final AlarmResult alarmResult = new AlarmResult();
+    /** Routed: each model's working state, by name (at most routing.max.models). */
+    private final java.util.Map<String, Slot> slots = new java.util.HashMap<>();
+    /** The slot of the previous record: mode none (and a run of one model's records) skips the lookup. */
+    private Slot last;
 
-    // per-model state, rebuilt when the holder swaps models
-    private ModelHolder.Loaded cached;
-    private Featuriser featuriser;
-    private FastScorer scorer;
-    private ScoreResult result;
-    private float[] input;
-    private double[][] window;
-    private WindowHistory history;
-    private KeyAlarm alarm;
-    private AlarmSeed seed;
-    private KeyStandardiser standardiser;
-    /** With {@code alarm.adapt.guard} and a per-key standardising model: the standardiser's delay line, else null. */
-    private AdaptationGuard standardiserGuard;
-    private double[] releasedRaw;
-    private double[] standardised;
-    private double[] expected;
-    private boolean stateful;
+    /**
+     * One model's working state in this task, rebuilt when its holder swaps models. Routed, its
+     * key-state store is tagged with the model's name, so a key re-routed to another model starts
+     * afresh instead of mixing one model's window and alarm state into another's.
+     */
+    private final class Slot {
+        final ModelSet.Served served;
+        /** Routed: the model's {@link ModelTag} on its keys' state; null with one model. */
+        final byte[] tag;
+        final String modelName;
+        final ScorerMetrics.ModelMeters meters;
+        ModelHolder.Loaded cached;
+        Featuriser featuriser;
+        FastScorer scorer;
+        ScoreResult result;
+        float[] input;
+        double[][] window;
+        WindowHistory history;
+        KeyAlarm alarm;
+        AlarmSeed seed;
+        KeyStandardiser standardiser;
+        /** With {@code alarm.adapt.guard} and a per-key standardising model: the standardiser's delay line, else null. */
+        AdaptationGuard standardiserGuard;
+        double[] releasedRaw;
+        double[] standardised;
+        double[] expected;
+        boolean stateful;
+
+        Slot(ModelSet.Served served, boolean routed) {
+            this.served = served;
+            this.tag = routed ? ModelTag.of(served.name()) : null;
+            this.modelName = routed ? served.name() : null;
+            this.meters = routed ? metrics.modelMeters(served.name()) : null;
+        }
+
+        void use(ModelHolder.Loaded m) {
+            cached = m;
+            ModelBundle b = m.bundle();
+            featuriser = b.featuriser();
+            scorer = b.newScorer(settings.topK());
+            result = new ScoreResult(settings.topK());
+            input = new float[featuriser.inputSize()];
+            window = new double[featuriser.historyLength()][];
+            int dim = b.schema().size();
+            // room for window-1 records beyond the window, so a late record placed among the newest still has its predecessors
+            history = window.length > 1 ? new WindowHistory(2 * featuriser.historyLength() - 1, dim) : null;
+            alarm = policy.enabled() ? new KeyAlarm(policy, dim) : null;
+            standardiser = b.keyStandardise() ? new KeyStandardiser(dim) : null;
+            standardiserGuard = standardiser != null && policy.adaptGuard() ? new AdaptationGuard(dim, policy.adaptDelay()) : null;
+            releasedRaw = new double[dim];
+            standardised = new double[dim];
+            expected = new double[dim];
+            stateful = history != null || alarm != null || standardiser != null;
+            seed = b.alarmSeed();
+        }
+    }
 
     public ScoringEngine(ScorerSettings settings, ModelHolder holder, ScorerMetrics metrics, DriftTracker drift,
             KeyStateStore store, Clock clock) {
@@ -85,12 +128,18 @@ public final class ScoringEngine {
     /** As above, with operator feedback raising keys' thresholds. */
     public ScoringEngine(ScorerSettings settings, ModelHolder holder, ScorerMetrics metrics, DriftTracker drift,
             KeyStateStore store, KeyFeedback feedback, Clock clock) {
+        this(settings, ModelSet.single(holder, drift), metrics, store, feedback, clock);
+    }
+
+    /** Over the models of a (routed or single-model) {@link ModelSet}. */
+    public ScoringEngine(ScorerSettings settings, ModelSet models, ScorerMetrics metrics, KeyStateStore store,
+            KeyFeedback feedback, Clock clock) {
         this.feedback = feedback;
         this.settings = settings;
         this.policy = settings.alarm();
-        this.holder = holder;
+        this.models = models;
+        this.router = models.router();
         this.metrics = metrics;
-        this.drift = drift;
         this.store = store;
         this.clock = clock;
         this.parser = settings.input().decoder(settings.recordMaxBytes());
@@ -110,14 +159,11 @@ public final class ScoringEngine {
             return;
         }
         ParsedRecord p = ((ParseResult.Accepted) pr).record();
-        ModelHolder.Loaded m = holder.current();
-        if (m == null) {
-            reject(sink, ErrorCode.NO_MODEL, "no model loaded");
+        Slot a = slot(key, value, sink);
+        if (a == null) {
             return;
         }
-        if (m != cached) {
-            use(m);
-        }
+        ModelHolder.Loaded m = a.cached;
         VectorResult vr = m.bundle().schema().vectorise(p);
         if (vr instanceof VectorResult.Bad b) {
             reject(sink, b.code(), b.message());
@@ -126,44 +172,49 @@ public final class ScoringEngine {
         double[] v = ((VectorResult.Ok) vr).values();
         long t0 = System.nanoTime();
         byte[] k = key == null ? NULL_KEY : key;
-        if (stateful) {
-            KeyState.load(store.get(k), history, standardiser, standardiserGuard, alarm, seed);
+        if (a.stateful) {
+            byte[] stored = store.get(k);
+            // routed: a value another model wrote reads as none, so the key starts afresh under this one
+            int offset = a.tag == null ? 0 : a.tag.length;
+            KeyState.load(a.tag == null || ModelTag.owns(stored, a.tag) ? stored : null, offset, a.history, a.standardiser,
+                    a.standardiserGuard, a.alarm, a.seed);
         }
         double[] x = v;
         // under the guard a ready key's record is standardised now and learnt later (or never): guardStandardiser
         boolean guarded = false;
-        if (standardiser != null) {
-            boolean ready = standardiser.ready();
-            guarded = ready && standardiserGuard != null;
+        if (a.standardiser != null) {
+            boolean ready = a.standardiser.ready();
+            guarded = ready && a.standardiserGuard != null;
             if (guarded) {
-                standardiser.apply(v, standardised);
+                a.standardiser.apply(v, a.standardised);
             } else {
-                standardiser.standardise(v, standardised);
+                a.standardiser.standardise(v, a.standardised);
             }
-            x = standardised;
+            x = a.standardised;
             if (!ready) {
                 // the key's statistics are too young to standardise with: kept, the record not scored
-                store.put(k, KeyState.store(history, standardiser, standardiserGuard, alarm));
+                save(a, k);
                 metrics.recordWarmingUp();
-                unscored(sink, p, m, recordTs, false);
+                unscored(sink, a, p, recordTs, false);
                 return;
             }
         }
-        String range = outOfRange(x, v);
+        String range = outOfRange(a, x, v);
         if (range != null) {
             reject(sink, ErrorCode.NON_FINITE, range);
             return;
         }
         boolean late = false;
-        if (window.length == 1) {
-            window[0] = x;
+        WindowHistory history = a.history;
+        if (a.window.length == 1) {
+            a.window[0] = x;
         } else {
             int pos = history.count();
             if (pos > 0 && p.ts() < history.newestTs()) {
                 late = true;
                 if (history.newestTs() - p.ts() > settings.lateToleranceMs()) {
                     metrics.recordLate(false);
-                    unscored(sink, p, m, recordTs, true);
+                    unscored(sink, a, p, recordTs, true);
                     return;
                 }
                 pos = history.positionOf(p.ts());
@@ -171,53 +222,96 @@ public final class ScoringEngine {
             int at = history.insert(pos, p.ts(), x);
             if (at < 0) {
                 metrics.recordLate(false);
-                unscored(sink, p, m, recordTs, true);
+                unscored(sink, a, p, recordTs, true);
                 return;
             }
-            if (!history.windowEndingAt(at, window)) {
+            if (!history.windowEndingAt(at, a.window)) {
                 if (guarded) {
                     // not scored, so not flagged itself; the records after it still guard it
-                    guardStandardiser(v, false);
+                    guardStandardiser(a, v, false);
                 }
-                store.put(k, KeyState.store(history, standardiser, standardiserGuard, alarm));
+                save(a, k);
                 if (late) {
                     metrics.recordLate(false);
                 } else {
                     metrics.recordWarmingUp();
                 }
-                unscored(sink, p, m, recordTs, late);
+                unscored(sink, a, p, recordTs, late);
                 return;
             }
             if (late) {
                 metrics.recordLate(true);
             }
         }
-        featuriser.featurise(window, input);
+        ScoreResult result = a.result;
+        a.featuriser.featurise(a.window, a.input);
         // the input gradient is about half the cost: computed below only where it is shown
-        scorer.score(input, result, false);
+        a.scorer.score(a.input, result, false);
         if (!Double.isFinite(result.score) || !Double.isFinite(result.critic)) {
             // a safety net: the range check above should make this unreachable
             reject(sink, ErrorCode.NON_FINITE, "the critic's output is not finite for this record");
             return;
         }
         // the range rule sees what the model sees: raw values, or the key's standardised ones
-        decide(m.bundle(), x, v, feedback.raiseFor(k));
+        decide(a, m.bundle(), x, v, feedback.raiseFor(k));
         if (guarded) {
-            guardStandardiser(v, alarmResult.flagged);
+            guardStandardiser(a, v, alarmResult.flagged);
         }
         if (alarmResult.anomaly || result.score >= settings.attributionMinScore()) {
-            scorer.attribute(input, result);
+            a.scorer.attribute(a.input, result);
         }
-        if (stateful) {
-            store.put(k, KeyState.store(history, standardiser, standardiserGuard, alarm));
+        if (a.stateful) {
+            save(a, k);
         }
         long nanos = System.nanoTime() - t0;
         metrics.recordScored(result.score, alarmResult.anomaly, nanos);
-        drift.add(result.critic);
+        if (a.meters != null) {
+            a.meters.recordScored(alarmResult.anomaly);
+        }
+        a.served.drift().add(result.critic);
         long now = clock.millis();
-        sink.scored(json.scored(p.id(), p.ts(), result, alarmResult,
-                m.bundle().threshold(), m.version(), featuriser, now, late, expected()), alarmResult.anomaly);
+        sink.scored(json.scored(p.id(), p.ts(), result, alarmResult, m.bundle().threshold(), m.version(), a.modelName,
+                a.featuriser, now, late, expected(a)), alarmResult.anomaly);
         metrics.recordLatency(now - recordTs);
+    }
+
+    /**
+     * The model that scores a record, its working state current, or null once the record has been
+     * dead-lettered {@code NO_MODEL} (no model loaded; routed: the rule names none and there is no
+     * {@code routing.default}, or the named model is not loaded).
+     */
+    private Slot slot(byte[] key, byte[] value, Sink sink) {
+        ModelSet.Served served = models.single();
+        String name = null;
+        if (served == null) {
+            name = router.route(key, value);
+            if (name == null) {
+                reject(sink, ErrorCode.NO_MODEL, "the routing rule (routing.mode=" + router.mode().name().toLowerCase(java.util.Locale.ROOT)
+                        .replace('_', '-') + ") names no model for this record and routing.default is empty");
+                return null;
+            }
+            served = models.get(name);
+        }
+        ModelHolder.Loaded m = served == null ? null : served.holder().current();
+        if (m == null) {
+            reject(sink, ErrorCode.NO_MODEL, name == null ? "no model loaded" : "model '" + name + "' is not loaded");
+            return null;
+        }
+        Slot a = last != null && last.served == served ? last : slots.get(served.name());
+        if (a == null || a.served != served) {
+            a = new Slot(served, router.routed());
+            slots.put(served.name(), a);
+        }
+        if (a.cached != m) {
+            a.use(m);
+        }
+        last = a;
+        return a;
+    }
+
+    /** Stores the key's state as the slot's model holds it (behind its tag when routed). */
+    private void save(Slot a, byte[] k) {
+        store.put(k, KeyState.store(a.tag, a.history, a.standardiser, a.standardiserGuard, a.alarm));
     }
 
     /**
@@ -225,28 +319,31 @@ public final class ScoringEngine {
      * normaliser and, with per-key standardisation, the key's statistics undone), or null for a
      * model without an encoder.
      */
-    private double[] expected() {
+    private static double[] expected(Slot a) {
+        ScoreResult result = a.result;
         if (!result.reconstructed) {
             return null;
         }
-        for (int j = 0; j < expected.length; j++) {
+        Featuriser featuriser = a.featuriser;
+        for (int j = 0; j < a.expected.length; j++) {
             double x = featuriser.normaliser().invert(j,
                     featuriser.normalisedOf(j, result.reconstruction[featuriser.newestInput(j)]));
-            expected[j] = standardiser == null ? x : standardiser.unstandardise(j, x);
+            a.expected[j] = a.standardiser == null ? x : a.standardiser.unstandardise(j, x);
         }
-        return expected;
+        return a.expected;
     }
 
     /** Offers a record's raw values to the standardiser's delay line; a clean released record is learnt. */
-    private void guardStandardiser(double[] raw, boolean flagged) {
-        if (standardiserGuard.offer(raw, flagged, releasedRaw)) {
-            standardiser.add(releasedRaw);
+    private static void guardStandardiser(Slot a, double[] raw, boolean flagged) {
+        if (a.standardiserGuard.offer(raw, flagged, a.releasedRaw)) {
+            a.standardiser.add(a.releasedRaw);
         }
     }
 
     /** The alarm layer's decision, or without it the calibrated score against the model's threshold. */
-    private void decide(ModelBundle b, double[] inputs, double[] raw, double raise) {
-        if (alarm == null) {
+    private void decide(Slot a, ModelBundle b, double[] inputs, double[] raw, double raise) {
+        ScoreResult result = a.result;
+        if (a.alarm == null) {
             alarmResult.likelihood = Double.NaN;
             alarmResult.alarmScore = result.score;
             alarmResult.threshold = b.threshold() + raise;
@@ -257,46 +354,26 @@ public final class ScoringEngine {
             alarmResult.reason = alarmResult.anomaly ? AlarmResult.Reason.SCORE : null;
             return;
         }
-        alarm.thresholdRaise(raise);
-        alarm.next(b.surprise(result.critic), result.score, b.threshold(), inputs, raw, !b.rulesOnly(), alarmResult);
+        a.alarm.thresholdRaise(raise);
+        a.alarm.next(b.surprise(result.critic), result.score, b.threshold(), inputs, raw, !b.rulesOnly(), alarmResult);
     }
 
     /** Why a record's model inputs {@code x} (raw values {@code v}) are too far outside the model's range to be scored, or null. */
-    private String outOfRange(double[] x, double[] v) {
+    private static String outOfRange(Slot a, double[] x, double[] v) {
         for (int j = 0; j < x.length; j++) {
-            double z = featuriser.normaliser().apply(j, x[j]);
+            double z = a.featuriser.normaliser().apply(j, x[j]);
             if (!(Math.abs(z) <= MAX_NORMALISED)) {
-                return "feature " + cached.bundle().schema().names().get(j) + " = " + v[j]
+                return "feature " + a.cached.bundle().schema().names().get(j) + " = " + v[j]
                         + " is too far outside the model's range to be scored (normalised " + z + ")";
             }
         }
         return null;
     }
 
-    private void use(ModelHolder.Loaded m) {
-        cached = m;
-        ModelBundle b = m.bundle();
-        featuriser = b.featuriser();
-        scorer = b.newScorer(settings.topK());
-        result = new ScoreResult(settings.topK());
-        input = new float[featuriser.inputSize()];
-        window = new double[featuriser.historyLength()][];
-        int dim = b.schema().size();
-        // room for window-1 records beyond the window, so a late record placed among the newest still has its predecessors
-        history = window.length > 1 ? new WindowHistory(2 * featuriser.historyLength() - 1, dim) : null;
-        alarm = policy.enabled() ? new KeyAlarm(policy, dim) : null;
-        standardiser = b.keyStandardise() ? new KeyStandardiser(dim) : null;
-        standardiserGuard = standardiser != null && policy.adaptGuard() ? new AdaptationGuard(dim, policy.adaptDelay()) : null;
-        releasedRaw = new double[dim];
-        standardised = new double[dim];
-        expected = new double[dim];
-        stateful = history != null || alarm != null || standardiser != null;
-        seed = b.alarmSeed();
-    }
-
-    private void unscored(Sink sink, ParsedRecord p, ModelHolder.Loaded m, long recordTs, boolean late) {
+    private void unscored(Sink sink, Slot a, ParsedRecord p, long recordTs, boolean late) {
         long now = clock.millis();
-        sink.scored(json.unscored(p.id(), p.ts(), m.bundle().threshold(), m.version(), now, late));
+        ModelHolder.Loaded m = a.cached;
+        sink.scored(json.unscored(p.id(), p.ts(), m.bundle().threshold(), m.version(), a.modelName, now, late));
         metrics.recordLatency(now - recordTs);
     }
 

@@ -28,9 +28,8 @@ final class ScoringProcessor implements Processor<byte[], byte[], byte[], byte[]
 
     private final ScorerSettings settings;
     private final InspectSettings inspect;
-    private final ModelHolder holder;
+    private final ModelSet models;
     private final ScorerMetrics metrics;
-    private final DriftTracker drift;
     private final WindowKeys windowKeys;
     private final Clock clock;
 
@@ -41,13 +40,12 @@ final class ScoringProcessor implements Processor<byte[], byte[], byte[], byte[]
     private Record<byte[], byte[]> current;
     private RecentRecorder recorder;
 
-    ScoringProcessor(ScorerSettings settings, InspectSettings inspect, ModelHolder holder, ScorerMetrics metrics, DriftTracker drift,
+    ScoringProcessor(ScorerSettings settings, InspectSettings inspect, ModelSet models, ScorerMetrics metrics,
             WindowKeys windowKeys, Clock clock) {
         this.settings = settings;
         this.inspect = inspect;
-        this.holder = holder;
+        this.models = models;
         this.metrics = metrics;
-        this.drift = drift;
         this.windowKeys = windowKeys;
         this.clock = clock;
     }
@@ -58,7 +56,7 @@ final class ScoringProcessor implements Processor<byte[], byte[], byte[], byte[]
         this.store = ctx.getStateStore(ScoringTopology.WINDOW_STORE);
         this.taskId = ctx.taskId();
         KeyFeedback feedback = inspect.enabled() ? new FeedbackStore(ctx.getStateStore(FeedbackStore.NAME)) : KeyFeedback.NONE;
-        this.engine = new ScoringEngine(settings, holder, metrics, drift, new KeyStateStore() {
+        this.engine = new ScoringEngine(settings, models, metrics, new KeyStateStore() {
             @Override
             public byte[] get(byte[] key) {
                 return store.get(Bytes.wrap(key));

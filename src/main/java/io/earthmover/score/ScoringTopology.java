@@ -39,9 +39,15 @@ public final class ScoringTopology {
 
     public static Topology build(ScorerSettings s, InspectSettings inspect, ModelHolder holder, ScorerMetrics metrics,
             DriftTracker drift, WindowKeys windowKeys, Clock clock) {
+        return build(s, inspect, ModelSet.single(holder, drift), metrics, windowKeys, clock);
+    }
+
+    /** Over the models of a {@link ModelSet} (routed, or the one model). */
+    public static Topology build(ScorerSettings s, InspectSettings inspect, ModelSet models, ScorerMetrics metrics,
+            WindowKeys windowKeys, Clock clock) {
         Topology t = new Topology();
         t.addSource(SOURCE, Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer(), s.inputTopic());
-        t.addProcessor(PROCESSOR, () -> new ScoringProcessor(s, inspect, holder, metrics, drift, windowKeys, clock), SOURCE);
+        t.addProcessor(PROCESSOR, () -> new ScoringProcessor(s, inspect, models, metrics, windowKeys, clock), SOURCE);
         t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(WINDOW_STORE), Serdes.Bytes(),
                 Serdes.ByteArray()).withCachingEnabled(), PROCESSOR);
         if (inspect.enabled()) {

@@ -31,7 +31,7 @@ class ManifestsTest {
     private static final Map<String, Path> RENDERED = new ConcurrentHashMap<>();
 
     @ParameterizedTest
-    @ValueSource(strings = {"dev", "prod"})
+    @ValueSource(strings = {"dev", "prod", "routed"})
     void overlayMatchesTheSchemas(String overlay) throws IOException {
         Path rendered = render(overlay);
         Path node = OpsTools.requireNodeTools();
@@ -42,7 +42,7 @@ class ManifestsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"dev", "prod"})
+    @ValueSource(strings = {"dev", "prod", "routed"})
     void scorerFitsThePartitionsAndIsLockedDown(String overlay) throws IOException {
         List<JsonNode> docs = documents(render(overlay));
         int partitions = find(docs, "KafkaTopic", "events-in").path("spec").path("partitions").asInt();
@@ -67,7 +67,7 @@ class ManifestsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"dev", "prod"})
+    @ValueSource(strings = {"dev", "prod", "routed"})
     void scorerIsScrapedGuardedAndAlerted(String overlay) throws IOException {
         List<JsonNode> docs = documents(render(overlay));
         JsonNode service = find(docs, "Service", "earthmover-scorer");
@@ -82,7 +82,7 @@ class ManifestsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"dev", "prod"})
+    @ValueSource(strings = {"dev", "prod", "routed"})
     void modelsTopicIsCompactedAndTakesWholeBundles(String overlay) throws IOException {
         JsonNode config = find(documents(render(overlay)), "KafkaTopic", "models").path("spec").path("config");
         assertThat(config.path("cleanup.policy").asText()).isEqualTo("compact");
@@ -90,7 +90,7 @@ class ManifestsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"dev", "prod"})
+    @ValueSource(strings = {"dev", "prod", "routed"})
     void cpuTrainerNeedsNoGpu(String overlay) throws IOException {
         List<JsonNode> docs = documents(render(overlay));
         JsonNode cron = find(docs, "CronJob", "earthmover-train-cpu");
@@ -117,6 +117,68 @@ class ManifestsTest {
         assertThat(String.join(" ", majors)).doesNotContain("\"9\"");
         assertThat(pod.path("affinity").toString()).contains("nvidia.com/gpu.compute.major");
         assertLockedDown(pod, c, docs);
+    }
+
+    /**
+     * The routed overlay: the scorer routes by key prefix with a default and a bound on models, and
+     * each further model has its own retraining CronJob (--model-name NAME) reading its own training
+     * topic, which the trainer's user may read, as locked down as the default model's.
+     */
+    @org.junit.jupiter.api.Test
+    void routedOverlayRetrainsEachModelFromItsOwnTopic() throws IOException {
+        List<JsonNode> docs = documents(render("routed"));
+        JsonNode scorer = find(docs, "Deployment", "earthmover-scorer").path("spec").path("template").path("spec")
+                .path("containers").get(0);
+        Map<String, String> env = new java.util.HashMap<>();
+        scorer.path("env").forEach(e -> env.put(e.path("name").asText(), e.path("value").asText()));
+        Map<String, String> routing = new java.util.HashMap<>();
+        env.forEach((k, v) -> {
+            if (k.startsWith("EARTHMOVER_ROUTING_")) {
+                routing.put(k, v);
+            }
+        });
+        assertThat(routing).containsKeys("EARTHMOVER_ROUTING_MODE", "EARTHMOVER_ROUTING_DEFAULT", "EARTHMOVER_ROUTING_MAX_MODELS");
+        // the scorer's configuration, as it will load it, is valid routing
+        io.earthmover.config.EarthmoverConfig cfg = io.earthmover.config.EarthmoverConfig.load(
+                Path.of("k8s/base/scorer/earthmover.properties"), routing, Map.of());
+        io.earthmover.score.ModelRouter router = io.earthmover.score.ModelRouter.from(cfg);
+        assertThat(router.routed()).isTrue();
+        String defaultModel = router.defaultModel();
+
+        JsonNode trainer = find(docs, "KafkaUser", "earthmover-trainer");
+        List<String> trained = new ArrayList<>();
+        for (JsonNode cron : docs) {
+            if (!cron.path("kind").asText().equals("CronJob")) {
+                continue;
+            }
+            assertBatchLimits(cron);
+            assertThat(cron.path("spec").path("suspend").asBoolean()).as("runs").isFalse();
+            JsonNode pod = cron.path("spec").path("jobTemplate").path("spec").path("template").path("spec");
+            JsonNode c = pod.path("containers").get(0);
+            assertLockedDown(pod, c, docs);
+            String model = "default";
+            String topic = "events-train";
+            for (JsonNode a : c.path("args")) {
+                if (a.asText().startsWith("--model-name=")) {
+                    model = a.asText().substring("--model-name=".length());
+                } else if (a.asText().startsWith("--topic=")) {
+                    topic = a.asText().substring("--topic=".length());
+                }
+            }
+            trained.add(model);
+            assertThat(find(docs, "KafkaTopic", topic)).as("training topic of " + model).isNotNull();
+            String t = topic;
+            assertThat(trainer.path("spec").path("authorization").path("acls")).as("trainer may read " + topic).anySatisfy(acl -> {
+                JsonNode r = acl.path("resource");
+                assertThat(r.path("type").asText()).isEqualTo("topic");
+                assertThat(r.path("patternType").asText().equals("prefix") ? t.startsWith(r.path("name").asText())
+                        : t.equals(r.path("name").asText())).isTrue();
+                assertThat(acl.path("operations").toString()).contains("Read");
+            });
+        }
+        assertThat(trained).as("one retraining job per model, the default among them").doesNotHaveDuplicates()
+                .contains(defaultModel).hasSizeGreaterThanOrEqualTo(3);
+        assertThat(trained.size()).isLessThanOrEqualTo(router.maxModels());
     }
 
     private static void assertBatchLimits(JsonNode cron) {

@@ -4,6 +4,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.earthmover.harness.ScoreRecord;
 import org.junit.jupiter.api.Test;
 
 class ScoreJsonTest {
@@ -28,5 +29,17 @@ class ScoreJsonTest {
         byte[] out = new ScoreJson().unscored(id, 5, 0.9, "m1", 10, false);
         assertThat(idOf(out)).isEqualTo(id);
         assertThat(new String(out, UTF_8)).contains("\ud83d\ude00").doesNotContain("?");
+    }
+
+    @Test
+    void namesTheRoutedModelNextToItsVersionAndLeavesTheFieldOutWithOneModel() {
+        String routed = new String(new ScoreJson().unscored("r1", 5, 0.9, "v7", "db", 10, false), UTF_8);
+        assertThat(routed).contains("\"model\":\"v7\",\"modelName\":\"db\",");
+        assertThat(ScoreRecord.parse(routed.getBytes(UTF_8)).modelName())
+                .isEqualTo("db");
+        String single = new String(new ScoreJson().unscored("r1", 5, 0.9, "v7", 10, false), UTF_8);
+        assertThat(single).contains("\"model\":\"v7\",\"topFeatures\"").doesNotContain("modelName");
+        assertThat(ScoreRecord.parse(single.getBytes(UTF_8)).modelName())
+                .isNull();
     }
 }

@@ -11,9 +11,14 @@ import io.earthmover.kafka.TopicAdmin;
 import io.earthmover.metrics.ScorerMetrics;
 import io.earthmover.model.ModelBundle;
 import io.earthmover.score.DriftTracker;
+import io.earthmover.score.KeyFeedback;
+import io.earthmover.score.KeyStateStore;
 import io.earthmover.score.ModelHolder;
+import io.earthmover.score.ModelRouter;
+import io.earthmover.score.ModelSet;
 import io.earthmover.score.ScorerApp;
 import io.earthmover.score.ScorerSettings;
+import io.earthmover.score.ScoringEngine;
 import io.earthmover.score.ScoringTopology;
 import io.earthmover.score.WindowKeys;
 import io.earthmover.train.ModelTrainer;
@@ -65,6 +70,10 @@ import org.apache.kafka.streams.kstream.Produced;
 public final class PipelineBenchmark {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int POOL = 8192;
+    /** Keys of the load: records cycle through k0..k63. */
+    private static final int KEYS = 64;
+    /** Rounds of the engine-alone comparison (one model, then routed, each round). */
+    private static final int ENGINE_ROUNDS = 5;
     /** Latency samples before this many seconds are dropped: JIT warm-up, first fetches, rebalances. */
     public static final int WARM_UP_SECONDS = 3;
 
@@ -73,7 +82,12 @@ public final class PipelineBenchmark {
      * is measured after the defaults, under each guarantee, in the same run: a tuning change next to its baseline.
      */
     public record Settings(int records, int features, int partitions, int latencySeconds, List<String> guarantees,
-                           List<Map<String, String>> variants) {
+                           List<Map<String, String>> variants, int models) {
+        /** One model: no routed run. */
+        public Settings(int records, int features, int partitions, int latencySeconds, List<String> guarantees,
+                List<Map<String, String>> variants) {
+            this(records, features, partitions, latencySeconds, guarantees, variants, 1);
+        }
     }
 
     /** End-to-end latency at a consumer of the output, at {@code offered} records/s; -1 where nothing arrived. */
@@ -83,9 +97,14 @@ public final class PipelineBenchmark {
         }
     }
 
-    /** One guarantee's figures under one configuration ({@code variant}: the overrides, or "defaults"). */
+    /**
+     * One guarantee's figures under one configuration ({@code variant}: the overrides, or "defaults");
+     * {@code routedPerSecond}: the scoring topology routing the same records across {@code models}
+     * models (NaN with one model); with several models both it and {@code scoringPerSecond} are the
+     * means of two runs, measured one model, routed, routed, one model.
+     */
     public record Row(String guarantee, String variant, double passthroughPerSecond, double scoringPerSecond, Latency passthroughLatency,
-                      Latency scoringLatency, long commitIntervalMs) {
+                      Latency scoringLatency, long commitIntervalMs, double routedPerSecond) {
     }
 
     private final Settings settings;
@@ -106,7 +125,12 @@ public final class PipelineBenchmark {
 
     /** Runs every guarantee under the defaults and each variant; prints progress lines to stdout. */
     public List<Row> run() throws Exception {
-        ModelBundle model = trainModel(settings.features());
+        ModelBundle model = trainModel(settings.features(), 42);
+        // routed: models 2.. are trained as the first with other seeds (distinct bundles, the same cost per record)
+        List<ModelBundle> routed = new ArrayList<>(List.of(model));
+        for (int m = 1; m < settings.models(); m++) {
+            routed.add(trainModel(settings.features(), 42 + m));
+        }
         List<Map<String, String>> configs = new ArrayList<>();
         configs.add(Map.of());
         configs.addAll(settings.variants());
@@ -114,7 +138,7 @@ public final class PipelineBenchmark {
         List<String> topics = new ArrayList<>(List.of("bench-in", "bench-dlq", "bench-warm", cfg.get(ConfigKeys.TOPIC_FEEDBACK)));
         for (String g : settings.guarantees()) {
             for (int v = 0; v < configs.size(); v++) {
-                for (String t : List.of("out-a", "out-b", "lat-in-a", "lat-out-a", "lat-in-b", "lat-out-b")) {
+                for (String t : List.of("out-a", "out-b", "out-c", "lat-in-a", "lat-out-a", "lat-in-b", "lat-out-b")) {
                     topics.add(topic(t, g, v));
                 }
             }
@@ -122,12 +146,15 @@ public final class PipelineBenchmark {
         createTopics(topics);
         long bytes = produce("bench-in", settings.records(), 0, 0)[1];
         System.out.printf(Locale.ROOT, "produced %,d records, %d bytes on average%n", settings.records(), bytes / settings.records());
-        warmUp(model);
+        warmUp(model, routed);
+        if (routed.size() > 1) {
+            engineOnly(model, routed);
+        }
         List<Row> rows = new ArrayList<>();
         for (String g : settings.guarantees()) {
             double rate = 0;
             for (int v = 0; v < configs.size(); v++) {
-                Row r = measure(g, v, configs.get(v), model, rate);
+                Row r = measure(g, v, configs.get(v), model, routed, rate);
                 rate = r.scoringLatency().offered();
                 rows.add(r);
             }
@@ -143,11 +170,15 @@ public final class PipelineBenchmark {
      * One untimed pass of each topology over the first fifth of the records, so the first
      * measured figure does not carry the JIT's warm-up (it made the first guarantee look slower).
      */
-    private void warmUp(ModelBundle model) throws Exception {
+    private void warmUp(ModelBundle model, List<ModelBundle> routed) throws Exception {
         int n = Math.max(1, settings.records() / 5);
         throughput(cfg, "at_least_once", passthrough("bench-in", "bench-warm"), passed::get, n);
         ScorerMetrics m = new ScorerMetrics(new SimpleMeterRegistry());
         throughput(cfg, "at_least_once", scoring(cfg, "bench-in", "bench-warm", model, m), () -> (long) m.inCount(), n);
+        if (routed.size() > 1) {
+            ScorerMetrics r = new ScorerMetrics(new SimpleMeterRegistry());
+            throughput(cfg, "at_least_once", routedScoring(cfg, "bench-in", "bench-warm", routed, r), () -> (long) r.inCount(), n);
+        }
     }
 
     /**
@@ -155,13 +186,29 @@ public final class PipelineBenchmark {
      * half the scoring maximum just measured where {@code rate} is 0 (the defaults: their rate is then
      * offered to every variant, so latencies compare at the same load).
      */
-    private Row measure(String g, int v, Map<String, String> overrides, ModelBundle model, double rate) throws Exception {
+    private Row measure(String g, int v, Map<String, String> overrides, ModelBundle model, List<ModelBundle> routed, double rate)
+            throws Exception {
         EarthmoverConfig c = cfg.with(overrides);
         String label = overrides.isEmpty() ? "defaults" : overrides.toString();
         double a = throughput(c, g, passthrough("bench-in", topic("out-a", g, v)), passed::get, settings.records());
         ScorerMetrics m = new ScorerMetrics(new SimpleMeterRegistry());
         double b = throughput(c, g, scoring(c, "bench-in", topic("out-b", g, v), model, m), () -> (long) m.inCount(), settings.records());
         System.out.printf(Locale.ROOT, "%-16s %s: passthrough %,10.0f rec/s   scoring %,10.0f rec/s   ratio %.2f%n", g, label, a, b, b / a);
+        double routedRate = Double.NaN;
+        if (routed.size() > 1) {
+            // ABBA: one model (just measured), routed, routed, one model again, so a machine that slows
+            // down or speeds up during the run weighs on both sides alike
+            double r1 = routedThroughput(c, g, v, routed);
+            double r2 = routedThroughput(c, g, v, routed);
+            ScorerMetrics m2 = new ScorerMetrics(new SimpleMeterRegistry());
+            double b2 = throughput(c, g, scoring(c, "bench-in", topic("out-b", g, v), model, m2), () -> (long) m2.inCount(),
+                    settings.records());
+            double b1 = b;
+            routedRate = (r1 + r2) / 2;
+            b = (b1 + b2) / 2;
+            System.out.printf(Locale.ROOT, "%-16s %s: scoring, 1 model then %d routed, routed, 1 model: %,.0f / %,.0f / %,.0f / %,.0f rec/s;"
+                    + " %d models / 1 model %.3f%n", g, label, routed.size(), b1, r1, r2, b2, routed.size(), routedRate / b);
+        }
         double offered = rate > 0 ? rate : b / 2;
         Latency la = latency(c, g, passthrough(topic("lat-in-a", g, v), topic("lat-out-a", g, v)), topic("lat-in-a", g, v),
                 topic("lat-out-a", g, v), offered);
@@ -169,7 +216,7 @@ public final class PipelineBenchmark {
         Latency lb = latency(c, g, scoring(c, topic("lat-in-b", g, v), topic("lat-out-b", g, v), model,
                 new ScorerMetrics(new SimpleMeterRegistry())), topic("lat-in-b", g, v), topic("lat-out-b", g, v), offered);
         print("scoring", g, label, lb);
-        return new Row(g, label, a, b, la, lb, c.get(ConfigKeys.SCORER_COMMIT_INTERVAL));
+        return new Row(g, label, a, b, la, lb, c.get(ConfigKeys.SCORER_COMMIT_INTERVAL), routedRate);
     }
 
     private static void print(String what, String guarantee, String label, Latency l) {
@@ -178,7 +225,7 @@ public final class PipelineBenchmark {
                 WARM_UP_SECONDS, l.p50(), l.p99(), l.max());
     }
 
-    private static ModelBundle trainModel(int features) throws Exception {
+    private static ModelBundle trainModel(int features, long seed) throws Exception {
         FeatureSchema schema = FeatureSchema.positional(features);
         Random r = new Random(1);
         double[][] rows = new double[2000][features];
@@ -188,7 +235,8 @@ public final class PipelineBenchmark {
             }
         }
         // throughput does not depend on how well the critic is trained: a short run of the default architecture
-        TrainingSettings s = TrainingSettings.defaults().with(ConfigKeys.TRAIN_ITERATIONS, 20).with(ConfigKeys.TRAIN_PATIENCE, 0);
+        TrainingSettings s = TrainingSettings.defaults().with(ConfigKeys.TRAIN_ITERATIONS, 20).with(ConfigKeys.TRAIN_PATIENCE, 0)
+                .with(ConfigKeys.TRAIN_SEED, seed);
         return new ModelTrainer().fit(List.<double[][]>of(rows), schema, s, Map.of("source", "bench"), null).bundle();
     }
 
@@ -227,7 +275,7 @@ public final class PipelineBenchmark {
         long bytes = 0;
         long sent = 0;
         AtomicLong failed = new AtomicLong();
-        byte[][] keys = new byte[64][];
+        byte[][] keys = new byte[KEYS][];
         for (int k = 0; k < keys.length; k++) {
             keys[k] = ("k" + k).getBytes(StandardCharsets.UTF_8);
         }
@@ -283,6 +331,96 @@ public final class PipelineBenchmark {
         return ScoringTopology.build(new ScorerSettings(in, out, "bench-dlq", 1 << 20, 3, 60_000, "bench",
                 ScorerSettings.alarmPolicy(c)), InspectSettings.from(c), holder, metrics,
                 new DriftTracker(Clock.systemUTC(), 10), new WindowKeys(), Clock.systemUTC());
+    }
+
+    /**
+     * The scoring topology routing by a key table across {@code models} (key k{i} to model m{i mod n},
+     * the 64 keys the load uses), each model in its own holder as a routed scorer loads them: what
+     * routing adds per record (the lookup, a slot per model, the model-tagged key state, per-model meters).
+     */
+    private static Topology routedScoring(EarthmoverConfig c, String in, String out, List<ModelBundle> models, ScorerMetrics metrics) {
+        return ScoringTopology.build(new ScorerSettings(in, out, "bench-dlq", 1 << 20, 3, 60_000, "bench",
+                ScorerSettings.alarmPolicy(c)), InspectSettings.from(c), routedSet(c, models, metrics), metrics, new WindowKeys(),
+                Clock.systemUTC());
+    }
+
+    /** The models as a routed scorer holds them, routed by a table: key k{i} to model m{i mod n}. */
+    private static ModelSet routedSet(EarthmoverConfig c, List<ModelBundle> models, ScorerMetrics metrics) {
+        StringBuilder table = new StringBuilder();
+        for (int k = 0; k < KEYS; k++) {
+            table.append(k == 0 ? "" : ",").append("k").append(k).append("=m").append(k % models.size());
+        }
+        EarthmoverConfig rc = c.with(Map.of(ConfigKeys.ROUTING_MODE.name(), ConfigKeys.ROUTING_TABLE,
+                ConfigKeys.ROUTING_TABLE_SPEC.name(), table.toString()));
+        ModelSet set = new ModelSet(ModelRouter.from(rc), metrics, Clock.systemUTC(), 10);
+        for (int m = 0; m < models.size(); m++) {
+            set.offer("m" + m, models.get(m).toBytes(), "bench");
+        }
+        return set;
+    }
+
+    /**
+     * The scoring engine alone (no Kafka, an in-memory key store) over the pooled records of the 64
+     * keys: one model against routing across the models, alternated for {@link #ENGINE_ROUNDS} rounds,
+     * in records per second of the thread's CPU time; prints each round and the median ratio. Without the broker, the producer and RocksDB sharing
+     * the CPUs, this is what routing costs per record, with far less noise than the pipeline figures.
+     */
+    private void engineOnly(ModelBundle model, List<ModelBundle> routed) {
+        ScorerSettings s = new ScorerSettings("bench-in", "bench-out", "bench-dlq", 1 << 20, 3, 60_000, "bench",
+                ScorerSettings.alarmPolicy(cfg));
+        int n = Math.min(settings.records(), 200_000);
+        double[] ratios = new double[ENGINE_ROUNDS];
+        for (int round = 0; round < ENGINE_ROUNDS; round++) {
+            ScorerMetrics m1 = new ScorerMetrics(new SimpleMeterRegistry());
+            ModelHolder h = new ModelHolder("bench", m1);
+            h.offer(model.toBytes(), "bench");
+            double one = engineRate(new ScoringEngine(s, h, m1, new DriftTracker(Clock.systemUTC(), 10),
+                    KeyStateStore.inMemory(), Clock.systemUTC()), n);
+            ScorerMetrics m3 = new ScorerMetrics(new SimpleMeterRegistry());
+            ScoringEngine r = new ScoringEngine(s, routedSet(cfg, routed, m3), m3, KeyStateStore.inMemory(), KeyFeedback.NONE,
+                    Clock.systemUTC());
+            double many = engineRate(r, n);
+            ratios[round] = many / one;
+            System.out.printf(Locale.ROOT, "engine alone, round %d: 1 model %,.0f rec per CPU-s, %d models %,.0f rec per CPU-s, ratio %.3f%n", round + 1,
+                    one, routed.size(), many, ratios[round]);
+        }
+        double[] sorted = ratios.clone();
+        java.util.Arrays.sort(sorted);
+        System.out.printf(Locale.ROOT, "engine alone: %d models / 1 model, median of %d rounds %.3f%n", routed.size(), ENGINE_ROUNDS,
+                sorted[ENGINE_ROUNDS / 2]);
+    }
+
+    /** Records per second of one engine over {@code n} pooled records, keys cycling as in the load. */
+    private double engineRate(ScoringEngine engine, int n) {
+        byte[][] keys = new byte[KEYS][];
+        for (int k = 0; k < KEYS; k++) {
+            keys[k] = ("k" + k).getBytes(StandardCharsets.UTF_8);
+        }
+        long[] out = new long[1];
+        ScoringEngine.Sink sink = new ScoringEngine.Sink() {
+            @Override
+            public void scored(byte[] json) {
+                out[0]++;
+            }
+
+            @Override
+            public void deadLetter(io.earthmover.record.ErrorCode code, String message) {
+                throw new IllegalStateException("bench record dead-lettered: " + code + " " + message);
+            }
+        };
+        // this thread's CPU time, not wall time: on a shared machine the wall clock counts other processes' turns
+        java.lang.management.ThreadMXBean cpu = java.lang.management.ManagementFactory.getThreadMXBean();
+        long t0 = cpu.getCurrentThreadCpuTime();
+        for (int i = 0; i < n; i++) {
+            engine.process(keys[i % KEYS], pool[i % POOL], 1_767_225_600_000L + i, sink);
+        }
+        return out[0] / ((cpu.getCurrentThreadCpuTime() - t0) / 1e9);
+    }
+
+    private double routedThroughput(EarthmoverConfig c, String g, int v, List<ModelBundle> routed) throws Exception {
+        ScorerMetrics m = new ScorerMetrics(new SimpleMeterRegistry());
+        return throughput(c, g, routedScoring(c, "bench-in", topic("out-c", g, v), routed, m), () -> (long) m.inCount(),
+                settings.records());
     }
 
     private static Properties props(EarthmoverConfig cfg, String guarantee, Path state) {

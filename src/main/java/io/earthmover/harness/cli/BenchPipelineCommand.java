@@ -56,8 +56,16 @@ public final class BenchPipelineCommand implements Callable<Integer> {
                     "repeatable (e.g. --variant kafka.producer.linger.ms=1 --variant scorer.commit.interval.ms=200)"})
     List<String> variants = new ArrayList<>();
 
+    @Option(names = "--models", defaultValue = "1", description = {"With N > 1, also the scoring topology routing the same records",
+            "across N models (routing.mode=table, the load's keys spread over them), its throughput next to",
+            "one model's from the same run (default ${DEFAULT-VALUE})"})
+    int models;
+
     @Override
     public Integer call() throws Exception {
+        if (models < 1 || models > 64) {
+            throw new UserException("--models must be from 1 to 64 (the load has 64 keys)");
+        }
         if (features < 1 || records < 1000 || partitions < 1 || latencySeconds <= PipelineBenchmark.WARM_UP_SECONDS) {
             throw new UserException("--features and --partitions must be positive, --records at least 1000 and --latency-seconds more than "
                     + PipelineBenchmark.WARM_UP_SECONDS);
@@ -71,13 +79,23 @@ public final class BenchPipelineCommand implements Callable<Integer> {
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(EmbeddedKafkaBroker.Options.defaults().withPort(0))) {
             EarthmoverConfig cfg = configOptions.load(Map.of("kafka.bootstrap.servers", broker.bootstrapServers()));
             List<PipelineBenchmark.Row> rows = new PipelineBenchmark(
-                    new PipelineBenchmark.Settings(records, features, partitions, latencySeconds, guarantees, parseVariants()), cfg).run();
+                    new PipelineBenchmark.Settings(records, features, partitions, latencySeconds, guarantees, parseVariants(), models), cfg).run();
             System.out.println();
             System.out.println("| guarantee | settings | passthrough rec/s | scoring rec/s | ratio | offered rec/s | passthrough p50 / p99 |"
                     + " scoring p50 / p99 | p99 scoring / passthrough | p99 target |");
             System.out.println("|---|---|---|---|---|---|---|---|---|---|");
             for (PipelineBenchmark.Row r : rows) {
                 System.out.println(row(r));
+            }
+            if (models > 1) {
+                System.out.println();
+                System.out.println("| guarantee | settings | scoring, 1 model rec/s | scoring, " + models + " models rec/s | " + models
+                        + " models / 1 model |");
+                System.out.println("|---|---|---|---|---|");
+                for (PipelineBenchmark.Row r : rows) {
+                    System.out.println(String.format(Locale.ROOT, "| %s | %s | %,.0f | %,.0f | %.3f |", r.guarantee(), r.variant(),
+                            r.scoringPerSecond(), r.routedPerSecond(), r.routedPerSecond() / r.scoringPerSecond()));
+                }
             }
             memory();
         }

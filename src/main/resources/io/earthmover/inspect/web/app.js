@@ -128,7 +128,8 @@ function renderKey(k) {
   const s = k.state;
   for (const [name, v] of [['answered by', k.answeredBy], ['outputs held', s.outputsHeld], ['window filled', s.windowFilled],
     ['in alarm', s.inAlarm], ['alarm level', num(s.alarmScore)], ['alarm threshold', num(s.alarmThreshold)],
-    ['alarms held', s.alarmsHeld], ['last alarm', time(s.lastAlarmTs)], ['model', s.model]]) {
+    ['alarms held', s.alarmsHeld], ['last alarm', time(s.lastAlarmTs)],
+    ...(s.modelName ? [['model name', s.modelName]] : []), ['model', s.model]]) {
     dl.append(el('dt', name), el('dd', v));
   }
   const alarms = outs.filter(o => o.anomaly);
