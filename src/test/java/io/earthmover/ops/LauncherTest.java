@@ -115,6 +115,21 @@ class LauncherTest {
     }
 
     @Test
+    void findsTheScorerJarInTheScorerImageLayoutAndPrefersTheFullJarBesideIt() throws Exception {
+        // the scorer image (-Pimage,scorer-image): /app/bin/earthmover and /app/earthmover-scorer.jar alone
+        Path app = Files.createDirectories(tmp.resolve("app/bin")).getParent();
+        Path launcher = Files.copy(LAUNCHER, app.resolve("bin/earthmover"), StandardCopyOption.COPY_ATTRIBUTES);
+        Path scorer = Files.createFile(app.resolve("earthmover-scorer.jar"));
+        List<String> t = tokens(run(launcher, Map.of("EARTHMOVER_LAUNCHER_DRY_RUN", "1"), "score"));
+        assertThat(t.get(t.indexOf("-jar") + 1)).isEqualTo(scorer.toRealPath().toString());
+
+        // both (a source checkout's target/ after mvn package): the full jar, which can also train
+        Path full = Files.createFile(app.resolve("earthmover.jar"));
+        t = tokens(run(launcher, Map.of("EARTHMOVER_LAUNCHER_DRY_RUN", "1"), "score"));
+        assertThat(t.get(t.indexOf("-jar") + 1)).isEqualTo(full.toRealPath().toString());
+    }
+
+    @Test
     void saysHowToBuildWhenThereIsNoJar() throws Exception {
         Path launcher = Files.copy(LAUNCHER, Files.createDirectories(tmp.resolve("empty/bin")).resolve("earthmover"));
         Result r = run(launcher, Map.of(), "demo");

@@ -1,0 +1,125 @@
+package io.earthmover.ops;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.earthmover.testutil.TestBundles;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.jar.Attributes;
+import java.util.jar.JarFile;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * target/earthmover-scorer.jar (issue 22), the scorer image's jar: the product without ND4J, JavaCPP,
+ * OpenBLAS, training or the harness. It scores exactly as target/earthmover.jar does (its critic is
+ * plain Java), and its train says in one line where to run it. Every jar carries natives for
+ * linux-x86_64 only.
+ */
+class ScorerJarIT {
+    private static final Path SCORER = Path.of("target/earthmover-scorer.jar").toAbsolutePath();
+    private static final Path PRODUCT = Path.of("target/earthmover.jar").toAbsolutePath();
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void scorerJarHoldsTheScorerAndNoNd4jTrainingOrHarness() throws IOException {
+        List<String> names = JavaJar.entries(SCORER);
+        assertThat(names).contains("io/earthmover/cli/Main.class", "io/earthmover/cli/TrainCommand.class",
+                "io/earthmover/score/ScorerApp.class", "io/earthmover/score/OfflineScorer.class",
+                "io/earthmover/model/FastScorer.class", "io/earthmover/model/ModelBundle.class",
+                "org/rocksdb/RocksDB.class", "librocksdbjni-linux64.so");
+        for (String left : List.of("org/nd4j/", "org/bytedeco/", "org/deeplearning4j/", "io/earthmover/train/",
+                "io/earthmover/harness/", "com/amazon/randomcutforest/", "org/knowm/xchart/", "com/sun/jna/")) {
+            assertThat(names).as("entries under " + left).filteredOn(n -> n.startsWith(left)).isEmpty();
+        }
+        try (JarFile f = new JarFile(SCORER.toFile())) {
+            Attributes main = f.getManifest().getMainAttributes();
+            assertThat(main.getValue(Attributes.Name.MAIN_CLASS)).isEqualTo("io.earthmover.cli.Main");
+            // the harness needs ND4J: the scorer jar does not look for it
+            assertThat(main.getValue(Attributes.Name.CLASS_PATH)).isNull();
+        }
+    }
+
+    @Test
+    void everyJarCarriesNativeLibrariesForLinuxX8664Only() throws IOException {
+        for (Path jar : List.of(SCORER, PRODUCT)) {
+            List<String> natives = JavaJar.entries(jar).stream()
+                    .filter(n -> n.matches(".*\\.(so|so\\.[0-9.]+|a|dll|dylib|jnilib)")).toList();
+            assertThat(natives).as(jar + " natives").isNotEmpty().allSatisfy(n -> assertThat(n)
+                    .matches(".*(linux64\\.so|linux/amd64/|Linux/x86_64/|linux-x86_64/|linux-x86-64/).*"));
+        }
+    }
+
+    @Test
+    void scoresAFileExactlyAsTheFullJarDoes() throws Exception {
+        Path model = dir.resolve("m.zip");
+        TestBundles.bundle(List.of("cpu", "mem"), true, 1, 2).write(model);
+        Random r = new Random(4);
+        List<String> lines = new ArrayList<>(List.of("host,ts,cpu,mem"));
+        for (int i = 0; i < 200; i++) {
+            double cpu = i == 150 ? 40 : r.nextGaussian();
+            lines.add((i % 2 == 0 ? "a" : "b") + "," + (1000L * i) + "," + cpu + "," + r.nextGaussian());
+        }
+        lines.add("a,999999,not-a-number,1");
+        Path csv = Files.write(dir.resolve("in.csv"), lines, StandardCharsets.UTF_8);
+
+        List<ObjectNode> full = score(PRODUCT, csv, model);
+        List<ObjectNode> slim = score(SCORER, csv, model);
+
+        assertThat(full).hasSize(200);
+        assertThat(full.get(150).path("anomaly").asBoolean()).isTrue();
+        assertThat(slim).isEqualTo(full);
+    }
+
+    /** The score lines {@code score --input} writes, less {@code scoredAt} (the wall clock). */
+    private List<ObjectNode> score(Path jar, Path csv, Path model) throws Exception {
+        Path out = dir.resolve(jar.getFileName() + ".jsonl");
+        JavaJar.Run run = JavaJar.run(jar, "score", "--input", csv.toString(), "--model-file", model.toString(),
+                "--output", out.toString(), "--key-column", "host", "--timestamp-column", "ts");
+        assertThat(run.exit()).as(run.out()).isZero();
+        assertThat(run.out()).contains("record 201 dead-lettered: WRONG_TYPE").doesNotContain("Exception");
+        List<ObjectNode> scored = new ArrayList<>();
+        for (String line : Files.readAllLines(out, StandardCharsets.UTF_8)) {
+            ObjectNode node = (ObjectNode) JSON.readTree(line);
+            assertThat(node.remove("scoredAt")).as(line).isNotNull();
+            scored.add(node);
+        }
+        return scored;
+    }
+
+    @Test
+    void modelInspectsAndVerifiesABundleAsTheFullJarDoes() throws Exception {
+        Path model = dir.resolve("m.zip");
+        TestBundles.bundle(List.of("cpu", "mem"), true, 1, 2).write(model);
+        for (String sub : List.of("inspect", "verify")) {
+            JavaJar.Run full = JavaJar.run(PRODUCT, "model", sub, model.toString());
+            JavaJar.Run slim = JavaJar.run(SCORER, "model", sub, model.toString());
+            assertThat(full.exit()).as(full.out()).isZero();
+            assertThat(slim.exit()).as(slim.out()).isZero();
+            assertThat(slim.out()).isEqualTo(full.out());
+        }
+    }
+
+    @Test
+    void trainInTheScorerJarSaysInOneLineWhereToRunItAndExitsTwo() throws Exception {
+        Path csv = Files.write(dir.resolve("normal.csv"), List.of("ts,cpu", "1,0.5", "2,0.6"), StandardCharsets.UTF_8);
+        JavaJar.Run train = JavaJar.run(SCORER, "train", "--input", csv.toString(), "--model-out", dir.toString());
+        assertThat(train.exit()).as(train.out()).isEqualTo(2);
+        assertThat(train.out().strip()).isEqualTo("error: train needs ND4J: run it from earthmover.jar (the trainer"
+                + " image); earthmover-scorer.jar (the scorer image) leaves ND4J out");
+
+        JavaJar.Run help = JavaJar.run(SCORER, "--help");
+        assertThat(help.exit()).as(help.out()).isZero();
+        assertThat(help.out()).contains("score", "model", "produce", "broker").doesNotContain("train", "evaluate");
+    }
+}
