@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.earthmover.testutil.ScoringCsv;
 import io.earthmover.testutil.TestBundles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -11,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Random;
 import java.util.jar.Attributes;
 import java.util.jar.JarFile;
 import org.junit.jupiter.api.Test;
@@ -63,21 +63,14 @@ class ScorerJarIT {
     @Test
     void scoresAFileExactlyAsTheFullJarDoes() throws Exception {
         Path model = dir.resolve("m.zip");
-        TestBundles.bundle(List.of("cpu", "mem"), true, 1, 2).write(model);
-        Random r = new Random(4);
-        List<String> lines = new ArrayList<>(List.of("host,ts,cpu,mem"));
-        for (int i = 0; i < 200; i++) {
-            double cpu = i == 150 ? 40 : r.nextGaussian();
-            lines.add((i % 2 == 0 ? "a" : "b") + "," + (1000L * i) + "," + cpu + "," + r.nextGaussian());
-        }
-        lines.add("a,999999,not-a-number,1");
-        Path csv = Files.write(dir.resolve("in.csv"), lines, StandardCharsets.UTF_8);
+        TestBundles.bundle(ScoringCsv.FEATURES, true, 1, 2).write(model);
+        Path csv = Files.write(dir.resolve("in.csv"), ScoringCsv.lines(), StandardCharsets.UTF_8);
 
         List<ObjectNode> full = score(PRODUCT, csv, model);
         List<ObjectNode> slim = score(SCORER, csv, model);
 
-        assertThat(full).hasSize(200);
-        assertThat(full.get(150).path("anomaly").asBoolean()).isTrue();
+        assertThat(full).hasSize(ScoringCsv.RECORDS);
+        assertThat(full.get(ScoringCsv.OUTLIER).path("anomaly").asBoolean()).isTrue();
         assertThat(slim).isEqualTo(full);
     }
 
@@ -100,7 +93,7 @@ class ScorerJarIT {
     @Test
     void modelInspectsAndVerifiesABundleAsTheFullJarDoes() throws Exception {
         Path model = dir.resolve("m.zip");
-        TestBundles.bundle(List.of("cpu", "mem"), true, 1, 2).write(model);
+        TestBundles.bundle(ScoringCsv.FEATURES, true, 1, 2).write(model);
         for (String sub : List.of("inspect", "verify")) {
             JavaJar.Run full = JavaJar.run(PRODUCT, "model", sub, model.toString());
             JavaJar.Run slim = JavaJar.run(SCORER, "model", sub, model.toString());
