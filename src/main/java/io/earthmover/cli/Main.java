@@ -22,8 +22,11 @@ public final class Main implements Runnable {
      */
     static final List<String> HARNESS_COMMANDS = List.of("demo", "evaluate", "bench");
 
-    /** ND4J's entry point, looked up without initialising it (that would load its natives). */
-    private static final String ND4J_CLASS = "org.nd4j.linalg.factory.Nd4j";
+    /**
+     * ND4J's entry point, looked up as a resource: loading the class is not needed to know it is there,
+     * so no command that does not train loads any ND4J class, even from earthmover.jar.
+     */
+    private static final String ND4J_CLASS_FILE = "org/nd4j/linalg/factory/Nd4j.class";
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -49,12 +52,7 @@ public final class Main implements Runnable {
 
     /** Whether ND4J is on the class path: true in earthmover.jar, false in earthmover-scorer.jar. */
     static boolean nd4jOnClassPath() {
-        try {
-            Class.forName(ND4J_CLASS, false, Main.class.getClassLoader());
-            return true;
-        } catch (ClassNotFoundException | LinkageError e) {
-            return false;
-        }
+        return Main.class.getClassLoader().getResource(ND4J_CLASS_FILE) != null;
     }
 
     /** The command providers on the class path (the harness's, when earthmover-harness.jar is there). */
@@ -72,7 +70,7 @@ public final class Main implements Runnable {
     /**
      * As {@link #commandLine(List)}; without ND4J (earthmover-scorer.jar, the scorer image) a stand-in
      * replaces train. The product's commands are added here rather than named in {@code @Command}: picocli
-     * reflects on every command's methods when it adds it, and TrainCommand's name training classes that
+     * reflects on every command's methods when it adds it, and TrainCommand's methods name training classes that
      * the scorer jar leaves out, so there it would fail with NoClassDefFoundError before any command ran.
      */
     static CommandLine commandLine(List<CommandProvider> providers, boolean nd4j) {

@@ -33,6 +33,16 @@ final class JavaJar {
         return new Run(p.exitValue(), out);
     }
 
+    /** Starts {@code java -jar JAR ARGS} in the background, its stdout and stderr into {@code log}. */
+    static Process start(Path jar, Path log, String... args) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx512m", "-jar", jar.toString()));
+        cmd.addAll(Arrays.asList(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+        pb.environment().keySet().removeIf(k -> k.startsWith("EARTHMOVER_"));
+        return pb.start();
+    }
+
     static List<String> entries(Path jar) throws IOException {
         try (JarFile f = new JarFile(jar.toFile())) {
             return f.stream().map(JarEntry::getName).toList();

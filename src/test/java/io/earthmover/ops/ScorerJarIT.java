@@ -4,14 +4,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.earthmover.kafka.EmbeddedKafkaBroker;
 import io.earthmover.testutil.ScoringCsv;
 import io.earthmover.testutil.TestBundles;
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.jar.Attributes;
 import java.util.jar.JarFile;
 import org.junit.jupiter.api.Test;
@@ -27,6 +34,7 @@ class ScorerJarIT {
     private static final Path SCORER = Path.of("target/earthmover-scorer.jar").toAbsolutePath();
     private static final Path PRODUCT = Path.of("target/earthmover.jar").toAbsolutePath();
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     @TempDir
     Path dir;
@@ -88,6 +96,100 @@ class ScorerJarIT {
             scored.add(node);
         }
         return scored;
+    }
+
+    @Test
+    void brokerProduceAndScoreRunFromTheScorerJarAloneAndServeHealthAndInspection() throws Exception {
+        Path model = dir.resolve("m.zip");
+        TestBundles.bundle(ScoringCsv.FEATURES, true, 1, 2).write(model);
+        Path csv = Files.write(dir.resolve("in.csv"), ScoringCsv.lines(), StandardCharsets.UTF_8);
+        String bootstrap = "127.0.0.1:" + EmbeddedKafkaBroker.freePort();
+        int http = EmbeddedKafkaBroker.freePort();
+        Path brokerLog = dir.resolve("broker.log");
+        Process broker = JavaJar.start(SCORER, brokerLog, "broker", "--port", bootstrap.substring(bootstrap.indexOf(':') + 1));
+        Process score = null;
+        try {
+            await("the broker's ready line", () -> Files.readString(brokerLog).contains("bootstrap.servers=" + bootstrap));
+            JavaJar.Run produce = JavaJar.run(SCORER, "produce", "--bootstrap-servers", bootstrap, "--input", csv.toString(),
+                    "--key-column", "host", "--timestamp-column", "ts", "--no-progress");
+            assertThat(produce.exit()).as(produce.out()).isZero();
+
+            score = JavaJar.start(SCORER, dir.resolve("score.log"), "score", "--bootstrap-servers", bootstrap,
+                    "--model-file", model.toString(), "-s", "metrics.port=" + http, "-s", "scorer.state.dir=" + dir.resolve("state"));
+            String base = "http://127.0.0.1:" + http;
+            await("/health/ready", () -> get(base + "/health/ready").statusCode() == 200);
+            await("every valid record scored", () -> scored(get(base + "/metrics").body()) >= ScoringCsv.RECORDS);
+            HttpResponse<String> key = get(base + "/api/keys/a");
+            assertThat(key.statusCode()).as(key.body()).isEqualTo(200);
+            assertThat(Files.readString(dir.resolve("score.log"))).doesNotContain("NoClassDefFoundError", "ClassNotFoundException");
+        } finally {
+            if (score != null) {
+                score.destroy();
+                score.waitFor(60, TimeUnit.SECONDS);
+            }
+            broker.destroy();
+            broker.waitFor(60, TimeUnit.SECONDS);
+        }
+    }
+
+    private static HttpResponse<String> get(String url) throws IOException, InterruptedException {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** The sum of earthmover_records_scored_total over its series. */
+    private static double scored(String metrics) {
+        return metrics.lines().filter(l -> l.startsWith("earthmover_records_scored_total"))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+    }
+
+    interface Check {
+        boolean holds() throws Exception;
+    }
+
+    private static void await(String what, Check check) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
+        while (true) {
+            try {
+                if (check.holds()) {
+                    return;
+                }
+            } catch (IOException e) {
+                // not up yet
+            }
+            assertThat(System.nanoTime()).as("waiting for " + what).isLessThan(deadline);
+            Thread.sleep(200);
+        }
+    }
+
+    @Test
+    void theScorerImagesEntrypointRunsTheScorerJar() throws Exception {
+        // the scorer image's /app: the launcher in bin/ and earthmover-scorer.jar alone beside it
+        Path app = Files.createDirectories(dir.resolve("app/bin")).getParent();
+        Files.copy(Path.of("bin/earthmover"), app.resolve("bin/earthmover"));
+        try {
+            Files.createLink(app.resolve("earthmover-scorer.jar"), SCORER);
+        } catch (IOException | UnsupportedOperationException e) {
+            Files.copy(SCORER, app.resolve("earthmover-scorer.jar"));
+        }
+        for (List<String> args : List.of(List.of("--help"), List.of("train", "--input", "x.csv"))) {
+            List<String> cmd = new ArrayList<>(List.of("sh", app.resolve("bin/earthmover").toString()));
+            cmd.addAll(args);
+            ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+            pb.environment().keySet().removeIf(k -> k.startsWith("EARTHMOVER_") || k.equals("JAVA_OPTS"));
+            pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
+            pb.environment().put("EARTHMOVER_HEAP_OPTS", "-Xmx256m");
+            Process p = pb.start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+            if (args.get(0).equals("--help")) {
+                assertThat(p.exitValue()).as(out).isZero();
+                assertThat(out).contains("Usage: earthmover", "score").doesNotContain("train");
+            } else {
+                assertThat(p.exitValue()).as(out).isEqualTo(2);
+                assertThat(out).contains("error: train needs ND4J");
+            }
+        }
     }
 
     @Test
