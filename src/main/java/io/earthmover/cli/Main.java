@@ -14,20 +14,19 @@ import picocli.CommandLine.Command;
  * on the class path adds (the benchmark harness's demo, evaluate and bench).
  */
 @Command(name = "earthmover", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
-        description = "Online anomaly detection for Kafka with a WGAN-GP critic.",
-        subcommands = {
-                BrokerCommand.class,
-                ScoreCommand.class,
-                TrainCommand.class,
-                ProduceCommand.class,
-                ModelCommand.class,
-        })
+        description = "Online anomaly detection for Kafka with a WGAN-GP critic.")
 public final class Main implements Runnable {
     /**
      * The harness's command names: without earthmover-harness.jar they answer with where they went
      * rather than picocli's "Unmatched argument", which reads like a typo.
      */
     static final List<String> HARNESS_COMMANDS = List.of("demo", "evaluate", "bench");
+
+    /**
+     * ND4J's entry point, looked up as a resource: loading the class is not needed to know it is there,
+     * so no command that does not train loads any ND4J class, even from earthmover.jar.
+     */
+    private static final String ND4J_CLASS_FILE = "org/nd4j/linalg/factory/Nd4j.class";
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -46,6 +45,16 @@ public final class Main implements Runnable {
         return commandLine(providers).execute(args);
     }
 
+    /** As {@link #run(List, String...)}, as though ND4J were or were not on the class path. */
+    static int run(List<CommandProvider> providers, boolean nd4j, String... args) {
+        return commandLine(providers, nd4j).execute(args);
+    }
+
+    /** Whether ND4J is on the class path: true in earthmover.jar, false in earthmover-scorer.jar. */
+    static boolean nd4jOnClassPath() {
+        return Main.class.getClassLoader().getResource(ND4J_CLASS_FILE) != null;
+    }
+
     /** The command providers on the class path (the harness's, when earthmover-harness.jar is there). */
     static List<CommandProvider> installedProviders() {
         List<CommandProvider> providers = new ArrayList<>();
@@ -55,13 +64,35 @@ public final class Main implements Runnable {
 
     /** The whole command tree: the product's commands, the providers' and stand-ins for missing harness ones. */
     static CommandLine commandLine(List<CommandProvider> providers) {
+        return commandLine(providers, nd4jOnClassPath());
+    }
+
+    /**
+     * As {@link #commandLine(List)}; without ND4J (earthmover-scorer.jar, the scorer image) a stand-in
+     * replaces train. The product's commands are added here rather than named in {@code @Command}: picocli
+     * reflects on every command's methods when it adds it, and TrainCommand's methods name training classes that
+     * the scorer jar leaves out, so there it would fail with NoClassDefFoundError before any command ran.
+     */
+    static CommandLine commandLine(List<CommandProvider> providers, boolean nd4j) {
         CommandLine cl = new CommandLine(new Main());
+        cl.addSubcommand(BrokerCommand.class);
+        cl.addSubcommand(ScoreCommand.class);
+        if (nd4j) {
+            cl.addSubcommand(TrainCommand.class);
+        } else {
+            cl.addSubcommand("train", new NotInstalled("train needs ND4J: run it from earthmover.jar (the trainer image);"
+                    + " earthmover-scorer.jar (the scorer image) leaves ND4J out"));
+        }
+        cl.addSubcommand(ProduceCommand.class);
+        cl.addSubcommand(ModelCommand.class);
         for (CommandProvider provider : providers) {
             provider.commands().forEach(cl::addSubcommand);
         }
         for (String name : HARNESS_COMMANDS) {
             if (!cl.getSubcommands().containsKey(name)) {
-                cl.addSubcommand(name, new NotInstalled(name));
+                cl.addSubcommand(name, new NotInstalled(name + " is part of the benchmark harness: earthmover-harness.jar"
+                        + " is not on the class path (put it beside earthmover.jar; mvn -B -q package -DskipTests builds"
+                        + " both into target/)"));
             }
         }
         // after the subcommands are added: these settings reach only the commands present now
@@ -85,22 +116,24 @@ public final class Main implements Runnable {
         spec.commandLine().usage(System.out);
     }
 
-    /** Stands in for a harness command when the harness is not installed; hidden from --help. */
+    /**
+     * Stands in for a command this jar cannot run (a harness command without the harness, train without
+     * ND4J): whatever the arguments, it says where the command is and exits 2. Hidden from --help.
+     */
     @Command(hidden = true)
     static final class NotInstalled implements Callable<Integer> {
-        private final String name;
+        private final String whereItIs;
 
         @CommandLine.Unmatched
         List<String> ignored = new ArrayList<>();
 
-        NotInstalled(String name) {
-            this.name = name;
+        NotInstalled(String whereItIs) {
+            this.whereItIs = whereItIs;
         }
 
         @Override
         public Integer call() {
-            throw new UserException(name + " is part of the benchmark harness: earthmover-harness.jar is not on the class path"
-                    + " (put it beside earthmover.jar; mvn -B -q package -DskipTests builds both into target/)");
+            throw new UserException(whereItIs);
         }
     }
 

@@ -83,4 +83,30 @@ class MainTest {
                 .doesNotContain("demo", "evaluate", "bench");
         assertThat(CliRun.of(List.of(), "broker", "--help").code()).isZero();
     }
+
+    @Test
+    void withoutNd4jTrainSaysInOneLineToRunItFromTheTrainerJarAndExitsTwo() {
+        for (String[] args : List.of(new String[] {"train", "--input", "normal.csv"}, new String[] {"train", "--help"})) {
+            CliRun r = CliRun.withoutNd4j(args);
+            assertThat(r.code()).as(String.join(" ", args)).isEqualTo(ExitCodes.USAGE);
+            assertThat(r.err().strip()).as(String.join(" ", args)).isEqualTo("error: train needs ND4J: run it from"
+                    + " earthmover.jar (the trainer image); earthmover-scorer.jar (the scorer image) leaves ND4J out");
+        }
+    }
+
+    @Test
+    void withoutNd4jHelpListsTheScorersCommandsAndTheyStillParse() {
+        CliRun r = CliRun.withoutNd4j("--help");
+        assertThat(r.code()).isZero();
+        String list = r.out().substring(r.out().indexOf("Commands:"));
+        assertThat(list).contains("broker", "score", "produce", "model").doesNotContain("train");
+        for (String name : List.of("broker", "score", "produce", "model")) {
+            assertThat(CliRun.withoutNd4j(name, "--help").code()).as(name).isZero();
+        }
+    }
+
+    @Test
+    void nd4jIsFoundOnTheTestClassPath() {
+        assertThat(Main.nd4jOnClassPath()).isTrue();
+    }
 }

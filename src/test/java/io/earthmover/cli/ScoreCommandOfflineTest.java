@@ -7,6 +7,7 @@ import io.earthmover.harness.ScoreRecord;
 import io.earthmover.model.ModelBundle;
 import io.earthmover.score.OfflineScorer;
 import io.earthmover.score.ScorerSettings;
+import io.earthmover.testutil.ScoringCsv;
 import io.earthmover.testutil.TestBundles;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -14,10 +15,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -25,7 +24,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** {@code score --input}: the service's processing over a file, one score line per scored record. */
 class ScoreCommandOfflineTest {
-    private static final List<String> NAMES = List.of("cpu", "mem");
     @TempDir
     Path dir;
     private final ByteArrayOutputStream err = new ByteArrayOutputStream();
@@ -44,16 +42,10 @@ class ScoreCommandOfflineTest {
 
     @Test
     void scoresAFileAsTheServiceWouldAndReportsBadRecordsWithTheirCode() throws Exception {
-        ModelBundle model = TestBundles.bundle(NAMES, true, 1, 2);
+        ModelBundle model = TestBundles.bundle(ScoringCsv.FEATURES, true, 1, 2);
         Path modelFile = dir.resolve("m.zip");
         model.write(modelFile);
-        Random r = new Random(4);
-        List<String> lines = new ArrayList<>(List.of("host,ts,cpu,mem"));
-        for (int i = 0; i < 200; i++) {
-            double cpu = i == 150 ? 40 : r.nextGaussian();
-            lines.add((i % 2 == 0 ? "a" : "b") + "," + (1000L * i) + "," + cpu + "," + r.nextGaussian());
-        }
-        lines.add("a,999999,not-a-number,1");
+        List<String> lines = ScoringCsv.lines();
         Path csv = dir.resolve("in.csv");
         Files.write(csv, lines, StandardCharsets.UTF_8);
         Path out = dir.resolve("scores.jsonl");
@@ -63,11 +55,11 @@ class ScoreCommandOfflineTest {
 
         assertThat(rc).isEqualTo(ExitCodes.OK);
         List<String> scored = Files.readAllLines(out, StandardCharsets.UTF_8);
-        assertThat(scored).hasSize(200);
+        assertThat(scored).hasSize(ScoringCsv.RECORDS);
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("record 201 dead-lettered: WRONG_TYPE");
         // the same records through the engine directly give the same fields (scoredAt aside)
         OfflineScorer direct = new OfflineScorer(ScorerSettings.from(EarthmoverConfig.defaults()), model, Clock.systemUTC());
-        for (int i = 0; i < 200; i++) {
+        for (int i = 0; i < ScoringCsv.RECORDS; i++) {
             String[] f = lines.get(i + 1).split(",");
             String json = "{\"ts\":" + f[1] + ",\"features\":{\"cpu\":" + f[2] + ",\"mem\":" + f[3] + "}}";
             ScoreRecord expected = ScoreRecord.parse(direct.process(f[0], json.getBytes(StandardCharsets.UTF_8),
@@ -77,7 +69,7 @@ class ScoreCommandOfflineTest {
             assertThat(got.alarmScore()).isEqualTo(expected.alarmScore());
             assertThat(got.anomaly()).isEqualTo(expected.anomaly());
         }
-        assertThat(ScoreRecord.parse(scored.get(150).getBytes(StandardCharsets.UTF_8)).anomaly()).isTrue();
+        assertThat(ScoreRecord.parse(scored.get(ScoringCsv.OUTLIER).getBytes(StandardCharsets.UTF_8)).anomaly()).isTrue();
     }
 
     @Test

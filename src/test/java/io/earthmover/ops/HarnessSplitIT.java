@@ -6,12 +6,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.jar.Attributes;
-import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
 import org.junit.jupiter.api.Test;
 
@@ -26,15 +22,9 @@ class HarnessSplitIT {
     private static final Path HARNESS = Path.of("target/earthmover-harness.jar").toAbsolutePath();
     private static final String SERVICE = "META-INF/services/io.earthmover.cli.CommandProvider";
 
-    private static List<String> entries(Path jar) throws IOException {
-        try (JarFile f = new JarFile(jar.toFile())) {
-            return f.stream().map(JarEntry::getName).toList();
-        }
-    }
-
     @Test
     void productJarHoldsNoHarnessClassNorRandomCutForest() throws IOException {
-        List<String> names = entries(PRODUCT);
+        List<String> names = JavaJar.entries(PRODUCT);
         assertThat(names).contains("io/earthmover/cli/Main.class", "io/earthmover/cli/CommandProvider.class",
                 "io/earthmover/score/ScorerApp.class");
         assertThat(names).filteredOn(n -> n.startsWith("io/earthmover/harness/")).isEmpty();
@@ -49,7 +39,7 @@ class HarnessSplitIT {
 
     @Test
     void harnessJarHoldsTheHarnessAndItsOwnDependenciesOnly() throws IOException {
-        List<String> names = entries(HARNESS);
+        List<String> names = JavaJar.entries(HARNESS);
         assertThat(names).contains("io/earthmover/harness/cli/EvaluateCommand.class",
                 "io/earthmover/harness/cli/DemoCommand.class", "io/earthmover/harness/cli/BenchCommand.class",
                 "io/earthmover/harness/eval/RcfDetector.class", SERVICE,
@@ -64,23 +54,9 @@ class HarnessSplitIT {
         }
     }
 
-    record Run(int exit, String out) {}
-
-    private static Run javaJar(Path jar, String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m", "-jar", jar.toString()));
-        cmd.addAll(Arrays.asList(args));
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-        pb.environment().keySet().removeIf(k -> k.startsWith("EARTHMOVER_"));
-        Process p = pb.start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
-        return new Run(p.exitValue(), out);
-    }
-
     @Test
     void javaJarRunsTheHarnessCommandsOnlyWithTheHarnessJarBesideIt() throws Exception {
-        Run beside = javaJar(PRODUCT, "evaluate", "--help");
+        JavaJar.Run beside = JavaJar.run(PRODUCT, "evaluate", "--help");
         assertThat(beside.exit()).as(beside.out()).isZero();
         assertThat(beside.out()).contains("Usage: earthmover evaluate");
 
@@ -93,11 +69,11 @@ class HarnessSplitIT {
         } catch (IOException | UnsupportedOperationException e) {
             Files.copy(PRODUCT, alone);
         }
-        Run missing = javaJar(alone, "evaluate", "nab", "--help");
+        JavaJar.Run missing = JavaJar.run(alone, "evaluate", "nab", "--help");
         assertThat(missing.exit()).as(missing.out()).isEqualTo(2);
         assertThat(missing.out()).contains(
                 "evaluate is part of the benchmark harness: earthmover-harness.jar is not on the class path");
-        Run help = javaJar(alone, "--help");
+        JavaJar.Run help = JavaJar.run(alone, "--help");
         assertThat(help.exit()).as(help.out()).isZero();
         assertThat(help.out()).contains("score", "train", "broker").doesNotContain("evaluate", "demo");
         Files.delete(alone);

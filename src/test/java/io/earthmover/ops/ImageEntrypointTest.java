@@ -49,9 +49,10 @@ class ImageEntrypointTest {
         // what the old java entrypoint passed besides the launcher's own flags
         assertThat(texts(d, JIB + "/container/environment/EARTHMOVER_OPTS")).singleElement().asString()
                 .contains("-Djava.io.tmpdir=/tmp", "-Dorg.bytedeco.javacpp.cachedir=/var/cache/javacpp");
-        // staged executable, one directory below the jar it finds
+        // staged executable, one directory below the jar it finds (earthmover.jar unless -Pscorer-image)
         assertThat(String.join("\n", texts(d, "/project/profiles/profile[id='image']//copy/@tofile")))
-                .contains("jib-extra/app/earthmover.jar", "jib-extra/app/bin/earthmover");
+                .contains("jib-extra/app/${image.jar}", "jib-extra/app/bin/earthmover");
+        assertThat(texts(d, "/project/properties/image.jar")).containsExactly("earthmover.jar");
         assertThat(texts(d, "/project/profiles/profile[id='image']//copy[contains(@tofile,'app/bin/earthmover')]/@file"))
                 .containsExactly("${project.basedir}/bin/earthmover");
         assertThat(texts(d, JIB + "/extraDirectories/permissions/permission[file='/app/bin/earthmover']/mode"))
@@ -62,6 +63,27 @@ class ImageEntrypointTest {
                 .contains("--add-modules=jdk.incubator.vector", "-XX:MaxRAMPercentage=40.0",
                         "-XX:+ExitOnOutOfMemoryError", "exec \"$java\" \"$@\"");
         assertThat(Files.isExecutable(Path.of("bin/earthmover"))).isTrue();
+    }
+
+    @Test
+    void theScorerImageStagesTheScorerJarAloneForTheSameLauncher() throws Exception {
+        Document d = pom();
+        String profile = "/project/profiles/profile[id='scorer-image']/properties";
+        assertThat(texts(d, profile + "/image.jar")).containsExactly("earthmover-scorer.jar");
+        assertThat(texts(d, profile + "/image.name")).singleElement().asString().endsWith("-scorer");
+        // the jar the scorer execution of the shade plugin writes
+        assertThat(texts(d, "/project/build/plugins/plugin[artifactId='maven-shade-plugin']/executions"
+                + "/execution[id='scorer']/configuration/outputFile"))
+                .containsExactly("${project.build.directory}/earthmover-scorer.jar");
+        // staged under its own name, so the launcher's search (earthmover.jar, then earthmover-scorer.jar)
+        // finds it; the stage is emptied first, or a trainer image's earthmover.jar left there would win
+        String target = "/project/profiles/profile[id='image']//execution[id='image-stage']/configuration/target";
+        assertThat(texts(d, target + "/copy[contains(@tofile,'app/${image.jar}')]/@file"))
+                .containsExactly("${project.build.directory}/${image.jar}");
+        assertThat(texts(d, target + "/*[1][self::delete]/@dir")).containsExactly("${project.build.directory}/jib-extra");
+        assertThat(Files.readString(Path.of("bin/earthmover"))).contains("for name in earthmover.jar earthmover-scorer.jar");
+        // one entrypoint and one set of arguments for both images
+        assertThat(texts(d, "/project/profiles/profile[id='scorer-image']//container")).isEmpty();
     }
 
     @Test

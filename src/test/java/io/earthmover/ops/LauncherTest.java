@@ -92,26 +92,46 @@ class LauncherTest {
         assertThat(t.get(t.size() - 1)).isEqualTo("--version");
     }
 
+    /** The image's layout: the launcher as DIR/bin/earthmover (DIR standing for /app); returns it. */
+    private Path imageLauncher() throws IOException {
+        Path app = Files.createDirectories(tmp.resolve("app/bin")).getParent();
+        return Files.copy(LAUNCHER, app.resolve("bin/earthmover"), StandardCopyOption.COPY_ATTRIBUTES);
+    }
+
+    /** The jar the launcher's dry run names after -jar. */
+    private static String jarItRuns(Path launcher) throws Exception {
+        List<String> t = tokens(run(launcher, Map.of("EARTHMOVER_LAUNCHER_DRY_RUN", "1"), "score"));
+        return t.get(t.indexOf("-jar") + 1);
+    }
+
     @Test
     void findsTheJarInTheImageLayoutAndThroughASymlink() throws Exception {
         // the image: /app/bin/earthmover and /app/earthmover.jar
-        Path app = Files.createDirectories(tmp.resolve("app/bin")).getParent();
-        Path launcher = Files.copy(LAUNCHER, app.resolve("bin/earthmover"), StandardCopyOption.COPY_ATTRIBUTES);
-        Path jar = Files.createFile(app.resolve("earthmover.jar"));
-        List<String> t = tokens(run(launcher, Map.of("EARTHMOVER_LAUNCHER_DRY_RUN", "1"), "demo"));
-        assertThat(t.get(t.indexOf("-jar") + 1)).isEqualTo(jar.toRealPath().toString());
+        Path launcher = imageLauncher();
+        Path jar = Files.createFile(launcher.getParent().resolveSibling("earthmover.jar"));
+        assertThat(jarItRuns(launcher)).isEqualTo(jar.toRealPath().toString());
 
         // a symlink elsewhere (e.g. /usr/local/bin/earthmover) still finds the jar beside the real script
         Path link = Files.createSymbolicLink(Files.createDirectories(tmp.resolve("usr/bin")).resolve("earthmover"), launcher);
-        t = tokens(run(link, Map.of("EARTHMOVER_LAUNCHER_DRY_RUN", "1"), "demo"));
-        assertThat(t.get(t.indexOf("-jar") + 1)).isEqualTo(jar.toRealPath().toString());
+        assertThat(jarItRuns(link)).isEqualTo(jar.toRealPath().toString());
 
         // a source checkout: bin/earthmover and target/earthmover.jar
         Path checkout = Files.createDirectories(tmp.resolve("checkout/bin")).getParent();
         Path l2 = Files.copy(LAUNCHER, checkout.resolve("bin/earthmover"));
         Path j2 = Files.createFile(Files.createDirectories(checkout.resolve("target")).resolve("earthmover.jar"));
-        t = tokens(run(l2, Map.of("EARTHMOVER_LAUNCHER_DRY_RUN", "1"), "demo"));
-        assertThat(t.get(t.indexOf("-jar") + 1)).isEqualTo(j2.toRealPath().toString());
+        assertThat(jarItRuns(l2)).isEqualTo(j2.toRealPath().toString());
+    }
+
+    @Test
+    void findsTheScorerJarInTheScorerImageLayoutAndPrefersTheFullJarBesideIt() throws Exception {
+        // the scorer image (-Pimage,scorer-image): /app/bin/earthmover and /app/earthmover-scorer.jar alone
+        Path launcher = imageLauncher();
+        Path scorer = Files.createFile(launcher.getParent().resolveSibling("earthmover-scorer.jar"));
+        assertThat(jarItRuns(launcher)).isEqualTo(scorer.toRealPath().toString());
+
+        // both (a source checkout's target/ after mvn package): the full jar, which can also train
+        Path full = Files.createFile(launcher.getParent().resolveSibling("earthmover.jar"));
+        assertThat(jarItRuns(launcher)).isEqualTo(full.toRealPath().toString());
     }
 
     @Test

@@ -59,6 +59,8 @@ class ManifestsTest {
         assertThat(c.path("resources").path("requests").path("cpu").isMissingNode()).isFalse();
         assertThat(c.path("resources").path("limits").path("memory").isMissingNode()).isFalse();
         assertLockedDown(pod, c, docs);
+        // the scorer image (earthmover-scorer.jar, no ND4J); the trainers keep the full one
+        assertThat(c.path("image").asText()).endsWith("-scorer");
         assertThat(c.path("env")).anySatisfy(e -> {
             assertThat(e.path("name").asText()).isEqualTo("EARTHMOVER_KAFKA_SASL_JAAS_CONFIG");
             assertThat(e.path("valueFrom").path("secretKeyRef").path("name").asText()).isNotEmpty();
@@ -97,6 +99,7 @@ class ManifestsTest {
         assertBatchLimits(cron);
         JsonNode pod = cron.path("spec").path("jobTemplate").path("spec").path("template").path("spec");
         assertThat(pod.toString()).doesNotContain("nvidia.com/gpu");
+        assertThat(pod.path("containers").get(0).path("image").asText()).doesNotEndWith("-scorer").doesNotEndWith("-cuda");
         assertLockedDown(pod, pod.path("containers").get(0), docs);
     }
 
