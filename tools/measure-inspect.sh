@@ -9,7 +9,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bundle=${1:?usage: tools/measure-inspect.sh BUNDLE.zip}
 KEYS=${KEYS:-1000} RATE=${RATE:-5000} API_RATE=${API_RATE:-100} SECONDS_=${SECONDS_:-60}
-jar=${EARTHMOVER_JAR:-target/earthmover.jar}   # EARTHMOVER_JAR: another build, e.g. to compare two
+jar=${MEASURE_JAR:-target/earthmover.jar}   # MEASURE_JAR: another build, to compare two (not EARTHMOVER_*: those are configuration keys)
 work=$(mktemp -d)
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
