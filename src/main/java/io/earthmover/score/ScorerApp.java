@@ -38,9 +38,11 @@ import java.util.Properties;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.state.HostInfo;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -224,7 +226,8 @@ public final class ScorerApp implements AutoCloseable {
         if (ks == null || !ks.state().isRunningOrRebalancing()) {
             return null;
         }
-        return new InspectQueries(inspect, new io.earthmover.inspect.StreamsStoreReader(ks));
+        return new InspectQueries(inspect, name -> ks.store(StoreQueryParameters.fromNameAndType(name,
+                QueryableStoreTypes.<org.apache.kafka.common.utils.Bytes, byte[]>keyValueStore())));
     }
 
     /**

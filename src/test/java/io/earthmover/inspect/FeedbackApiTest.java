@@ -72,7 +72,7 @@ class FeedbackApiTest {
         TestInputTopic<byte[], byte[]> feedback = driver.createInputTopic(inspect.feedbackTopic(), new ByteArraySerializer(),
                 new ByteArraySerializer());
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 16);
-        InspectQueries queries = new InspectQueries(inspect, InspectQueries.Stores.of(name -> driver.getKeyValueStore(name)));
+        InspectQueries queries = new InspectQueries(inspect, name -> driver.getKeyValueStore(name));
         KeyOwners owners = KeyOwners.single("127.0.0.1:" + server.getAddress().getPort());
         server.createContext("/api/", new InspectApi(() -> queries, owners, clock));
         server.createContext(FeedbackApi.PATH, new FeedbackApi(() -> queries, owners,

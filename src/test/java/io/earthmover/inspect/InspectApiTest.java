@@ -90,7 +90,7 @@ class InspectApiTest {
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
-        InspectQueries queries = new InspectQueries(inspect, InspectQueries.Stores.of(name -> driver.getKeyValueStore(name)));
+        InspectQueries queries = new InspectQueries(inspect, name -> driver.getKeyValueStore(name));
         server.createContext("/api/", new InspectApi(() -> queries, KeyOwners.single("127.0.0.1:" + server.getAddress().getPort()), clock));
         server.start();
     }
