@@ -10,6 +10,7 @@ cd "$(dirname "$0")/.."
 bundle=${1:?usage: tools/measure-inspect.sh BUNDLE.zip}
 KEYS=${KEYS:-1000} RATE=${RATE:-5000} API_RATE=${API_RATE:-100} SECONDS_=${SECONDS_:-60}
 jar=${MEASURE_JAR:-target/earthmover.jar}   # MEASURE_JAR: another build, to compare two (not EARTHMOVER_*: those are configuration keys)
+# SCORE_OPTS: extra options of the scorer, e.g. SCORE_OPTS="-s scorer.commit.interval.ms=200"
 work=$(mktemp -d)
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
@@ -20,7 +21,7 @@ export OMP_NUM_THREADS=1
 java -jar $jar broker --port "$bport" > "$work/broker.log" 2>&1 & pids+=($!)
 until grep -q "broker up\|listening\|Ctrl-C" "$work/broker.log" 2>/dev/null; do sleep 0.5; done
 java -jar $jar score --bootstrap-servers "127.0.0.1:$bport" --model-file "$bundle" -s metrics.port="$mport" \
-  -s scorer.state.dir="$work/state" -s scorer.application.id=measure-inspect > "$work/score.log" 2>&1 & pids+=($!)
+  -s scorer.state.dir="$work/state" -s scorer.application.id=measure-inspect ${SCORE_OPTS:-} > "$work/score.log" 2>&1 & pids+=($!)
 until curl -sf "http://127.0.0.1:$mport/health/ready" >/dev/null; do sleep 0.5; done
 records=$((RATE * (SECONDS_ + 20)))
 python3 - "$work/in.csv" "$KEYS" "$records" <<'PY'
@@ -43,4 +44,20 @@ s0=$(scored); t0=$(date +%s.%N)
 python3 tools/measure_inspect.py --base "http://127.0.0.1:$mport" --keys "$KEYS" --rate "$API_RATE" --seconds "$SECONDS_"
 s1=$(scored); t1=$(date +%s.%N)
 python3 -c "print('scorer meanwhile    %.0f records/s scored (offered %s/s, %s keys)' % (($s1 - $s0) / ($t1 - $t0), '$RATE', '$KEYS'))"
-curl -s "http://127.0.0.1:$mport/metrics" | grep -E '^earthmover_anomalies_total' || true
+curl -s "http://127.0.0.1:$mport/metrics" > "$work/metrics.txt"
+grep -E '^earthmover_anomalies_total' "$work/metrics.txt" || true
+# the same requests timed inside the scorer (handler start to last byte): what the scorer itself adds,
+# apart from the client's and the operating system's queueing on a busy machine
+python3 - "$work/metrics.txt" <<'PY'
+import re, sys
+le, count = {}, 0.0
+for line in open(sys.argv[1]):
+    if line.startswith("earthmover_http_server_requests_seconds") and 'route="/api/"' in line and 'status="2xx"' in line:
+        v = float(line.rsplit(" ", 1)[1])
+        m = re.search(r'le="([0-9.]+)"', line)
+        if m: le[float(m.group(1))] = v
+        if line.startswith("earthmover_http_server_requests_seconds_count"): count = v
+p99 = next((b for b in sorted(le) if le[b] >= 0.99 * count), float("inf")) if count else float("nan")
+print("api in the scorer   %.0f requests, within 50 ms %.2f %%, p99 <= %.0f ms (bucket edge; handler start to last byte)" % (
+    count, 100 * le.get(0.05, 0) / count if count else float("nan"), p99 * 1000))
+PY

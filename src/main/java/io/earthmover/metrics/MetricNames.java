@@ -69,6 +69,10 @@ public final class MetricNames {
     public static final String MODEL_DRIFT = "earthmover.model.drift.wasserstein";
     public static final String MODEL_DRIFT_DESC = "Each routed model's drift estimate (as earthmover.drift.wasserstein, over the records it scored)";
 
+    // scorer's HTTP server (metrics, health, the inspection page and API)
+    public static final String HTTP_REQUESTS = "earthmover.http.server.requests";
+    public static final String HTTP_REQUESTS_DESC = "Requests the scorer's HTTP server answered, timed from the handler's start to the last byte written, by route (the registered path: a bounded set) and status class (2xx, 4xx, 5xx)";
+
     // trainer
     public static final String TRAIN_ITERATION = "earthmover.train.iteration";
     public static final String TRAIN_ITERATION_DESC = "Generator iterations completed in the running training job";
@@ -96,4 +100,6 @@ public final class MetricNames {
     public static final String TAG_ACTION = "action";
     public static final String TAG_LABEL = "label";
     public static final String TAG_OUTCOME = "outcome";
+    public static final String TAG_ROUTE = "route";
+    public static final String TAG_STATUS = "status";
 }

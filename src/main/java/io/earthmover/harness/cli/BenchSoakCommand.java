@@ -6,9 +6,10 @@ import io.earthmover.cli.UserException;
 import io.earthmover.config.ConfigKeys;
 import io.earthmover.config.EarthmoverConfig;
 import io.earthmover.features.FeatureSchema;
+import io.earthmover.harness.bench.ChildBroker;
 import io.earthmover.harness.bench.InspectPoller;
 import io.earthmover.harness.bench.MemoryTrend;
-import io.earthmover.kafka.EmbeddedKafkaBroker;
+import io.earthmover.harness.bench.ProcessMemory;
 import io.earthmover.kafka.KafkaProps;
 import io.earthmover.kafka.TempDirectories;
 import io.earthmover.metrics.MetricNames;
@@ -19,7 +20,6 @@ import io.earthmover.train.TrainingException;
 import io.earthmover.train.TrainingSettings;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -50,20 +50,24 @@ import picocli.CommandLine.Option;
 /**
  * {@code earthmover bench soak}: the scorer under a fixed input rate for N minutes, printing every
  * minute the heap after a full GC, the process RSS, the scorer's consumer lag and its throughput,
- * then the trend of heap and RSS over the run. Without {@code --bootstrap-servers} it runs on an
- * embedded broker (whose memory is then in the same process). A benchmark: figures, not a test.
+ * then the trend of heap and RSS over the run. Without {@code --bootstrap-servers} it starts the
+ * product's broker in a child JVM ({@link ChildBroker}), so the RSS judged is the scorer's process
+ * alone, as deployed; the broker's is printed beside it. A benchmark: figures, not a test.
  */
 @Command(name = "soak", mixinStandardHelpOptions = true,
         description = {"Run the scorer (alarm layer and inspection on, the served configuration) at a fixed input rate",
                 "while polling its inspection API, and print every minute: heap after GC, RSS, lag, throughput and",
                 "the API's p99; at the end the trend of heap and RSS and a verdict: a steady rise (or growth above",
                 "10 %% of the mean), or a least-squares slope from --slope-from on of --max-slope MB/min or more,",
-                "fails with exit code 1. Uses an embedded broker unless --bootstrap-servers is given, and a small",
-                "model trained on the spot on a normal cloud."})
+                "fails with exit code 1. Without --bootstrap-servers it starts `earthmover broker` in a child JVM, so the",
+                "RSS judged is the scorer's process alone (the broker's is printed, not judged). The model is a small one",
+                "trained on the spot on a normal cloud."})
 public final class BenchSoakCommand implements Callable<Integer> {
     static final int DEFAULT_RATE = 2_000;
     static final int DEFAULT_KEYS = 200;
     static final int FEATURES = 4;
+    /** How long the child broker may take to say it is ready (a cold JVM on a busy machine). */
+    static final Duration BROKER_START = Duration.ofMinutes(2);
 
     @Mixin
     ConfigOptions configOptions;
@@ -93,7 +97,7 @@ public final class BenchSoakCommand implements Callable<Integer> {
     Duration interval;
 
     /** One report line's figures. */
-    record Sample(int minute, double heapMb, double rssMb, long lag, double perSecond, InspectPoller.Window inspect) {
+    record Sample(int minute, double heapMb, double rssMb, double brokerRssMb, long lag, double perSecond, InspectPoller.Window inspect) {
     }
 
     @Override
@@ -107,13 +111,14 @@ public final class BenchSoakCommand implements Callable<Integer> {
         Map<String, String> defaults = Map.of(ConfigKeys.METRICS_PORT.name(), "0",
                 ConfigKeys.SCORER_APP_ID.name(), "earthmover-soak-" + System.currentTimeMillis());
         Map<String, String> o = new LinkedHashMap<>();
-        EmbeddedKafkaBroker broker = null;
+        ChildBroker broker = null;
         Path modelFile = Files.createTempFile("earthmover-soak-", ".zip");
         Path stateDir = TempDirectories.create("earthmover-soak-state-");
         try {
             if (!configOptions.namesBootstrapServers()) {
-                broker = EmbeddedKafkaBroker.start(EmbeddedKafkaBroker.Options.defaults().withPort(0));
+                broker = ChildBroker.start(0, BROKER_START);
                 o.put("kafka.bootstrap.servers", broker.bootstrapServers());
+                System.out.println("broker: `earthmover broker` in a child JVM at " + broker.bootstrapServers());
             }
             o.put(ConfigKeys.SCORER_MODEL_SOURCE.name(), "file");
             o.put(ConfigKeys.SCORER_MODEL_FILE.name(), modelFile.toString());
@@ -121,7 +126,7 @@ public final class BenchSoakCommand implements Callable<Integer> {
             EarthmoverConfig cfg = configOptions.load(defaults, o);
             System.out.printf(Locale.ROOT, "training a %d-feature model (window %d)...%n", FEATURES, window);
             Files.write(modelFile, trainModel(window).toBytes());
-            return soak(cfg);
+            return soak(cfg, broker);
         } finally {
             if (broker != null) {
                 broker.close();
@@ -131,7 +136,7 @@ public final class BenchSoakCommand implements Callable<Integer> {
         }
     }
 
-    private int soak(EarthmoverConfig cfg) throws Exception {
+    private int soak(EarthmoverConfig cfg, ChildBroker broker) throws Exception {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         AtomicBoolean running = new AtomicBoolean(true);
         AtomicLong produced = new AtomicLong();
@@ -149,7 +154,7 @@ public final class BenchSoakCommand implements Callable<Integer> {
             }
             System.out.printf(Locale.ROOT, "soak: %d records/s over %d keys for %d min on %s, inspection API polled at %.0f/s;"
                     + " metrics on http://127.0.0.1:%d/metrics%n", rate, keys, minutes, cfg.bootstrapServers(), inspectRate, app.httpPort());
-            System.out.println("minute  heap-after-GC-MB  RSS-MB  lag-records  scored-per-s  produced  api-requests  api-failed  api-p99-ms");
+            System.out.println("minute  heap-after-GC-MB  RSS-MB  broker-RSS-MB  lag-records  scored-per-s  produced  api-requests  api-failed  api-p99-ms");
             long t0 = System.nanoTime();
             double lastIn = 0;
             long lastT = t0;
@@ -168,10 +173,11 @@ public final class BenchSoakCommand implements Callable<Integer> {
                     System.gc(); // "heap after GC": the live set, not whatever garbage happens to be waiting
                     double heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed() / 1048576.0;
                     InspectPoller.Window api = poller == null ? new InspectPoller.Window(0, 0, 0) : poller.drain();
-                    Sample s = new Sample(m, heap, rssMb(), lag(admin, cfg), perSecond, api);
+                    Sample s = new Sample(m, heap, ProcessMemory.selfRssMb(), broker == null ? Double.NaN : broker.rssMb(),
+                            lag(admin, cfg), perSecond, api);
                     samples.add(s);
-                    System.out.printf(Locale.ROOT, "%6d  %16.1f  %6.1f  %11d  %12.0f  %,d  %12d  %10d  %10d%n", m, s.heapMb(), s.rssMb(),
-                            s.lag(), s.perSecond(), produced.get(), api.requests(), api.failed(), api.p99Millis());
+                    System.out.printf(Locale.ROOT, "%6d  %16.1f  %6.1f  %13.1f  %11d  %12.0f  %,d  %12d  %10d  %10d%n", m, s.heapMb(),
+                            s.rssMb(), s.brokerRssMb(), s.lag(), s.perSecond(), produced.get(), api.requests(), api.failed(), api.p99Millis());
                     System.out.flush();
                 }
             }
@@ -264,20 +270,6 @@ public final class BenchSoakCommand implements Callable<Integer> {
         } catch (Exception e) {
             return -1;
         }
-    }
-
-    /** Resident set size of this process from /proc (Linux); NaN elsewhere. */
-    static double rssMb() {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (line.startsWith("VmRSS:")) {
-                    return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024.0;
-                }
-            }
-        } catch (IOException | NumberFormatException e) {
-            return Double.NaN;
-        }
-        return Double.NaN;
     }
 
     private static ModelBundle trainModel(int window) throws TrainingException {
