@@ -16,6 +16,7 @@ import java.util.Objects;
  */
 public final class Featuriser {
     private final FeatureSchema schema;
+    private final java.util.List<String> names;
     private final int window;
     private final boolean differences;
     private final Normaliser normaliser;
@@ -41,6 +42,7 @@ public final class Featuriser {
         }
         this.anySquashed = any;
         this.schema = Objects.requireNonNull(schema, "schema");
+        this.names = schema.names(); // once: with derived features the schema builds the list on each call
         this.normaliser = Objects.requireNonNull(normaliser, "normaliser");
         if (window < 1) {
             throw new IllegalArgumentException("window must be at least 1, not " + window);
@@ -170,7 +172,7 @@ public final class Featuriser {
 
     /** {@code cpu} for window 1; {@code cpu@t}, {@code cpu@t-2}, {@code d.cpu@t-1} with windows or differences. */
     public String inputName(int inputIndex) {
-        String name = schema.names().get(featureOf(inputIndex));
+        String name = names.get(featureOf(inputIndex));
         if (window == 1 && !differences) {
             return name;
         }

@@ -40,9 +40,13 @@ final class BundleValidator {
             if (m.featureNames() == null) {
                 throw new IllegalArgumentException("featureNames is missing");
             }
-            schema = new FeatureSchema(m.featureNames(), m.named());
+            schema = FeatureSchema.ofModelNames(m.featureNames(), m.named());
         } catch (IllegalArgumentException e) {
             throw new InvalidModelException(Reason.SCHEMA, "feature schema: " + e.getMessage());
+        }
+        if (schema.timeOfDay() && m.formatVersion() < ModelBundle.TIME_OF_DAY_FORMAT_VERSION) {
+            throw new InvalidModelException(Reason.FORMAT, "time-of-day features need bundle format "
+                    + ModelBundle.TIME_OF_DAY_FORMAT_VERSION + ", the manifest says " + m.formatVersion());
         }
         if (m.window() < 1) {
             throw new InvalidModelException(Reason.SCHEMA, "window " + m.window() + " must be at least 1");

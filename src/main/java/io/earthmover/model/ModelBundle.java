@@ -31,9 +31,13 @@ public final class ModelBundle {
      * the critic's); 5 adds the quality gate's fallback block ({@code fallback}); 6 adds an optional
      * conditional generator ({@code conditional} in the manifest, its weights after the critic's,
      * {@link ConditionalGenerator}); 7 adds the featuriser's squash ({@code normaliser.squash},
-     * {@link io.earthmover.features.Squash}). Formats 1 to 6 load as before (no squash).
+     * {@link io.earthmover.features.Squash}). Formats 1 to 6 load as before (no squash); 8 may end
+     * {@code featureNames} with the derived time-of-day features ({@code features.time.of.day},
+     * {@link io.earthmover.features.FeatureSchema}), which the alarm seed's per-feature arrays leave out.
      */
-    public static final int FORMAT_VERSION = 7;
+    public static final int FORMAT_VERSION = 8;
+    /** The first format whose features may end with the derived time-of-day features. */
+    static final int TIME_OF_DAY_FORMAT_VERSION = 8;
     /** The first format whose normaliser may name a squash other than none. */
     static final int SQUASH_FORMAT_VERSION = 7;
     /** First format whose critic may have layer norm. */
@@ -258,7 +262,7 @@ public final class ModelBundle {
      */
     public io.earthmover.alarm.AlarmSeed alarmSeed() {
         io.earthmover.alarm.AlarmSeed s = manifest.alarm();
-        if (s == null || (s.hasRange() && s.featureMin().length != manifest.featureNames().size())) {
+        if (s == null || (s.hasRange() && s.featureMin().length != schema.recordSize())) {
             return io.earthmover.alarm.AlarmSeed.none();
         }
         return s;

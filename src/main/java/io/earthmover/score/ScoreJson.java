@@ -71,7 +71,7 @@ public final class ScoreJson {
         sb.append(']');
         if (expected != null) {
             sb.append(",\"expected\":{");
-            java.util.List<String> names = f.schema().names();
+            java.util.List<String> names = f.schema().recordNames();
             for (int j = 0; j < expected.length; j++) {
                 if (j > 0) {
                     sb.append(',');

@@ -109,12 +109,13 @@ public final class ScoringEngine {
             int dim = b.schema().size();
             // room for window-1 records beyond the window, so a late record placed among the newest still has its predecessors
             history = window.length > 1 ? new WindowHistory(2 * featuriser.historyLength() - 1, dim) : null;
-            alarm = policy.enabled() ? new KeyAlarm(policy, dim) : null;
+            // the range and frozen-value rules watch the record's own features, not the derived time of day
+            alarm = policy.enabled() ? new KeyAlarm(policy, b.schema().recordSize()) : null;
             standardiser = b.keyStandardise() ? new KeyStandardiser(dim) : null;
             standardiserGuard = standardiser != null && policy.adaptGuard() ? new AdaptationGuard(dim, policy.adaptDelay()) : null;
             releasedRaw = new double[dim];
             standardised = new double[dim];
-            expected = new double[dim];
+            expected = new double[b.schema().recordSize()];
             stateful = history != null || alarm != null || standardiser != null;
             seed = b.alarmSeed();
         }

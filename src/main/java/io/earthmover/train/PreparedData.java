@@ -23,6 +23,24 @@ record PreparedData(Normaliser normaliser, Featuriser featuriser, float[][] trai
     }
 
     /**
+     * The derived time-of-day features (sine and cosine, within [-1, 1]) keep centre 0 and scale 1,
+     * not what the training rows show: training data spanning a few hours would otherwise give them a
+     * tiny scale, and every other hour of the day would land far outside the model's range.
+     */
+    static Normaliser fixDerived(Normaliser fitted, FeatureSchema schema) {
+        if (schema.size() == schema.recordSize()) {
+            return fitted;
+        }
+        double[] centre = fitted.centre();
+        double[] scale = fitted.scale();
+        for (int f = schema.recordSize(); f < schema.size(); f++) {
+            centre[f] = 0;
+            scale[f] = 1;
+        }
+        return Normaliser.of(fitted.kind(), centre, scale);
+    }
+
+    /**
      * Checks the raw series, fits the normaliser, shingles each series and splits off the holdout;
      * the split is the first use of {@code rng}.
      */
@@ -31,7 +49,7 @@ record PreparedData(Normaliser normaliser, Featuriser featuriser, float[][] trai
         // constant features (some or all) are learnt, not refused: the normaliser's scale floor
         // makes any departure from the constant stand far out (see Normaliser)
         List<double[]> rows = checkedRows(series, schema.size());
-        Normaliser normaliser = Normaliser.fit(s.normaliser(), rows);
+        Normaliser normaliser = fixDerived(Normaliser.fit(s.normaliser(), rows), schema);
         Featuriser featuriser = new Featuriser(schema, s.window(), s.differences(), normaliser,
                 s.inputSquash().features(normaliser, rows));
         float[][] inputs = shingle(series, featuriser);

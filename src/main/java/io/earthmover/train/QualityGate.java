@@ -125,28 +125,31 @@ public final class QualityGate {
                 c.auc(), old.auc(), c.falseAlarmRate(), old.falseAlarmRate()), c, old);
     }
 
-    /** The validation windows with every feature of the newest record moved by +-units of its scale (random signs). */
+    /**
+     * The validation windows with every record feature of the newest record moved by +-units of its
+     * scale (random signs). Derived features (the time of day) are never moved: no record can carry a wrong one.
+     */
     static List<double[][]> shifted(ModelBundle candidate, List<double[][]> validation, double units, long seed) {
-        return perturbNewest(candidate, validation, seed, (last, scale, r) -> {
-            for (int f = 0; f < last.length; f++) {
+        return perturbNewest(candidate, validation, seed, (last, n, scale, r) -> {
+            for (int f = 0; f < n; f++) {
                 last[f] += (r.nextBoolean() ? 1 : -1) * units * scale[f];
             }
         });
     }
 
     static List<double[][]> synthesise(ModelBundle candidate, List<double[][]> validation, long seed) {
-        return perturbNewest(candidate, validation, seed, (last, scale, r) -> {
-            int k = 1 + r.nextInt(Math.min(3, last.length));
+        return perturbNewest(candidate, validation, seed, (last, n, scale, r) -> {
+            int k = 1 + r.nextInt(Math.min(3, n));
             for (int j = 0; j < k; j++) {
-                int f = r.nextInt(last.length);
+                int f = r.nextInt(n);
                 last[f] += (r.nextBoolean() ? 1 : -1) * SHIFT_SCALE_UNITS * scale[f];
             }
         });
     }
 
-    /** Changes the newest record of each window, in place on a copy. */
+    /** Changes the first {@code n} (the record's own) features of the newest record of each window, in place on a copy. */
     private interface Perturbation {
-        void apply(double[] newest, double[] scale, Random r);
+        void apply(double[] newest, int n, double[] scale, Random r);
     }
 
     /** Copies of the validation windows whose newest record {@code p} changed; one seeded stream for all. */
@@ -159,7 +162,7 @@ public final class QualityGate {
             for (int i = 0; i < w.length; i++) {
                 a[i] = w[i].clone();
             }
-            p.apply(a[a.length - 1], scale, r);
+            p.apply(a[a.length - 1], candidate.schema().recordSize(), scale, r);
             out.add(a);
         }
         return out;

@@ -117,7 +117,14 @@ public final class TrainJob {
         LOG.info("{}", Nd4jRuntime.configure(1));
         TrainingSettings settings = TrainingSettings.from(config);
         ModelBundle current = currentModel(req);
-        FeatureSchema schema = current == null ? null : current.schema();
+        boolean timeOfDay = config.get(ConfigKeys.FEATURES_TIME_OF_DAY);
+        if (timeOfDay && settings.conditional()) {
+            // the conditional model's newest-record layout was built and measured without derived features
+            throw new io.earthmover.config.ConfigException(ConfigKeys.FEATURES_TIME_OF_DAY.name(),
+                    "cannot be combined with train.conditional=true");
+        }
+        // the configuration decides the derived features, also when the record schema comes from the serving model
+        FeatureSchema schema = current == null ? null : current.schema().withTimeOfDay(timeOfDay);
         int history = new Featuriser(FeatureSchema.positional(1), settings.window(), settings.differences(),
                 Normaliser.of(Normaliser.STANDARD, new double[] {0}, new double[] {1})).historyLength();
         // a file is CSV/JSONL replayed as JSON; a topic is read in input.format
@@ -126,7 +133,7 @@ public final class TrainJob {
                 : io.earthmover.format.InputSettings.from(config).decoder(config.get(ConfigKeys.RECORD_MAX_BYTES));
         TrainingFeedback feedback = feedback(req);
         WindowSampler sampler = new WindowSampler(decoder, schema, history, config.get(ConfigKeys.TRAIN_MAX_ROWS), settings.seed(),
-                config.get(ConfigKeys.FEATURES_KEY_STANDARDISE), feedback);
+                config.get(ConfigKeys.FEATURES_KEY_STANDARDISE), feedback, timeOfDay);
         Map<String, Object> data = new LinkedHashMap<>();
         try {
             if (req.inputFile() != null) {

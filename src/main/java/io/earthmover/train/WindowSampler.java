@@ -45,6 +45,7 @@ public final class WindowSampler {
     private final Map<String, int[]> runs = new HashMap<>();
     private int[] longestRun;
     private FeatureSchema schema;
+    private final boolean timeOfDay;
     private long accepted;
     private final TrainingFeedback feedback;
     private long windows;
@@ -65,6 +66,13 @@ public final class WindowSampler {
     /** @param feedback operators' labels: a record marked anomalous is left out as if it had not been read */
     public WindowSampler(RecordDecoder parser, FeatureSchema schemaOrNull, int history, int maxRows, long seed,
             boolean keyStandardise, TrainingFeedback feedback) {
+        this(parser, schemaOrNull, history, maxRows, seed, keyStandardise, feedback, false);
+    }
+
+    /** @param timeOfDay whether a schema inferred from the first record adds the time-of-day features */
+    public WindowSampler(RecordDecoder parser, FeatureSchema schemaOrNull, int history, int maxRows, long seed,
+            boolean keyStandardise, TrainingFeedback feedback, boolean timeOfDay) {
+        this.timeOfDay = timeOfDay;
         this.feedback = java.util.Objects.requireNonNull(feedback, "feedback");
         this.keyStandardise = keyStandardise;
         this.parser = parser;
@@ -82,7 +90,7 @@ public final class WindowSampler {
         }
         ParsedRecord p = ((ParseResult.Accepted) pr).record();
         if (schema == null) {
-            schema = FeatureSchema.inferFrom(p);
+            schema = FeatureSchema.inferFrom(p).withTimeOfDay(timeOfDay);
         }
         VectorResult vr = schema.vectorise(p);
         if (vr instanceof VectorResult.Bad b) {
@@ -94,7 +102,8 @@ public final class WindowSampler {
         accepted++;
         double[] raw = ((VectorResult.Ok) vr).values();
         String k = key == null ? "" : key;
-        trackRuns(k, raw);
+        int own = schema.recordSize(); // the rules watch the record's own features, not derived ones
+        trackRuns(k, raw, own);
         double[] values = raw;
         if (keyStandardise) {
             KeyStandardiser st = standardisers.computeIfAbsent(k, x -> new KeyStandardiser(raw.length));
@@ -105,7 +114,7 @@ public final class WindowSampler {
                 return null;
             }
         }
-        trackRange(values);
+        trackRange(values, own);
         trackOrder(k, values);
         ArrayDeque<double[]> h = perKey.computeIfAbsent(k, x -> new ArrayDeque<>(history));
         if (h.size() == history) {
@@ -119,12 +128,12 @@ public final class WindowSampler {
     }
 
     /** Per-feature range of the model inputs (raw, or standardised per key), which the alarm layer's range rule watches. */
-    private void trackRange(double[] v) {
+    private void trackRange(double[] v, int n) {
         if (min == null) {
-            min = v.clone();
-            max = v.clone();
+            min = java.util.Arrays.copyOf(v, n);
+            max = java.util.Arrays.copyOf(v, n);
         }
-        for (int j = 0; j < v.length; j++) {
+        for (int j = 0; j < n; j++) {
             min[j] = Math.min(min[j], v[j]);
             max[j] = Math.max(max[j], v[j]);
         }
@@ -146,17 +155,17 @@ public final class WindowSampler {
     }
 
     /** The longest run of one exact value repeated in a key's records, per feature (the frozen-value rule's reference). */
-    private void trackRuns(String key, double[] v) {
+    private void trackRuns(String key, double[] v, int n) {
         double[] last = lastRaw.get(key);
-        int[] r = runs.computeIfAbsent(key, x -> new int[v.length]);
+        int[] r = runs.computeIfAbsent(key, x -> new int[n]);
         if (longestRun == null) {
-            longestRun = new int[v.length];
+            longestRun = new int[n];
         }
-        for (int j = 0; j < v.length; j++) {
+        for (int j = 0; j < n; j++) {
             r[j] = last != null && last[j] == v[j] ? r[j] + 1 : 1;
             longestRun[j] = Math.max(longestRun[j], r[j]);
         }
-        lastRaw.put(key, v.clone());
+        lastRaw.put(key, java.util.Arrays.copyOf(v, n));
     }
 
     /** Per feature, the longest run of one repeated value in any key's accepted records (null before the first). */

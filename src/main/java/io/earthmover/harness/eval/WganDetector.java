@@ -33,8 +33,9 @@ import java.util.List;
  * <p>On time series the training rows are scored too, before the first test row (they precede it,
  * so there is no look-ahead): the key's window and alarm state then hold the series' history, as
  * when a user replays history into the service. Tabular rows have no order and only test rows are
- * scored. Records are {@code {"id","ts","features":[..]}} with {@code ts} the row's position in
- * the series ({@value #TS_STEP} ms apart from {@value #BASE_TS}), so event-time order is the
+ * scored. Records are {@code {"id","ts","features":[..]}} with {@code ts} the row's own time where
+ * the benchmark gives one ({@link #timestamps}: NAB's series), else its position in the series
+ * ({@value #TS_STEP} ms apart from {@value #BASE_TS}); either way event-time order is the
  * protocol's order.
  *
  * <p>When training fails or the gate refuses the model, the series has no model and its rows get
@@ -79,6 +80,7 @@ public final class WganDetector implements Detector {
     private String series;
     private ModelBundle bundle;
     private long position;
+    private long[] timestamps;
     private int scored;
     private boolean trained;
 
@@ -105,7 +107,7 @@ public final class WganDetector implements Detector {
         }
         trained = true;
         counts.series.incrementAndGet();
-        ModelBundle b = fit(rows, null);
+        ModelBundle b = fit(rows, 0, null);
         if (b != null) {
             serve(b);
         } else {
@@ -126,7 +128,8 @@ public final class WganDetector implements Detector {
             throw new IllegalStateException("train() first");
         }
         if (streaming && retrainEvery > 0 && scored > 0 && scored % retrainEvery == 0) {
-            ModelBundle b = fit(seen.subList(Math.max(0, seen.size() - maxTrainRows), seen.size()), bundle);
+            int from = Math.max(0, seen.size() - maxTrainRows);
+            ModelBundle b = fit(seen.subList(from, seen.size()), from, bundle);
             if (b != null) {
                 serve(b);
             }
@@ -147,6 +150,18 @@ public final class WganDetector implements Detector {
     /** Names the series or file this detector serves, so a refusal of its model is reported with the name. */
     public void nameSeries(String name) {
         this.series = name;
+    }
+
+    /**
+     * The rows' own times (epoch milliseconds, in row order, training rows first), sent as each
+     * record's {@code ts}: what a model with {@code features.time.of.day} reads.
+     */
+    public void timestamps(long[] epochMillis) {
+        this.timestamps = epochMillis.clone();
+    }
+
+    private long tsOf(long row) {
+        return timestamps == null ? BASE_TS + TS_STEP * row : timestamps[(int) row];
     }
 
     /** What was sent through the scorer, or null when tracing is off. */
@@ -186,7 +201,7 @@ public final class WganDetector implements Detector {
 
     /** Scores the next row of the series, or counts it unserved without a model. */
     private double send(double[] row, boolean test) {
-        long ts = BASE_TS + TS_STEP * position;
+        long ts = tsOf(position);
         byte[] value = record(position, ts, row);
         position++;
         if (aloneSettings != null) {
@@ -252,14 +267,14 @@ public final class WganDetector implements Detector {
      * {@code earthmover train --input FILE} on the rows, gated against {@code current} when given;
      * the accepted model, or null (the reason is counted).
      */
-    private ModelBundle fit(List<double[]> rows, ModelBundle current) {
+    private ModelBundle fit(List<double[]> rows, int firstRow, ModelBundle current) {
         counts.trainings.incrementAndGet();
         Path dir = TempDirectories.create("earthmover-eval-train");
         try {
             Path input = dir.resolve("train.jsonl");
             try (BufferedWriter w = Files.newBufferedWriter(input, StandardCharsets.UTF_8)) {
                 for (int i = 0; i < rows.size(); i++) {
-                    w.write(new String(record(i, BASE_TS + TS_STEP * i, rows.get(i)), StandardCharsets.UTF_8));
+                    w.write(new String(record(i, tsOf(firstRow + i), rows.get(i)), StandardCharsets.UTF_8));
                     w.newLine();
                 }
             }

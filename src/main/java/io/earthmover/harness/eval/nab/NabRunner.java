@@ -51,6 +51,7 @@ public final class NabRunner {
         Detector d = factory.create(new DetectorSpec(1, true, SEED));
         if (d instanceof WganDetector w) {
             w.nameSeries(s.relativePath());
+            w.timestamps(s.epochMillis());
         }
         int prob = s.probationaryRows();
         List<double[]> train = new ArrayList<>(prob);
