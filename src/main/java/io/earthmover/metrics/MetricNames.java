@@ -69,6 +69,9 @@ public final class MetricNames {
     public static final String MODEL_DRIFT = "earthmover.model.drift.wasserstein";
     public static final String MODEL_DRIFT_DESC = "Each routed model's drift estimate (as earthmover.drift.wasserstein, over the records it scored)";
 
+    public static final String ROCKSDB_CACHE_USAGE = "earthmover.rocksdb.cache.usage";
+    public static final String ROCKSDB_CACHE_USAGE_DESC = "Bytes held by the state stores' shared RocksDB block cache, memtables included (capped by scorer.rocksdb.cache.bytes)";
+
     // scorer's HTTP server (metrics, health, the inspection page and API)
     public static final String HTTP_REQUESTS = "earthmover.http.server.requests";
     public static final String HTTP_REQUESTS_DESC = "Requests the scorer's HTTP server answered, timed from the handler's start to the last byte written, by route (the registered path: a bounded set) and status class (2xx, 4xx, 5xx)";

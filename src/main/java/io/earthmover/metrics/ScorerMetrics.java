@@ -202,6 +202,11 @@ public final class ScorerMetrics {
         Gauge.builder(MetricNames.WINDOW_KEYS, keys::getAsDouble).description(MetricNames.WINDOW_KEYS_DESC).register(registry);
     }
 
+    public void rocksDbCacheGauge(DoubleSupplier bytes) {
+        Gauge.builder(MetricNames.ROCKSDB_CACHE_USAGE, bytes::getAsDouble).baseUnit("bytes")
+                .description(MetricNames.ROCKSDB_CACHE_USAGE_DESC).register(registry);
+    }
+
     public void driftGauge(DoubleSupplier drift) {
         Gauge.builder(MetricNames.DRIFT, drift::getAsDouble).description(MetricNames.DRIFT_DESC).register(registry);
     }

@@ -47,6 +47,14 @@ public final class BoundedRocksDbConfig implements RocksDBConfigSetter {
 
     private static final Map<Budget, Shared> SHARED = new ConcurrentHashMap<>();
 
+    /**
+     * Bytes the shared caches hold now (blocks and the memtables charged to them), over every budget
+     * in use: what RocksDB's bounded share of native memory actually takes, up to the caps.
+     */
+    public static long cacheUsageBytes() {
+        return SHARED.values().stream().mapToLong(s -> s.cache().getUsage()).sum();
+    }
+
     static Shared shared(Budget b) {
         return SHARED.computeIfAbsent(b, k -> {
             Cache cache = new LRUCache(k.cacheBytes(), -1, false, INDEX_FILTER_RATIO);

@@ -87,6 +87,7 @@ public final class ScorerApp implements AutoCloseable {
                     .max().orElse(Double.NaN));
         }
         metrics.windowKeysGauge(windowKeys::total);
+        metrics.rocksDbCacheGauge(BoundedRocksDbConfig::cacheUsageBytes);
     }
 
     /** The Kafka Streams configuration: a pure function of the earthmover configuration. */

@@ -82,6 +82,8 @@ class BoundedRocksDbConfigTest {
                     io.earthmover.config.ConfigKeys.DEFAULT_ROCKSDB_WRITE_BUFFER_BYTES));
             // the store's memtable is charged to the shared cache: its usage is the store's writes, within the budget
             assertThat(shared.cache().getUsage()).isPositive().isLessThanOrEqualTo(cacheBytes);
+            // the gauge earthmover.rocksdb.cache.usage reads every shared cache, this one included
+            assertThat(BoundedRocksDbConfig.cacheUsageBytes()).isGreaterThanOrEqualTo(shared.cache().getUsage());
             assertThat(d.<String, String>getKeyValueStore("counts").get("k7")).endsWith("1907");
         } finally {
             TempDirectories.delete(state);

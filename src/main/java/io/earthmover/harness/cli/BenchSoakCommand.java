@@ -14,6 +14,7 @@ import io.earthmover.kafka.KafkaProps;
 import io.earthmover.kafka.TempDirectories;
 import io.earthmover.metrics.MetricNames;
 import io.earthmover.model.ModelBundle;
+import io.earthmover.score.BoundedRocksDbConfig;
 import io.earthmover.score.ScorerApp;
 import io.earthmover.train.ModelTrainer;
 import io.earthmover.train.TrainingException;
@@ -97,7 +98,8 @@ public final class BenchSoakCommand implements Callable<Integer> {
     Duration interval;
 
     /** One report line's figures. */
-    record Sample(int minute, double heapMb, double rssMb, double brokerRssMb, long lag, double perSecond, InspectPoller.Window inspect) {
+    record Sample(int minute, double heapMb, double rssMb, double brokerRssMb, double rocksDbCacheMb, long lag, double perSecond,
+            InspectPoller.Window inspect) {
     }
 
     @Override
@@ -154,7 +156,7 @@ public final class BenchSoakCommand implements Callable<Integer> {
             }
             System.out.printf(Locale.ROOT, "soak: %d records/s over %d keys for %d min on %s, inspection API polled at %.0f/s;"
                     + " metrics on http://127.0.0.1:%d/metrics%n", rate, keys, minutes, cfg.bootstrapServers(), inspectRate, app.httpPort());
-            System.out.println("minute  heap-after-GC-MB  RSS-MB  broker-RSS-MB  lag-records  scored-per-s  produced  api-requests  api-failed  api-p99-ms");
+            System.out.println("minute  heap-after-GC-MB  RSS-MB  broker-RSS-MB  rocksdb-cache-MB  lag-records  scored-per-s  produced  api-requests  api-failed  api-p99-ms");
             long t0 = System.nanoTime();
             double lastIn = 0;
             long lastT = t0;
@@ -174,10 +176,10 @@ public final class BenchSoakCommand implements Callable<Integer> {
                     double heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed() / 1048576.0;
                     InspectPoller.Window api = poller == null ? new InspectPoller.Window(0, 0, 0) : poller.drain();
                     Sample s = new Sample(m, heap, ProcessMemory.selfRssMb(), broker == null ? Double.NaN : broker.rssMb(),
-                            lag(admin, cfg), perSecond, api);
+                            BoundedRocksDbConfig.cacheUsageBytes() / 1048576.0, lag(admin, cfg), perSecond, api);
                     samples.add(s);
-                    System.out.printf(Locale.ROOT, "%6d  %16.1f  %6.1f  %13.1f  %11d  %12.0f  %,d  %12d  %10d  %10d%n", m, s.heapMb(),
-                            s.rssMb(), s.brokerRssMb(), s.lag(), s.perSecond(), produced.get(), api.requests(), api.failed(), api.p99Millis());
+                    System.out.printf(Locale.ROOT, "%6d  %16.1f  %6.1f  %13.1f  %16.1f  %11d  %12.0f  %,d  %12d  %10d  %10d%n", m, s.heapMb(),
+                            s.rssMb(), s.brokerRssMb(), s.rocksDbCacheMb(), s.lag(), s.perSecond(), produced.get(), api.requests(), api.failed(), api.p99Millis());
                     System.out.flush();
                 }
             }
