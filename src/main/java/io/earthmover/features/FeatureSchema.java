@@ -140,7 +140,7 @@ public record FeatureSchema(List<String> recordNames, boolean named, boolean tim
         if (!named) {
             if (r.named()) {
                 return new VectorResult.Bad(ErrorCode.WRONG_TYPE,
-                        "the model expects an array of " + size() + " features, not an object");
+                        "the model expects an array of " + recordSize() + " features, not an object");
             }
             if (v.length != recordSize()) {
                 return new VectorResult.Bad(ErrorCode.WRONG_DIMENSION,
