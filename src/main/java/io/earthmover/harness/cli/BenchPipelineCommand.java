@@ -4,6 +4,7 @@ import io.earthmover.cli.ConfigOptions;
 import io.earthmover.cli.ExitCodes;
 import io.earthmover.cli.UserException;
 import io.earthmover.config.EarthmoverConfig;
+import io.earthmover.harness.bench.LayerCosts;
 import io.earthmover.harness.bench.PipelineBenchmark;
 import io.earthmover.kafka.EmbeddedKafkaBroker;
 import java.lang.management.ManagementFactory;
@@ -56,6 +57,12 @@ public final class BenchPipelineCommand implements Callable<Integer> {
                     "repeatable (e.g. --variant kafka.producer.linger.ms=1 --variant scorer.commit.interval.ms=200)"})
     List<String> variants = new ArrayList<>();
 
+    @Option(names = "--layer-costs", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = {"Also run, after the defaults (the served configuration: alarm layer and inspection on), the same",
+                    "topology without the inspection stores and without both, and print what each layer costs;",
+                    "--no-layer-costs skips them (default: on)"})
+    boolean layerCosts;
+
     @Option(names = "--models", defaultValue = "1", description = {"With N > 1, also the scoring topology routing the same records",
             "across N models (routing.mode=table, the load's keys spread over them), its throughput next to",
             "one model's from the same run (default ${DEFAULT-VALUE})"})
@@ -97,6 +104,12 @@ public final class BenchPipelineCommand implements Callable<Integer> {
                             r.scoringPerSecond(), r.routedPerSecond(), r.routedPerSecond() / r.scoringPerSecond()));
                 }
             }
+            if (layerCosts) {
+                System.out.println();
+                LayerCosts.describe(rows).forEach(System.out::println);
+                System.out.println("(rows run in the order of the table; the first row of a run tends to be the slowest,"
+                        + " so a cost is an upper bound: swap the order with --no-layer-costs --set ... --variant ... to check)");
+            }
             memory();
         }
         return ExitCodes.OK;
@@ -124,6 +137,9 @@ public final class BenchPipelineCommand implements Callable<Integer> {
                 m.put(kv.substring(0, eq).trim(), kv.substring(eq + 1).trim());
             }
             out.add(m);
+        }
+        if (layerCosts) {
+            out.addAll(LayerCosts.variants());
         }
         return out;
     }
