@@ -9,8 +9,9 @@ import java.util.Map;
 /**
  * What each layer of the served configuration costs in {@code bench pipeline}: the scoring throughput
  * with everything on (the defaults, what users run) against the same run without the inspection
- * stores, and that against the run without the alarm layer as well. Each cost is the share of
- * throughput lost to the layer, so the two add up to what the layers cost together.
+ * stores, and that against the run without the alarm layer as well, each as its ratio to the
+ * passthrough measured just before it. Each cost is the share of the critic-only ratio lost to the
+ * layer, so the two add up to what the layers cost together.
  */
 public final class LayerCosts {
     /** The configuration without the inspection stores. */
@@ -43,14 +44,19 @@ public final class LayerCosts {
             if (served == null || noInspect == null || critic == null) {
                 continue;
             }
-            double all = critic.scoringPerSecond();
+            // each row's scoring against its own passthrough, measured just before it: a machine that speeds up
+            // or slows down during the run (the first row of a run is often the slowest) cancels out
+            double all = ratio(critic);
             out.add(String.format(Locale.ROOT, "layer costs, %s: inspection stores %.1f %%, alarm layer %.1f %% of the critic-only"
-                    + " scoring throughput (%,.0f rec/s; alarm layer on %,.0f, both on %,.0f); served / passthrough %.2f", g,
-                    100 * (noInspect.scoringPerSecond() - served.scoringPerSecond()) / all,
-                    100 * (all - noInspect.scoringPerSecond()) / all, all, noInspect.scoringPerSecond(),
-                    served.scoringPerSecond(), served.scoringPerSecond() / served.passthroughPerSecond()));
+                    + " scoring / passthrough ratio (%.2f; alarm layer on %.2f, both on %.2f: the served configuration)", g,
+                    100 * (ratio(noInspect) - ratio(served)) / all, 100 * (all - ratio(noInspect)) / all, all,
+                    ratio(noInspect), ratio(served)));
         }
         return out;
+    }
+
+    private static double ratio(PipelineBenchmark.Row r) {
+        return r.scoringPerSecond() / r.passthroughPerSecond();
     }
 
     private static PipelineBenchmark.Row find(List<PipelineBenchmark.Row> rows, String guarantee, String variant) {

@@ -107,8 +107,8 @@ public final class BenchPipelineCommand implements Callable<Integer> {
             if (layerCosts) {
                 System.out.println();
                 LayerCosts.describe(rows).forEach(System.out::println);
-                System.out.println("(rows run in the order of the table; the first row of a run tends to be the slowest,"
-                        + " so a cost is an upper bound: swap the order with --no-layer-costs --set ... --variant ... to check)");
+                System.out.println("(each row's ratio is to its own passthrough, measured just before it; rows ran in the order"
+                        + " of the table: --no-layer-costs --set ... --variant ... runs them in another)");
             }
             memory();
         }
