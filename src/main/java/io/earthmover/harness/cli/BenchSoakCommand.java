@@ -21,7 +21,6 @@ import io.earthmover.train.TrainingException;
 import io.earthmover.train.TrainingSettings;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -172,8 +171,7 @@ public final class BenchSoakCommand implements Callable<Integer> {
                     double perSecond = (in - lastIn) / ((now - lastT) / 1e9);
                     lastIn = in;
                     lastT = now;
-                    System.gc(); // "heap after GC": the live set, not whatever garbage happens to be waiting
-                    double heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed() / 1048576.0;
+                    double heap = ProcessMemory.heapAfterGcMb(); // the live set, not whatever garbage happens to be waiting
                     InspectPoller.Window api = poller == null ? new InspectPoller.Window(0, 0, 0) : poller.drain();
                     Sample s = new Sample(m, heap, ProcessMemory.selfRssMb(), broker == null ? Double.NaN : broker.rssMb(),
                             BoundedRocksDbConfig.cacheUsageBytes() / 1048576.0, lag(admin, cfg), perSecond, api);

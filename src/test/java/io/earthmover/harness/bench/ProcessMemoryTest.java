@@ -23,4 +23,17 @@ class ProcessMemoryTest {
         assertTrue(Double.isNaN(ProcessMemory.rssMb(status)));
         assertTrue(Double.isNaN(ProcessMemory.rssMb(dir.resolve("absent"))));
     }
+
+    @Test
+    void heapAfterGcCountsWhatIsLiveAndNotWhatIsGarbage() {
+        byte[][] live = new byte[64][];
+        for (int i = 0; i < live.length; i++) {
+            live[i] = new byte[1 << 20];
+        }
+        double withLive = ProcessMemory.heapAfterGcMb();
+        assertTrue(withLive >= 64, "64 MB held, heap after GC " + withLive + " MB");
+        live = null;
+        double without = ProcessMemory.heapAfterGcMb();
+        assertTrue(withLive - without >= 50, "released 64 MB: " + withLive + " -> " + without + " MB");
+    }
 }
