@@ -42,6 +42,9 @@ import org.slf4j.LoggerFactory;
  * that failed training or the gate.
  */
 public final class TrainJob {
+    /** The least time the training records must span for {@code features.time.of.day} to be used: one day. */
+    static final long MIN_TIME_OF_DAY_SPAN_MS = 86_400_000L;
+
     private static final Logger LOG = LoggerFactory.getLogger(TrainJob.class);
     public static final String PUSH_JOB = "earthmover-train";
 
@@ -168,6 +171,13 @@ public final class TrainJob {
                 .register(registry).increment(n));
         if (sampler.rejectedTotal() > 0) {
             LOG.warn("{} training records refused and left out: {}", sampler.rejectedTotal(), sampler.rejected());
+        }
+        if (sampler.schema() != null && sampler.schema().timeOfDay() && sampler.spanMillis() < MIN_TIME_OF_DAY_SPAN_MS) {
+            // a model that never saw most hours would rate them all as anomalous
+            LOG.warn("features.time.of.day: the training records span {} h, less than a day; this model is trained without"
+                    + " the time-of-day features", String.format(java.util.Locale.ROOT, "%.1f", sampler.spanMillis() / 3.6e6));
+            sampler.dropTimeOfDay();
+            data.put("timeOfDay", "off: the training records span less than a day");
         }
         List<double[][]> windows = sampler.windows();
         if (windows.isEmpty()) {

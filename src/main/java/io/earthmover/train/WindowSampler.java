@@ -46,6 +46,9 @@ public final class WindowSampler {
     private int[] longestRun;
     private FeatureSchema schema;
     private final boolean timeOfDay;
+    private boolean timeOfDayDropped;
+    private long minTs = Long.MAX_VALUE;
+    private long maxTs = Long.MIN_VALUE;
     private long accepted;
     private final TrainingFeedback feedback;
     private long windows;
@@ -100,6 +103,8 @@ public final class WindowSampler {
             return null;
         }
         accepted++;
+        minTs = Math.min(minTs, p.ts());
+        maxTs = Math.max(maxTs, p.ts());
         double[] raw = ((VectorResult.Ok) vr).values();
         String k = key == null ? "" : key;
         int own = schema.recordSize(); // the rules watch the record's own features, not derived ones
@@ -188,7 +193,32 @@ public final class WindowSampler {
      */
     public List<double[][]> orderedSeries() {
         List<double[][]> out = new ArrayList<>();
-        ordered.values().forEach(q -> out.add(q.toArray(new double[0][])));
+        ordered.values().forEach(q -> out.add(ownFeatures(q.toArray(new double[0][]))));
+        return out;
+    }
+
+    /** Milliseconds between the earliest and the latest accepted record's time (0 before two records). */
+    public long spanMillis() {
+        return accepted == 0 ? 0 : maxTs - minTs;
+    }
+
+    /**
+     * Leaves the time-of-day features out of what the sampler hands on (schema, windows, ordered
+     * series): training data spanning less than a day cannot show the model every hour.
+     */
+    public void dropTimeOfDay() {
+        timeOfDayDropped = schema != null && schema.timeOfDay();
+    }
+
+    /** The window's records without the derived time-of-day features where they were dropped. */
+    private double[][] ownFeatures(double[][] window) {
+        if (!timeOfDayDropped) {
+            return window;
+        }
+        double[][] out = new double[window.length][];
+        for (int i = 0; i < window.length; i++) {
+            out[i] = java.util.Arrays.copyOf(window[i], schema.recordSize());
+        }
         return out;
     }
 
@@ -210,7 +240,7 @@ public final class WindowSampler {
     }
 
     public FeatureSchema schema() {
-        return schema;
+        return schema == null || !timeOfDayDropped ? schema : schema.withTimeOfDay(false);
     }
 
     public long accepted() {
@@ -231,7 +261,8 @@ public final class WindowSampler {
 
     /** The sampled windows, shuffled with the sampler's seed. */
     public List<double[][]> windows() {
-        List<double[][]> out = new ArrayList<>(reservoir);
+        List<double[][]> out = new ArrayList<>(reservoir.size());
+        reservoir.forEach(w -> out.add(ownFeatures(w)));
         Collections.shuffle(out, random);
         return out;
     }

@@ -103,8 +103,8 @@ class TimeOfDayTrainingTest {
 
     @Test
     void theBundleNamesTheDerivedFeaturesAndKeepsTheRulesOnTheRecordsOwn() throws Exception {
-        // six hours of training: the derived features' scale must not come from so short a span
-        ModelBundle m = train(Map.of("features.time.of.day", "true"), DAY0, 180, 2 * 60_000L);
+        // 25 hours, every 10 minutes
+        ModelBundle m = train(Map.of("features.time.of.day", "true"), DAY0, 150, 10 * 60_000L);
         assertThat(m.manifest().formatVersion()).isEqualTo(ModelBundle.FORMAT_VERSION);
         assertThat(m.manifest().featureNames()).containsExactly("load", FeatureSchema.TIME_SIN, FeatureSchema.TIME_COS);
         ModelBundle loaded = ModelBundle.fromBytes(m.toBytes());
@@ -119,8 +119,18 @@ class TimeOfDayTrainingTest {
     }
 
     @Test
+    void trainingRecordsSpanningLessThanADayTrainWithoutTheTimeOfDay() throws Exception {
+        // six hours: a model that saw only these hours would rate every other one as anomalous
+        ModelBundle m = train(Map.of("features.time.of.day", "true"), DAY0, 180, 2 * 60_000L);
+        assertThat(m.schema().timeOfDay()).isFalse();
+        assertThat(m.manifest().featureNames()).containsExactly("load");
+        assertThat(m.manifest().trainingData()).containsEntry("timeOfDay", "off: the training records span less than a day");
+        assertThat(criticAt(m, 16)).isFinite();
+    }
+
+    @Test
     void theSameBundleWrittenInAFormatBeforeEightIsRefused() throws Exception {
-        ModelBundle m = train(Map.of("features.time.of.day", "true"), DAY0, 96);
+        ModelBundle m = train(Map.of("features.time.of.day", "true"), DAY0, 2 * 96);
         ModelManifest x = m.manifest();
         ModelManifest seven = new ModelManifest(7, x.version(), x.createdAt(), x.featureNames(), x.named(), x.window(),
                 x.differences(), x.normaliser(), x.architecture(), x.calibration(), x.threshold(), x.criticThreshold(),
@@ -139,7 +149,8 @@ class TimeOfDayTrainingTest {
 
     @Test
     void theGatesSyntheticAnomaliesNeverMoveTheDerivedFeatures() throws Exception {
-        ModelBundle m = train(Map.of("features.time.of.day", "true"), DAY0, 96);
+        ModelBundle m = train(Map.of("features.time.of.day", "true"), DAY0, 2 * 96);
+        assertThat(m.schema().timeOfDay()).isTrue();
         double[][] window = {{5, 0.5, 0.25}};
         List<double[][]> one = new ArrayList<>();
         one.add(window);
