@@ -126,8 +126,13 @@ public final class TrainJob {
             throw new io.earthmover.config.ConfigException(ConfigKeys.FEATURES_TIME_OF_DAY.name(),
                     "cannot be combined with train.conditional=true");
         }
-        // the configuration decides the derived features, also when the record schema comes from the serving model
-        FeatureSchema schema = current == null ? null : current.schema().withTimeOfDay(timeOfDay);
+        // a retrain keeps the serving model's features, derived ones included: the scorer refuses a swap that changes
+        // them (that takes a new application.id), and a retrain job must be able to replace the model it runs beside
+        FeatureSchema schema = current == null ? null : current.schema();
+        if (current != null && current.schema().timeOfDay() != timeOfDay) {
+            LOG.warn("features.time.of.day={} but the current model {} them: the new model keeps the current model's features",
+                    timeOfDay, current.schema().timeOfDay() ? "has" : "has not");
+        }
         int history = new Featuriser(FeatureSchema.positional(1), settings.window(), settings.differences(),
                 Normaliser.of(Normaliser.STANDARD, new double[] {0}, new double[] {1})).historyLength();
         // a file is CSV/JSONL replayed as JSON; a topic is read in input.format
@@ -172,7 +177,8 @@ public final class TrainJob {
         if (sampler.rejectedTotal() > 0) {
             LOG.warn("{} training records refused and left out: {}", sampler.rejectedTotal(), sampler.rejected());
         }
-        if (sampler.schema() != null && sampler.schema().timeOfDay() && sampler.spanMillis() < MIN_TIME_OF_DAY_SPAN_MS) {
+        if (current == null && sampler.schema() != null && sampler.schema().timeOfDay()
+                && sampler.spanMillis() < MIN_TIME_OF_DAY_SPAN_MS) {
             // a model that never saw most hours would rate them all as anomalous
             LOG.warn("features.time.of.day: the training records span {} h, less than a day; this model is trained without"
                     + " the time-of-day features", String.format(java.util.Locale.ROOT, "%.1f", sampler.spanMillis() / 3.6e6));

@@ -58,18 +58,22 @@ class TimeOfDayTrainingTest {
     }
 
     private ModelBundle train(Map<String, String> extra, long from, int rows, long step) throws Exception {
+        return train(extra, from, rows, step, null);
+    }
+
+    private ModelBundle train(Map<String, String> extra, long from, int rows, long step, Path current) throws Exception {
         Random r = new Random(1);
         List<String> lines = new ArrayList<>();
         for (int i = 0; i < rows; i++) {
             long ts = from + step * i;
             lines.add(record(i, ts, load(ts, r)));
         }
-        Path input = Files.write(tmp.resolve("train-" + lines.size() + "-" + extra.hashCode() + ".jsonl"), lines);
+        Path input = Files.write(tmp.resolve("train-" + lines.size() + "-" + step + "-" + extra.hashCode() + ".jsonl"), lines);
         Map<String, String> c = new HashMap<>(FAST);
         c.putAll(extra);
         TrainJob.Result res = new TrainJob(EarthmoverConfig.of(c), new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), null)
                 .run(new TrainJob.Request(null, null, input, FileRecords.Options.defaults(), tmp.resolve("models"), false,
-                        false, null, Duration.ofSeconds(5), null));
+                        false, current, Duration.ofSeconds(5), null));
         assertThat(res.status()).as(res.message()).isEqualTo(TrainJob.Status.WRITTEN);
         return res.bundle();
     }
@@ -126,6 +130,19 @@ class TimeOfDayTrainingTest {
         assertThat(m.manifest().featureNames()).containsExactly("load");
         assertThat(m.manifest().trainingData()).containsEntry("timeOfDay", "off: the training records span less than a day");
         assertThat(criticAt(m, 16)).isFinite();
+    }
+
+    @Test
+    void aRetrainKeepsTheCurrentModelsFeaturesSoTheScorerCanSwapItIn() throws Exception {
+        ModelBundle first = train(Map.of("features.time.of.day", "true"), DAY0, 180, 2 * 60_000L); // six hours: without
+        Path current = tmp.resolve("current.zip");
+        first.write(current);
+        ModelBundle retrained = train(Map.of("features.time.of.day", "true"), DAY0, 2 * 96, STEP, current);
+        assertThat(retrained.schema()).isEqualTo(first.schema());
+        ModelBundle withTime = train(Map.of("features.time.of.day", "true"), DAY0, 2 * 96);
+        withTime.write(current);
+        // and the other way: a current model with the time of day keeps it, even on six hours of records
+        assertThat(train(Map.of("features.time.of.day", "true"), DAY0, 180, 2 * 60_000L, current).schema().timeOfDay()).isTrue();
     }
 
     @Test
