@@ -19,6 +19,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -27,6 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -116,9 +118,16 @@ class PoisonInputIT {
             }
             Waits.until("all " + total + " records of lane " + lane.name() + " processed", Duration.ofSeconds(120),
                     () -> registry.get(MetricNames.RECORDS_IN).counter().count() >= total);
-            var scores = Ledger.readAll(broker.bootstrapServers(), lane.scores(), false);
-            var dlq = Ledger.readAll(broker.bootstrapServers(), lane.dlq(), false);
-            Ledger.Counted c = Ledger.Counted.of(scores, dlq);
+            // Counted in is not yet written out: the outputs of the last batch may still be in the
+            // producer's buffer, so wait until they are readable (CI saw 843 of 1540 without this).
+            List<List<ConsumerRecord<byte[], byte[]>>> read = new ArrayList<>(List.of(List.of(), List.of()));
+            Waits.until("all " + total + " records of lane " + lane.name() + " written out", Duration.ofSeconds(120), () -> {
+                read.set(0, Ledger.readAll(broker.bootstrapServers(), lane.scores(), false));
+                read.set(1, Ledger.readAll(broker.bootstrapServers(), lane.dlq(), false));
+                return Ledger.Counted.of(read.get(0), read.get(1)).distinct() >= total;
+            });
+            var scores = read.get(0);
+            Ledger.Counted c = Ledger.Counted.of(scores, read.get(1));
             System.out.println(c.report("poison/" + lane.name(), total) + String.format(" | injected bad %d (%d kinds x %d) + valid %d",
                     expectedBad.size(), lane.kinds().size(), REPEATS, valid.size()));
 
