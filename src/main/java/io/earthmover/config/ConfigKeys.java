@@ -104,6 +104,7 @@ public final class ConfigKeys {
     public static final ConfigKey<Boolean> FEATURES_KEY_STANDARDISE = bool("features.key.standardise", false, "Standardise each feature by its key's own running mean and std before the model (one model for many keys whose levels and scales differ by more than their noise); a key's first 30 records warm up");
     public static final ConfigKey<Boolean> FEATURES_TIME_OF_DAY = bool("features.time.of.day", false, "Add the sine and cosine of each record's UTC time of day (its ts, else the Kafka timestamp) as two derived features (time.sin, time.cos), so a value normal at one hour and not at another can be told apart; for series with a daily cycle; the range and frozen-value rules do not watch them; a model whose training records span less than a day is trained without them (and says so in its trainingData); not with train.conditional");
     public static final ConfigKey<String> FEATURES_NORMALISER = oneOf("features.normaliser", "standard", List.of("standard", "robust"), "Per-feature scaling: mean/std or median/IQR");
+    public static final ConfigKey<String> FEATURES_LEVEL = oneOf("features.level", "keep", List.of("keep", "auto"), "Which features enter the critic by their level as well as their changes: keep (all), or auto (a feature whose training readings move slowly, lag-1 autocorrelation at least 0.9, enters by its differences alone: a level that wanders in normal operation, as a rig's temperature drifts, is no evidence once it leaves the stretch the training rows saw); auto needs features.differences=true; not with train.conditional or train.encoder");
     public static final ConfigKey<String> FEATURES_SQUASH = oneOf("features.squash", "none", List.of("none", "asinh", "auto"), "Which features' normalised critic inputs (values and differences) go through asinh, linear within a few scale units and logarithmic beyond, so rare huge spikes in heavy-tailed training data do not set the scale of every input: none, asinh (all), or auto (the features whose training values reach beyond 10 scale units of the centre, which no Gaussian feature does); not with train.conditional");
 
     // training
@@ -205,7 +206,7 @@ public final class ConfigKeys {
                 TOPIC_REPLICATION, TOPIC_MAX_BYTES, TOPIC_MODELS_MAX_BYTES, TOPIC_CREATE, CONNECT_WAIT, RECORD_MAX_BYTES,
                 INPUT_FORMAT, INPUT_REGISTRY_URL, INPUT_FEATURES, BROKER_PORT, BROKER_DATA_DIR,
                 METRICS_HOST, METRICS_PORT, INSPECT_ENABLED, INSPECT_PER_KEY, INSPECT_ALARMS, INSPECT_RETENTION,
-                INSPECT_AUTH_TOKEN, INSPECT_APPLICATION_SERVER, FEATURES_WINDOW, FEATURES_DIFFERENCES, FEATURES_KEY_STANDARDISE, FEATURES_TIME_OF_DAY, FEATURES_NORMALISER, FEATURES_SQUASH,
+                INSPECT_AUTH_TOKEN, INSPECT_APPLICATION_SERVER, FEATURES_WINDOW, FEATURES_DIFFERENCES, FEATURES_KEY_STANDARDISE, FEATURES_TIME_OF_DAY, FEATURES_NORMALISER, FEATURES_SQUASH, FEATURES_LEVEL,
                 TRAIN_ITERATIONS, TRAIN_BATCH, TRAIN_CRITIC_STEPS, TRAIN_LAMBDA, TRAIN_GP_NORM, TRAIN_LOSS, TRAIN_LR, TRAIN_CLIP, TRAIN_BETA1, TRAIN_BETA2,
                 TRAIN_SEED, TRAIN_LATENT, TRAIN_GEN_HIDDEN, TRAIN_CRITIC_HIDDEN, TRAIN_LAYER_NORM, TRAIN_ENSEMBLE, TRAIN_PATIENCE,
                 TRAIN_HOLDOUT, TRAIN_MAX_ROWS, TRAIN_AUX_FRACTION, TRAIN_AUX_NOISE, TRAIN_ENCODER, TRAIN_CONDITIONAL, TRAIN_CYCLE_WEIGHT,

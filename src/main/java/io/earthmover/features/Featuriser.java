@@ -12,7 +12,9 @@ import java.util.Objects;
  * order. Differences need the vector before the oldest one, so {@link #historyLength()} is
  * {@code w + 1} with differences and {@code w} without. Window 1 without differences is exactly
  * the normalised vector. The inputs (values and differences) of the features marked squashed then go
- * through {@link Squash#apply} ({@code features.squash}; none by default).
+ * through {@link Squash#apply} ({@code features.squash}; none by default). A feature marked
+ * level-free ({@code features.level=auto}, {@link SlowFeatures}) keeps its slots, but its value slots
+ * are always 0: it enters by its differences alone, so the layout does not depend on the marks.
  */
 public final class Featuriser {
     private final FeatureSchema schema;
@@ -22,6 +24,8 @@ public final class Featuriser {
     private final Normaliser normaliser;
     private final boolean[] squashed;
     private final boolean anySquashed;
+    private final boolean[] levelFree;
+    private final boolean anyLevelFree;
     private final double[] centre;
     private final double[] invScale;
     private final int n;
@@ -32,15 +36,23 @@ public final class Featuriser {
 
     /** @param squashed per feature, whether its inputs go through asinh; null = none */
     public Featuriser(FeatureSchema schema, int window, boolean differences, Normaliser normaliser, boolean[] squashed) {
-        this.squashed = squashed == null ? new boolean[schema.size()] : squashed.clone();
-        if (this.squashed.length != schema.size()) {
-            throw new IllegalArgumentException("squash marks " + this.squashed.length + " features, the schema has " + schema.size());
+        this(schema, window, differences, normaliser, squashed, null);
+    }
+
+    /**
+     * @param squashed  per feature, whether its inputs go through asinh; null = none
+     * @param levelFree per feature, whether its value slots are left at 0 (its differences alone carry
+     *                  it); null = none; needs differences
+     */
+    public Featuriser(FeatureSchema schema, int window, boolean differences, Normaliser normaliser, boolean[] squashed,
+                      boolean[] levelFree) {
+        this.squashed = marks(squashed, schema, "squash");
+        this.anySquashed = any(this.squashed);
+        this.levelFree = marks(levelFree, schema, "level-free");
+        this.anyLevelFree = any(this.levelFree);
+        if (anyLevelFree && !differences) {
+            throw new IllegalArgumentException("level-free features need differences: without them they would enter not at all");
         }
-        boolean any = false;
-        for (boolean b : this.squashed) {
-            any |= b;
-        }
-        this.anySquashed = any;
         this.schema = Objects.requireNonNull(schema, "schema");
         this.names = schema.names(); // once: with derived features the schema builds the list on each call
         this.normaliser = Objects.requireNonNull(normaliser, "normaliser");
@@ -75,6 +87,38 @@ public final class Featuriser {
 
     public Normaliser normaliser() {
         return normaliser;
+    }
+
+    private static boolean[] marks(boolean[] given, FeatureSchema schema, String what) {
+        boolean[] m = given == null ? new boolean[schema.size()] : given.clone();
+        if (m.length != schema.size()) {
+            throw new IllegalArgumentException(what + " marks " + m.length + " features, the schema has " + schema.size());
+        }
+        return m;
+    }
+
+    private static boolean any(boolean[] marks) {
+        for (boolean b : marks) {
+            if (b) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether feature {@code f} enters by its differences alone (its value slots are 0). */
+    public boolean levelFree(int f) {
+        return levelFree[f];
+    }
+
+    /** Per feature, whether it enters by its differences alone (a copy). */
+    public boolean[] levelFree() {
+        return levelFree.clone();
+    }
+
+    /** Whether any feature enters by its differences alone. */
+    public boolean anyLevelFree() {
+        return anyLevelFree;
     }
 
     /** Whether feature {@code f}'s inputs go through asinh. */
@@ -129,7 +173,7 @@ public final class Featuriser {
         for (int p = 0; p < window; p++) {
             double[] x = historyOldestFirst[first + p];
             for (int f = 0; f < n; f++) {
-                out[o++] = (float) input(f, (x[f] - centre[f]) * invScale[f]);
+                out[o++] = levelFree[f] ? 0f : (float) input(f, (x[f] - centre[f]) * invScale[f]);
             }
         }
         if (differences) {

@@ -65,7 +65,8 @@ final class BundleValidator {
         } catch (IllegalArgumentException e) {
             throw new InvalidModelException(Reason.NON_FINITE, "normaliser: " + e.getMessage());
         }
-        Featuriser featuriser = new Featuriser(schema, m.window(), m.differences(), normaliser, squashed(m, schema.size()));
+        Featuriser featuriser = new Featuriser(schema, m.window(), m.differences(), normaliser, squashed(m, schema.size()),
+                levelFree(m, schema.size()));
         ModelManifest.Architecture a = m.architecture();
         if (a == null || a.critic() == null) {
             throw new InvalidModelException(Reason.FORMAT, "the manifest has no critic architecture");
@@ -193,6 +194,34 @@ final class BundleValidator {
         if (marks == null || marks.length != features) {
             throw new InvalidModelException(Reason.SHAPE, "normaliser: squash " + squash.configName() + " needs a squashed mark for each of "
                     + features + " features, the manifest has " + (marks == null ? "none" : marks.length));
+        }
+        return marks;
+    }
+
+    /**
+     * Which features the manifest marks level-free (entering by their differences alone). Refused: marks
+     * in a format before 9, a count that does not match the schema, marks without differences, on a
+     * conditional model or with an encoder (both read the newest level).
+     */
+    private static boolean[] levelFree(ModelManifest m, int features) throws InvalidModelException {
+        boolean[] marks = m.normaliser().levelFree();
+        if (!anyTrue(marks)) {
+            return null;
+        }
+        if (m.formatVersion() < ModelBundle.LEVEL_FREE_FORMAT_VERSION) {
+            throw new InvalidModelException(Reason.FORMAT, "level-free features need bundle format "
+                    + ModelBundle.LEVEL_FREE_FORMAT_VERSION + " or later; this bundle says format " + m.formatVersion());
+        }
+        if (marks.length != features) {
+            throw new InvalidModelException(Reason.SHAPE, "normaliser: " + marks.length + " level-free marks for "
+                    + features + " features");
+        }
+        if (!m.differences()) {
+            throw new InvalidModelException(Reason.FORMAT, "level-free features need differences (features.differences)");
+        }
+        if (m.conditional() != null || m.architecture().encoder() != null) {
+            throw new InvalidModelException(Reason.FORMAT, "a " + (m.conditional() != null ? "conditional model" : "model with an encoder")
+                    + " cannot have level-free features");
         }
         return marks;
     }

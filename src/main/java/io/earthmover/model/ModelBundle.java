@@ -33,9 +33,13 @@ public final class ModelBundle {
      * {@link ConditionalGenerator}); 7 adds the featuriser's squash ({@code normaliser.squash},
      * {@link io.earthmover.features.Squash}). Formats 1 to 6 load as before (no squash); 8 may end
      * {@code featureNames} with the derived time-of-day features ({@code features.time.of.day},
-     * {@link io.earthmover.features.FeatureSchema}), which the alarm seed's per-feature arrays leave out.
+     * {@link io.earthmover.features.FeatureSchema}), which the alarm seed's per-feature arrays leave out;
+     * 9 adds the level-free marks ({@code normaliser.levelFree}, {@code features.level=auto},
+     * {@link io.earthmover.features.SlowFeatures}).
      */
-    public static final int FORMAT_VERSION = 8;
+    public static final int FORMAT_VERSION = 9;
+    /** The first format whose normaliser may mark features level-free. */
+    static final int LEVEL_FREE_FORMAT_VERSION = 9;
     /** The first format whose features may end with the derived time-of-day features. */
     static final int TIME_OF_DAY_FORMAT_VERSION = 8;
     /** The first format whose normaliser may name a squash other than none. */

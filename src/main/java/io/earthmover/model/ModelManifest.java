@@ -117,8 +117,14 @@ public record ModelManifest(
      * @param kind   "standard" (mean/std) or "robust" (median/IQR)
      * @param squash   {@code features.squash} as trained, {@link io.earthmover.features.Squash} (format 7; null = none)
      * @param squashed per feature, whether its inputs go through asinh (format 7; null = none is)
+     * @param levelFree per feature, whether it enters by its differences alone (format 9; null = none does)
      */
-    public record NormaliserSpec(String kind, double[] centre, double[] scale, String squash, boolean[] squashed) {
+    public record NormaliserSpec(String kind, double[] centre, double[] scale, String squash, boolean[] squashed,
+                                 boolean[] levelFree) {
+        /** Without level-free marks (formats before 9, and models trained with features.level=keep). */
+        public NormaliserSpec(String kind, double[] centre, double[] scale, String squash, boolean[] squashed) {
+            this(kind, centre, scale, squash, squashed, null);
+        }
     }
 
     /**

@@ -3,6 +3,7 @@ package io.earthmover.train;
 import io.earthmover.features.FeatureSchema;
 import io.earthmover.features.Featuriser;
 import io.earthmover.features.Normaliser;
+import io.earthmover.features.SlowFeatures;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -51,7 +52,7 @@ record PreparedData(Normaliser normaliser, Featuriser featuriser, float[][] trai
         List<double[]> rows = checkedRows(series, schema.size());
         Normaliser normaliser = fixDerived(Normaliser.fit(s.normaliser(), rows), schema);
         Featuriser featuriser = new Featuriser(schema, s.window(), s.differences(), normaliser,
-                s.inputSquash().features(normaliser, rows));
+                s.inputSquash().features(normaliser, rows), s.levelAuto() ? SlowFeatures.of(series, schema) : null);
         float[][] inputs = shingle(series, featuriser);
         for (float[] x : inputs) {
             for (float v : x) {

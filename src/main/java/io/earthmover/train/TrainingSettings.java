@@ -15,6 +15,7 @@ import java.util.Map;
  * @param differences       {@code features.differences}
  * @param normaliser        {@code features.normaliser}: standard or robust
  * @param squash            {@code features.squash}: none, asinh or auto
+ * @param level             {@code features.level}: keep or auto
  * @param iterations        {@code train.iterations}: maximum generator iterations
  * @param batchSize         {@code train.batch.size}
  * @param criticSteps       {@code train.critic.steps} (n_critic)
@@ -41,7 +42,7 @@ import java.util.Map;
  * @param gpNorm            {@code train.gp.norm}: l2 or l1, the norm of the input gradient the penalty holds at 1
  * @param conditional       {@code train.conditional}: the generator produces the newest step given the older ones
  */
-public record TrainingSettings(int window, boolean differences, String normaliser, String squash, int iterations, int batchSize,
+public record TrainingSettings(int window, boolean differences, String normaliser, String squash, String level, int iterations, int batchSize,
                                int criticSteps, double lambda, double learningRate, double beta1, double beta2,
                                long seed, int latentSize, int[] generatorHidden, int[] criticHidden, boolean layerNorm,
                                int earlyStopPatience, double holdoutFraction, double thresholdQuantile,
@@ -52,6 +53,12 @@ public record TrainingSettings(int window, boolean differences, String normalise
         require(window >= 1, "window must be at least 1");
         require("standard".equals(normaliser) || "robust".equals(normaliser), "normaliser must be standard or robust");
         require(squash != null && isSquash(squash), "squash must be none, asinh or auto");
+        require("keep".equals(level) || "auto".equals(level), "level must be keep or auto");
+        // the parameter, not levelAuto(): a compact constructor's fields are assigned at its end
+        boolean levelAuto = "auto".equals(level);
+        require(!levelAuto || differences, "features.level=auto needs features.differences=true: a slow feature enters by its differences alone");
+        require(!levelAuto || !conditional, "train.conditional cannot be combined with features.level=auto: its generator produces the newest level");
+        require(!levelAuto || !encoder, "train.encoder cannot be combined with features.level=auto: its expected value reads the newest level");
         require(iterations >= 1, "iterations must be at least 1");
         require(batchSize >= 2, "batch size must be at least 2");
         require(criticSteps >= 1, "critic steps must be at least 1");
@@ -92,6 +99,11 @@ public record TrainingSettings(int window, boolean differences, String normalise
         }
     }
 
+    /** Whether slow features enter by their differences alone ({@code features.level=auto}, {@link io.earthmover.features.SlowFeatures}). */
+    public boolean levelAuto() {
+        return "auto".equals(level);
+    }
+
     /** The featuriser's squash ({@code features.squash}). */
     public Squash inputSquash() {
         return Squash.of(squash);
@@ -119,7 +131,7 @@ public record TrainingSettings(int window, boolean differences, String normalise
 
     private static TrainingSettings read(Source c) {
         return new TrainingSettings(c.get(ConfigKeys.FEATURES_WINDOW), c.get(ConfigKeys.FEATURES_DIFFERENCES),
-                c.get(ConfigKeys.FEATURES_NORMALISER), c.get(ConfigKeys.FEATURES_SQUASH), c.get(ConfigKeys.TRAIN_ITERATIONS), c.get(ConfigKeys.TRAIN_BATCH),
+                c.get(ConfigKeys.FEATURES_NORMALISER), c.get(ConfigKeys.FEATURES_SQUASH), c.get(ConfigKeys.FEATURES_LEVEL), c.get(ConfigKeys.TRAIN_ITERATIONS), c.get(ConfigKeys.TRAIN_BATCH),
                 c.get(ConfigKeys.TRAIN_CRITIC_STEPS), c.get(ConfigKeys.TRAIN_LAMBDA), c.get(ConfigKeys.TRAIN_LR),
                 c.get(ConfigKeys.TRAIN_BETA1), c.get(ConfigKeys.TRAIN_BETA2), c.get(ConfigKeys.TRAIN_SEED),
                 c.get(ConfigKeys.TRAIN_LATENT), c.get(ConfigKeys.TRAIN_GEN_HIDDEN), c.get(ConfigKeys.TRAIN_CRITIC_HIDDEN),
@@ -193,6 +205,7 @@ public record TrainingSettings(int window, boolean differences, String normalise
         m.put(ConfigKeys.FEATURES_DIFFERENCES.name(), differences);
         m.put(ConfigKeys.FEATURES_NORMALISER.name(), normaliser);
         m.put(ConfigKeys.FEATURES_SQUASH.name(), squash);
+        m.put(ConfigKeys.FEATURES_LEVEL.name(), level);
         m.put(ConfigKeys.TRAIN_ITERATIONS.name(), iterations);
         m.put(ConfigKeys.TRAIN_BATCH.name(), batchSize);
         m.put(ConfigKeys.TRAIN_CRITIC_STEPS.name(), criticSteps);

@@ -123,4 +123,45 @@ class FeaturiserTest {
     private static ErrorCode code(VectorResult r) {
         return ((VectorResult.Bad) r).code();
     }
+
+    @Test
+    void aLevelFreeFeatureEntersByItsDifferencesAloneAndTheOthersAreUnchanged() {
+        FeatureSchema schema = FeatureSchema.positional(3);
+        Normaliser norm = Normaliser.fit("standard", ROWS);
+        Featuriser plain = new Featuriser(schema, 2, true, norm);
+        Featuriser free = new Featuriser(schema, 2, true, norm, null, new boolean[] {false, true, false});
+        double[][] history = {ROWS.get(0), ROWS.get(1), ROWS.get(2)};
+        float[] a = new float[plain.inputSize()];
+        float[] b = new float[free.inputSize()];
+        plain.featurise(history, a);
+        free.featurise(history, b);
+        assertThat(free.inputSize()).isEqualTo(plain.inputSize());
+        for (int i = 0; i < a.length; i++) {
+            boolean dropped = free.featureOf(i) == 1 && !free.isDifference(i);
+            assertThat(b[i]).as("input %s", free.inputName(i)).isEqualTo(dropped ? 0f : a[i]);
+        }
+        assertThat(a[free.newestInput(1)]).as("the plain featuriser does carry feature 1's level").isNotZero();
+        // the same changes at another level give the same input
+        double[][] shifted = new double[3][];
+        for (int p = 0; p < 3; p++) {
+            shifted[p] = history[p].clone();
+            shifted[p][1] += 1e4;
+        }
+        float[] c = new float[free.inputSize()];
+        free.featurise(shifted, c);
+        assertThat(c).containsExactly(b);
+        assertThat(free.levelFree(1)).isTrue();
+        assertThat(free.anyLevelFree()).isTrue();
+        assertThat(plain.anyLevelFree()).isFalse();
+    }
+
+    @Test
+    void levelFreeMarksNeedDifferencesAndOneMarkPerFeature() {
+        FeatureSchema schema = FeatureSchema.positional(3);
+        Normaliser norm = Normaliser.fit("standard", ROWS);
+        assertThatThrownBy(() -> new Featuriser(schema, 2, false, norm, null, new boolean[] {true, false, false}))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("need differences");
+        assertThatThrownBy(() -> new Featuriser(schema, 2, true, norm, null, new boolean[] {true}))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("level-free marks 1 features");
+    }
 }

@@ -234,6 +234,30 @@ class ModelBundleTest {
     }
 
     @Test
+    void levelFreeMarksRoundTripAndTheFeaturiserLeavesThoseLevelsOut() throws Exception {
+        ModelBundle b = ModelBundle.fromBytes(TestBundles.withLevelFree(new boolean[] {false, true, false},
+                ModelBundle.FORMAT_VERSION, true).toBytes());
+        assertThat(b.featuriser().levelFree()).containsExactly(false, true, false);
+        assertThat(b.manifest().normaliser().levelFree()).containsExactly(false, true, false);
+        float[] in = new float[12];
+        b.featuriser().featurise(new double[][] {{0, 5, 2}, {0, 7, 2}, {1, 9, 2}}, in);
+        assertThat(in[b.featuriser().newestInput(1)]).isZero();
+        assertThat(in[b.featuriser().newestInput(0)]).isNotZero();
+        assertThat(TestBundles.small().featuriser().anyLevelFree()).isFalse();
+    }
+
+    @Test
+    void levelFreeMarksInAnOlderFormatWithoutDifferencesOrOfTheWrongCountAreRefused() {
+        boolean[] one = {false, true, false};
+        assertThatThrownBy(() -> TestBundles.withLevelFree(one, 8, true))
+                .isInstanceOf(InvalidModelException.class).hasMessageContaining("need bundle format 9");
+        assertThatThrownBy(() -> TestBundles.withLevelFree(new boolean[] {true}, ModelBundle.FORMAT_VERSION, true))
+                .isInstanceOf(InvalidModelException.class).hasMessageContaining("1 level-free marks for 3 features");
+        assertThatThrownBy(() -> TestBundles.withLevelFree(one, ModelBundle.FORMAT_VERSION, false))
+                .isInstanceOf(InvalidModelException.class).hasMessageContaining("need differences");
+    }
+
+    @Test
     void aFormatSixBundleWithoutSquashStillLoads() throws Exception {
         ModelBundle b = ModelBundle.fromBytes(TestBundles.withSquash(null, null, 6).toBytes());
         assertThat(b.featuriser().anySquashed()).isFalse();

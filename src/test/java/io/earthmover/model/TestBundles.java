@@ -136,6 +136,17 @@ final class TestBundles {
                 m.trainingData(), m.metrics(), m.alarm(), m.keyStandardise(), null), b.criticWeights(), b.criticBiases());
     }
 
+    /** {@link #small()} with level-free marks ({@code features.level=auto}), written as bundle format {@code formatVersion}. */
+    static ModelBundle withLevelFree(boolean[] levelFree, int formatVersion, boolean differences) throws InvalidModelException {
+        ModelBundle b = small();
+        ModelManifest m = b.manifest();
+        ModelManifest.NormaliserSpec n = m.normaliser();
+        return ModelBundle.create(new ModelManifest(formatVersion, m.version(), m.createdAt(), m.featureNames(), m.named(),
+                m.window(), differences, new ModelManifest.NormaliserSpec(n.kind(), n.centre(), n.scale(), n.squash(), n.squashed(),
+                levelFree), m.architecture(), m.calibration(), m.threshold(), m.criticThreshold(), m.thresholdQuantile(),
+                m.training(), m.trainingData(), m.metrics(), m.alarm(), m.keyStandardise(), null), b.criticWeights(), b.criticBiases());
+    }
+
     /** The conditional generator of {@link #conditional}: context 6 (older values, older differences) + latent 2 in, 3 out. */
     static final int[] CONDITIONAL_GENERATOR = {8, 8, 3};
 

@@ -55,6 +55,13 @@ class TrainingSettingsTest {
         assertThatThrownBy(() -> TrainingSettings.defaults().with(ConfigKeys.FEATURES_WINDOW, 4)
                 .with(ConfigKeys.FEATURES_SQUASH, "asinh").with(ConfigKeys.TRAIN_CONDITIONAL, true))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("features.squash=asinh");
+        assertThatThrownBy(() -> TrainingSettings.defaults().with(ConfigKeys.FEATURES_LEVEL, "auto"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("features.differences=true");
+        assertThatThrownBy(() -> TrainingSettings.defaults().with(ConfigKeys.FEATURES_DIFFERENCES, true)
+                .with(ConfigKeys.FEATURES_LEVEL, "auto").with(ConfigKeys.TRAIN_ENCODER, true))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("train.encoder");
+        assertThatThrownBy(() -> TrainingSettings.defaults().with(ConfigKeys.FEATURES_LEVEL, "drop"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("features.level");
         assertThatThrownBy(() -> TrainingSettings.defaults().with(ConfigKeys.TOPIC_INPUT, "x"))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("topics.input is not a training setting");
     }
