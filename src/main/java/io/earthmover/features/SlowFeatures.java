@@ -14,6 +14,7 @@ import java.util.List;
  *
  * <p>Derived features (the time of day) always keep their level: they are the clock, not a drift.
  * A constant feature keeps it too (no autocorrelation to measure; the normaliser's floor handles it).
+ * A feature may trend over the training rows: it is then slow by the rule, which is the point.
  */
 public final class SlowFeatures {
     /** A feature at or above this lag-1 autocorrelation over its training series is slow. */
@@ -23,8 +24,9 @@ public final class SlowFeatures {
     }
 
     /**
-     * Per feature of the schema, whether it is slow by the rule, from the raw training series (each
-     * oldest first, a key's records in order).
+     * Per feature of the schema, whether it is slow by the rule, from the raw training data: series
+     * of consecutive records, whole or cut into windows (the trainer's sample is short windows, each
+     * a key's records in order, in no order among themselves).
      */
     public static boolean[] of(List<double[][]> series, FeatureSchema schema) {
         boolean[] out = new boolean[schema.size()];
@@ -35,31 +37,41 @@ public final class SlowFeatures {
     }
 
     /**
-     * Lag-1 autocorrelation of feature {@code f}, pooled over the series: each series centred on its
-     * own mean (a key's level is not a correlation), then the sum of products of consecutive
-     * deviations over the sum of squared deviations. NaN when the feature never varies.
+     * Lag-1 autocorrelation of feature {@code f} as {@code 1 - E[(x_t - x_{t-1})^2] / (2 Var x)}: the
+     * mean squared step between consecutive records of a series over twice the variance of all rows
+     * (for a stationary series the same as the correlation of consecutive readings). It needs only
+     * pairs of neighbours, so short windows estimate it as well as whole series; the variance is the
+     * spread the model sees, so keys at levels far apart make a feature slow (its level names the key,
+     * and a new key's level is not one the model saw). NaN when the feature never varies.
      */
     static double autocorrelation(List<double[][]> series, int f) {
-        double products = 0;
-        double squares = 0;
+        double sum = 0;
+        double sumSq = 0;
+        long rows = 0;
+        double steps = 0;
+        long pairs = 0;
         for (double[][] s : series) {
-            if (s.length < 2) {
-                continue;
-            }
-            double mean = 0;
-            for (double[] row : s) {
-                mean += row[f];
-            }
-            mean /= s.length;
-            double prev = s[0][f] - mean;
-            squares += prev * prev;
-            for (int t = 1; t < s.length; t++) {
-                double d = s[t][f] - mean;
-                products += d * prev;
-                squares += d * d;
-                prev = d;
+            for (int t = 0; t < s.length; t++) {
+                double x = s[t][f];
+                sum += x;
+                sumSq += x * x;
+                rows++;
+                if (t > 0) {
+                    double d = x - s[t - 1][f];
+                    steps += d * d;
+                    pairs++;
+                }
             }
         }
-        return squares > 0 ? products / squares : Double.NaN;
+        if (pairs == 0) {
+            return Double.NaN;
+        }
+        double mean = sum / rows;
+        double variance = Math.max(0, sumSq / rows - mean * mean);
+        // a constant feature: nothing to correlate (float noise below 1e-12 of its level counts as constant)
+        if (variance <= 1e-24 * Math.max(1, mean * mean)) {
+            return Double.NaN;
+        }
+        return 1 - steps / pairs / (2 * variance);
     }
 }

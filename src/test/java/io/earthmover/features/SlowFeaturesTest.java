@@ -2,6 +2,11 @@ package io.earthmover.features;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import static org.assertj.core.api.Assertions.within;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -33,16 +38,18 @@ class SlowFeaturesTest {
     }
 
     @Test
-    void eachSeriesIsCentredOnItsOwnMeanSoKeysAtDifferentLevelsAreNotSlow() {
-        // two keys of white noise at levels 0 and 1000: pooled around one mean they would look perfectly correlated
-        Random r = new Random(3);
-        double[][] low = new double[300][];
-        double[][] high = new double[300][];
-        for (int t = 0; t < 300; t++) {
-            low[t] = new double[] {r.nextGaussian()};
-            high[t] = new double[] {1000 + r.nextGaussian()};
+    void shortWindowsOfASeriesGiveWhatTheWholeSeriesGives() {
+        // the trainer sees windows of a few records in random order, not whole series
+        double[][] whole = series(20_000, 0.95, 0, new Random(3));
+        List<double[][]> windows = new ArrayList<>();
+        for (int t = 0; t + 3 <= whole.length; t += 2) {
+            windows.add(Arrays.copyOfRange(whole, t, t + 3));
         }
-        assertThat(SlowFeatures.autocorrelation(List.of(low, high), 0)).isLessThan(0.2);
+        Collections.shuffle(windows, new Random(4));
+        double fromWhole = SlowFeatures.autocorrelation(List.<double[][]>of(whole), 0);
+        assertThat(fromWhole).isBetween(0.93, 0.97);
+        assertThat(SlowFeatures.autocorrelation(windows, 0)).isCloseTo(fromWhole, within(0.02));
+        assertThat(SlowFeatures.of(windows, FeatureSchema.positional(3))).containsExactly(true, false, false);
     }
 
     @Test

@@ -11,6 +11,10 @@ import io.earthmover.score.OfflineScorer;
 import io.earthmover.score.ScorerSettings;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.BeforeAll;
@@ -28,8 +32,14 @@ class LevelFreeTrainingTest {
     static void train() throws Exception {
         TrainingSettings s = ModelTrainerTest.fast(60).with(ConfigKeys.FEATURES_WINDOW, 2)
                 .with(ConfigKeys.FEATURES_DIFFERENCES, true).with(ConfigKeys.FEATURES_LEVEL, "auto");
-        model = new ModelTrainer().fit(TrainingData.oneSeries(sensors(1500, 0, new Random(5))), FeatureSchema.positional(2), s,
-                Map.of(), null).bundle();
+        // as TrainJob hands them over: windows of history length (3: window 2 + 1 for differences), shuffled
+        double[][] rows = sensors(1500, 0, new Random(5));
+        List<double[][]> windows = new ArrayList<>();
+        for (int t = 0; t + 3 <= rows.length; t++) {
+            windows.add(Arrays.copyOfRange(rows, t, t + 3));
+        }
+        Collections.shuffle(windows, new Random(6));
+        model = new ModelTrainer().fit(windows, FeatureSchema.positional(2), s, Map.of(), null).bundle();
     }
 
     /** Feature 0 drifts (AR(1), coefficient 0.995, from {@code start}), feature 1 is noise around 10. */
