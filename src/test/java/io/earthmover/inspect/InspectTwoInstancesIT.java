@@ -49,8 +49,11 @@ class InspectTwoInstancesIT {
             }
             Set<String> answeredBy = new HashSet<>();
             for (String key : keys) {
-                JsonNode fromA = awaitKey(a, key);
-                JsonNode fromB = awaitKey(b, key);
+                // the key's records may still be arriving between the two reads (CI once saw A answer
+                // up to x178 and B up to x180), so read both until they agree, then assert on that pair
+                JsonNode[] pair = awaitAgreement(a, b, key);
+                JsonNode fromA = pair[0];
+                JsonNode fromB = pair[1];
                 assertThat(fromA.get("key").asText()).isEqualTo(key);
                 assertThat(fromB.get("outputs")).isEqualTo(fromA.get("outputs"));
                 assertThat(fromA.get("answeredBy").asText()).isEqualTo(fromB.get("answeredBy").asText());
@@ -128,6 +131,19 @@ class InspectTwoInstancesIT {
         while (!java.util.Arrays.stream(apps).allMatch(s -> s.streams().state() == KafkaStreams.State.RUNNING
                 && s.streams().metadataForAllStreamsClients().size() == apps.length)) {
             assertThat(System.nanoTime()).as("both instances running with each other's metadata").isLessThan(deadline);
+            Thread.sleep(200);
+        }
+    }
+
+    /** Both instances' answers for {@code key}, read again until their outputs agree or 60 s pass. */
+    private JsonNode[] awaitAgreement(ScorerApp a, ScorerApp b, String key) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (true) {
+            JsonNode fromA = awaitKey(a, key);
+            JsonNode fromB = awaitKey(b, key);
+            if (fromA.get("outputs").equals(fromB.get("outputs")) || System.nanoTime() > deadline) {
+                return new JsonNode[] {fromA, fromB};
+            }
             Thread.sleep(200);
         }
     }
