@@ -45,6 +45,9 @@ public final class SlowFeatures {
      * and a new key's level is not one the model saw). NaN when the feature never varies.
      */
     static double autocorrelation(List<double[][]> series, int f) {
+        // sums of x - shift, shift a value of the feature: a level of 1e6 with a spread of 0.01 would
+        // otherwise lose the variance to cancellation in sumSq / rows - mean^2
+        double shift = Double.NaN;
         double sum = 0;
         double sumSq = 0;
         long rows = 0;
@@ -52,12 +55,15 @@ public final class SlowFeatures {
         long pairs = 0;
         for (double[][] s : series) {
             for (int t = 0; t < s.length; t++) {
-                double x = s[t][f];
+                if (Double.isNaN(shift)) {
+                    shift = s[t][f];
+                }
+                double x = s[t][f] - shift;
                 sum += x;
                 sumSq += x * x;
                 rows++;
                 if (t > 0) {
-                    double d = x - s[t - 1][f];
+                    double d = s[t][f] - s[t - 1][f];
                     steps += d * d;
                     pairs++;
                 }
@@ -68,8 +74,9 @@ public final class SlowFeatures {
         }
         double mean = sum / rows;
         double variance = Math.max(0, sumSq / rows - mean * mean);
+        double level = mean + shift;
         // a constant feature: nothing to correlate (float noise below 1e-12 of its level counts as constant)
-        if (variance <= 1e-24 * Math.max(1, mean * mean)) {
+        if (variance <= 1e-24 * Math.max(1, level * level)) {
             return Double.NaN;
         }
         return 1 - steps / pairs / (2 * variance);

@@ -53,6 +53,18 @@ class SlowFeaturesTest {
     }
 
     @Test
+    void aHighLevelWithASmallSpreadGivesWhatTheSameMovesAroundZeroGive() {
+        // a level of a million and movements of a hundredth: the variance must not vanish in cancellation
+        double[][] low = series(5000, 0.95, 0, new Random(7));
+        double[][] high = new double[low.length][];
+        for (int t = 0; t < low.length; t++) {
+            high[t] = new double[] {1e6 + 0.01 * low[t][0], low[t][1], low[t][2]};
+        }
+        double atZero = SlowFeatures.autocorrelation(List.<double[][]>of(low), 0);
+        assertThat(SlowFeatures.autocorrelation(List.<double[][]>of(high), 0)).isCloseTo(atZero, within(1e-6));
+    }
+
+    @Test
     void derivedTimeOfDayFeaturesAreNeverMarked() {
         FeatureSchema schema = FeatureSchema.positional(1).withTimeOfDay(true);
         double[][] rows = new double[500][];
