@@ -13,6 +13,12 @@ interface DenseKernel {
      */
     void combineRows(float[] coef, int count, float[][] rows, float[] flat, int n, float[] init, float[] out);
 
+    /**
+     * {@code out[j] = init[j] + sum_{k<count} coef[k] * W[index[k]][j]} for {@code j < n}: only the
+     * listed rows, {@code W} given as in {@link #combineRows}. {@code init} is not null.
+     */
+    void combineSelectedRows(float[] coef, int[] index, int count, float[][] rows, float[] flat, int n, float[] init, float[] out);
+
     /** {@code sum_{i<n} a[i] * b[i]}. */
     float dot(float[] a, float[] b, int n);
 

@@ -20,6 +20,14 @@ final class PlainCritic {
     /** wt[l] flat row-major (out x in): the transpose of w[l]. */
     final float[][] wt;
     final float[][] b;
+    /**
+     * Without layer norm and with a hidden layer: the input gradient of the last hidden layer's input
+     * as if every unit of that layer were active, {@code sum_j wLast_j W[j]} (rows of the transpose),
+     * and the same times the LeakyReLU slope (as if none were). {@link FastScorer} starts from the
+     * nearer of the two and adds only the units on the other side; else null.
+     */
+    final float[] allActive;
+    final float[] noneActive;
     /** Layer norm's gain and shift of each hidden layer; empty without layer norm. */
     final float[][] gain;
     final float[][] shift;
@@ -61,6 +69,24 @@ final class PlainCritic {
             for (int j = 0; j < out; j++) {
                 System.arraycopy(t[j], 0, this.wt[l], j * in, in);
             }
+        }
+        int last = w.length - 1;
+        if (last >= 1 && gain.length == 0) {
+            int n = sizes[last];
+            int in = sizes[last - 1];
+            allActive = new float[in];
+            noneActive = new float[in];
+            for (int i = 0; i < in; i++) {
+                double sum = 0;
+                for (int j = 0; j < n; j++) {
+                    sum += (double) this.w[last][j] * this.rowsT[last - 1][j][i];
+                }
+                allActive[i] = (float) sum;
+                noneActive[i] = (float) (sum * this.slope);
+            }
+        } else {
+            allActive = null;
+            noneActive = null;
         }
     }
 

@@ -48,6 +48,34 @@ final class ScalarKernel implements DenseKernel {
         }
     }
 
+    @Override
+    public void combineSelectedRows(float[] coef, int[] index, int count, float[][] rows, float[] flat, int n, float[] init,
+            float[] out) {
+        System.arraycopy(init, 0, out, 0, n);
+        // as combineRows, four listed rows per pass over out
+        int i = 0;
+        for (; i + 3 < count; i += 4) {
+            float c0 = coef[i];
+            float c1 = coef[i + 1];
+            float c2 = coef[i + 2];
+            float c3 = coef[i + 3];
+            float[] r0 = rows[index[i]];
+            float[] r1 = rows[index[i + 1]];
+            float[] r2 = rows[index[i + 2]];
+            float[] r3 = rows[index[i + 3]];
+            for (int j = 0; j < n; j++) {
+                out[j] = Math.fma(c1, r1[j], Math.fma(c0, r0[j], out[j])) + Math.fma(c3, r3[j], c2 * r2[j]);
+            }
+        }
+        for (; i < count; i++) {
+            float c = coef[i];
+            float[] r = rows[index[i]];
+            for (int j = 0; j < n; j++) {
+                out[j] = Math.fma(c, r[j], out[j]);
+            }
+        }
+    }
+
     /** Four partial sums: one serial chain of float adds is latency-bound. */
     @Override
     public float dot(float[] a, float[] b, int n) {

@@ -61,6 +61,55 @@ class FastScorerKernelsTest {
         }
     }
 
+    /**
+     * The input gradient through the last hidden layer starts from the all-active or the none-active
+     * vector and adds the other side's rows: with that layer's biases pushed far up (every unit active),
+     * far down (none), or left alone, the gradient is the reference's on both kernels.
+     */
+    @Test
+    void inputGradientIsTheReferencesWhetherAllNoneOrSomeUnitsOfTheLastHiddenLayerAreActive() throws Exception {
+        List<DenseKernel> kernels = new ArrayList<>(List.of(ScalarKernel.INSTANCE));
+        DenseKernels.vectorKernel().ifPresent(kernels::add);
+        int[][] shapes = {{32, 128, 128, 1}, {7, 13, 1}, {33, 17, 65, 1}};
+        for (int[] sizes : shapes) {
+            for (float shiftBias : new float[] {20f, -20f, 0f}) {
+                float[][][] wb = TestBundles.weights(sizes, 5 + sizes[1]);
+                int lastHidden = sizes.length - 3;
+                for (int j = 0; j < wb[1][lastHidden].length; j++) {
+                    wb[1][lastHidden][j] += shiftBias;
+                }
+                List<String> names = new ArrayList<>();
+                for (int i = 0; i < sizes[0]; i++) {
+                    names.add("f" + i);
+                }
+                ModelBundle b = ModelBundle.create(TestBundles.manifest(names, 1, false, sizes, TestBundles.holdout(200, 3)), wb[0], wb[1]);
+                for (DenseKernel kernel : kernels) {
+                    FastScorer s = new FastScorer(b.plainCritic(), kernel, b.calibration(), b.threshold(), new float[sizes[0]], sizes[0]);
+                    ScoreResult res = new ScoreResult(sizes[0]);
+                    Random r = new Random(9);
+                    for (int rep = 0; rep < 20; rep++) {
+                        float[] x = new float[sizes[0]];
+                        for (int i = 0; i < x.length; i++) {
+                            x[i] = (float) r.nextGaussian();
+                        }
+                        double[] refGrad = new double[sizes[0]];
+                        reference(sizes, wb[0], wb[1], 0.2, x, refGrad);
+                        s.score(x, res);
+                        float[] g = s.lastInputGradient();
+                        double scale = 0;
+                        for (double v : refGrad) {
+                            scale = Math.max(scale, Math.abs(v));
+                        }
+                        for (int i = 0; i < g.length; i++) {
+                            assertThat(Math.abs(g[i] - refGrad[i])).as("%s %s bias shift %s record %d dD/dx_%d", kernel.name(),
+                                    java.util.Arrays.toString(sizes), shiftBias, rep, i).isLessThanOrEqualTo(1e-5 * scale);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     /** The critic in double precision, straight from the definition; dD/dx into {@code grad}. */
     private static double reference(int[] sizes, float[][] w, float[][] b, double slope, float[] x, double[] grad) {
         int layers = sizes.length - 1;
@@ -197,6 +246,14 @@ class FastScorerKernelsTest {
         public void combineRows(float[] coef, int count, float[][] rows, float[] flat, int n, float[] init, float[] out) {
             for (int k = 0; k < 4; k++) {
                 ScalarKernel.INSTANCE.combineRows(coef, count, rows, flat, n, init, out);
+            }
+        }
+
+        @Override
+        public void combineSelectedRows(float[] coef, int[] index, int count, float[][] rows, float[] flat, int n, float[] init,
+                float[] out) {
+            for (int k = 0; k < 4; k++) {
+                ScalarKernel.INSTANCE.combineSelectedRows(coef, index, count, rows, flat, n, init, out);
             }
         }
 
