@@ -17,6 +17,17 @@ final class ScalarKernel implements DenseKernel {
 
     @Override
     public void combineRows(float[] coef, int count, float[][] rows, float[] flat, int n, float[] init, float[] out) {
+        combine(coef, null, count, rows, n, init, out);
+    }
+
+    @Override
+    public void combineSelectedRows(float[] coef, int[] index, int count, float[][] rows, float[] flat, int n, float[] init,
+            float[] out) {
+        combine(coef, index, count, rows, n, init, out);
+    }
+
+    /** Rows {@code 0..count-1}, or {@code index[0..count-1]} where an index is given. */
+    private static void combine(float[] coef, int[] index, int count, float[][] rows, int n, float[] init, float[] out) {
         if (init == null) {
             Arrays.fill(out, 0, n, 0f);
         } else {
@@ -31,49 +42,26 @@ final class ScalarKernel implements DenseKernel {
             float c1 = coef[i + 1];
             float c2 = coef[i + 2];
             float c3 = coef[i + 3];
-            float[] r0 = rows[i];
-            float[] r1 = rows[i + 1];
-            float[] r2 = rows[i + 2];
-            float[] r3 = rows[i + 3];
+            float[] r0 = rows[row(index, i)];
+            float[] r1 = rows[row(index, i + 1)];
+            float[] r2 = rows[row(index, i + 2)];
+            float[] r3 = rows[row(index, i + 3)];
             for (int j = 0; j < n; j++) {
                 out[j] = Math.fma(c1, r1[j], Math.fma(c0, r0[j], out[j])) + Math.fma(c3, r3[j], c2 * r2[j]);
             }
         }
         for (; i < count; i++) {
             float c = coef[i];
-            float[] r = rows[i];
+            float[] r = rows[row(index, i)];
             for (int j = 0; j < n; j++) {
                 out[j] = Math.fma(c, r[j], out[j]);
             }
         }
     }
 
-    @Override
-    public void combineSelectedRows(float[] coef, int[] index, int count, float[][] rows, float[] flat, int n, float[] init,
-            float[] out) {
-        System.arraycopy(init, 0, out, 0, n);
-        // as combineRows, four listed rows per pass over out
-        int i = 0;
-        for (; i + 3 < count; i += 4) {
-            float c0 = coef[i];
-            float c1 = coef[i + 1];
-            float c2 = coef[i + 2];
-            float c3 = coef[i + 3];
-            float[] r0 = rows[index[i]];
-            float[] r1 = rows[index[i + 1]];
-            float[] r2 = rows[index[i + 2]];
-            float[] r3 = rows[index[i + 3]];
-            for (int j = 0; j < n; j++) {
-                out[j] = Math.fma(c1, r1[j], Math.fma(c0, r0[j], out[j])) + Math.fma(c3, r3[j], c2 * r2[j]);
-            }
-        }
-        for (; i < count; i++) {
-            float c = coef[i];
-            float[] r = rows[index[i]];
-            for (int j = 0; j < n; j++) {
-                out[j] = Math.fma(c, r[j], out[j]);
-            }
-        }
+    /** The weight row of term i: i itself, or the i-th listed row. */
+    private static int row(int[] index, int i) {
+        return index == null ? i : index[i];
     }
 
     /** Four partial sums: one serial chain of float adds is latency-bound. */

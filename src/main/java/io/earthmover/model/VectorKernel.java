@@ -22,111 +22,70 @@ final class VectorKernel implements DenseKernel {
 
     @Override
     public void combineRows(float[] coef, int count, float[][] rows, float[] flat, int n, float[] init, float[] out) {
-        int j = 0;
-        for (; j + 8 * L <= n; j += 8 * L) {
-            eightVectors(coef, count, flat, n, init, out, j);
-        }
-        for (; j + 2 * L <= n; j += 2 * L) {
-            twoVectors(coef, count, flat, n, init, out, j);
-        }
-        for (; j + L <= n; j += L) {
-            oneVector(coef, count, flat, n, init, out, j);
-        }
-        for (; j < n; j++) {
-            float s = init == null ? 0f : init[j];
-            for (int i = 0, o = j; i < count; i++, o += n) {
-                s = Math.fma(coef[i], flat[o], s);
-            }
-            out[j] = s;
-        }
+        combine(coef, null, count, flat, n, init, out);
     }
 
     @Override
     public void combineSelectedRows(float[] coef, int[] index, int count, float[][] rows, float[] flat, int n, float[] init,
             float[] out) {
+        combine(coef, index, count, flat, n, init, out);
+    }
+
+    /** Rows {@code 0..count-1}, or {@code index[0..count-1]} where an index is given. */
+    private static void combine(float[] coef, int[] index, int count, float[] flat, int n, float[] init, float[] out) {
         int j = 0;
         for (; j + 8 * L <= n; j += 8 * L) {
-            eightSelected(coef, index, count, flat, n, init, out, j);
+            eightVectors(coef, index, count, flat, n, init, out, j);
+        }
+        for (; j + 2 * L <= n; j += 2 * L) {
+            twoVectors(coef, index, count, flat, n, init, out, j);
         }
         for (; j + L <= n; j += L) {
-            FloatVector a0 = FloatVector.fromArray(S, init, j);
-            FloatVector a1 = FloatVector.zero(S);
-            int i = 0;
-            for (; i + 1 < count; i += 2) {
-                a0 = FloatVector.fromArray(S, flat, index[i] * n + j).fma(FloatVector.broadcast(S, coef[i]), a0);
-                a1 = FloatVector.fromArray(S, flat, index[i + 1] * n + j).fma(FloatVector.broadcast(S, coef[i + 1]), a1);
-            }
-            for (; i < count; i++) {
-                a0 = FloatVector.fromArray(S, flat, index[i] * n + j).fma(FloatVector.broadcast(S, coef[i]), a0);
-            }
-            a0.add(a1).intoArray(out, j);
+            oneVector(coef, index, count, flat, n, init, out, j);
         }
         for (; j < n; j++) {
-            float s = init[j];
+            float s = init == null ? 0f : init[j];
             for (int i = 0; i < count; i++) {
-                s = Math.fma(coef[i], flat[index[i] * n + j], s);
+                s = Math.fma(coef[i], flat[row(index, i) * n + j], s);
             }
             out[j] = s;
         }
     }
 
-    /** {@link #eightVectors} over the listed rows only. */
-    private static void eightSelected(float[] coef, int[] index, int count, float[] flat, int n, float[] init, float[] out, int j) {
-        FloatVector a0 = start(init, j);
-        FloatVector a1 = start(init, j + L);
-        FloatVector a2 = start(init, j + 2 * L);
-        FloatVector a3 = start(init, j + 3 * L);
-        FloatVector a4 = start(init, j + 4 * L);
-        FloatVector a5 = start(init, j + 5 * L);
-        FloatVector a6 = start(init, j + 6 * L);
-        FloatVector a7 = start(init, j + 7 * L);
-        for (int i = 0; i < count; i++) {
-            int o = index[i] * n + j;
-            FloatVector c = FloatVector.broadcast(S, coef[i]);
-            a0 = FloatVector.fromArray(S, flat, o).fma(c, a0);
-            a1 = FloatVector.fromArray(S, flat, o + L).fma(c, a1);
-            a2 = FloatVector.fromArray(S, flat, o + 2 * L).fma(c, a2);
-            a3 = FloatVector.fromArray(S, flat, o + 3 * L).fma(c, a3);
-            a4 = FloatVector.fromArray(S, flat, o + 4 * L).fma(c, a4);
-            a5 = FloatVector.fromArray(S, flat, o + 5 * L).fma(c, a5);
-            a6 = FloatVector.fromArray(S, flat, o + 6 * L).fma(c, a6);
-            a7 = FloatVector.fromArray(S, flat, o + 7 * L).fma(c, a7);
-        }
-        a0.intoArray(out, j);
-        a1.intoArray(out, j + L);
-        a2.intoArray(out, j + 2 * L);
-        a3.intoArray(out, j + 3 * L);
-        a4.intoArray(out, j + 4 * L);
-        a5.intoArray(out, j + 5 * L);
-        a6.intoArray(out, j + 6 * L);
-        a7.intoArray(out, j + 7 * L);
+    /** The weight row of term i: i itself, or the i-th listed row. */
+    private static int row(int[] index, int i) {
+        return index == null ? i : index[i];
     }
 
     /** Outputs {@code [j, j + L)}: four partial sums over the rows, else one chain of dependent FMAs. */
-    private static void oneVector(float[] coef, int count, float[] flat, int n, float[] init, float[] out, int j) {
+    private static void oneVector(float[] coef, int[] index, int count, float[] flat, int n, float[] init, float[] out, int j) {
         FloatVector a0 = start(init, j);
         FloatVector a1 = FloatVector.zero(S);
         FloatVector a2 = FloatVector.zero(S);
         FloatVector a3 = FloatVector.zero(S);
         int i = 0;
-        int o = j;
-        for (; i + 3 < count; i += 4, o += 4 * n) {
-            a0 = FloatVector.fromArray(S, flat, o).fma(FloatVector.broadcast(S, coef[i]), a0);
-            a1 = FloatVector.fromArray(S, flat, o + n).fma(FloatVector.broadcast(S, coef[i + 1]), a1);
-            a2 = FloatVector.fromArray(S, flat, o + 2 * n).fma(FloatVector.broadcast(S, coef[i + 2]), a2);
-            a3 = FloatVector.fromArray(S, flat, o + 3 * n).fma(FloatVector.broadcast(S, coef[i + 3]), a3);
+        for (; i + 3 < count; i += 4) {
+            a0 = term(index, i, flat, n, j).fma(FloatVector.broadcast(S, coef[i]), a0);
+            a1 = term(index, i + 1, flat, n, j).fma(FloatVector.broadcast(S, coef[i + 1]), a1);
+            a2 = term(index, i + 2, flat, n, j).fma(FloatVector.broadcast(S, coef[i + 2]), a2);
+            a3 = term(index, i + 3, flat, n, j).fma(FloatVector.broadcast(S, coef[i + 3]), a3);
         }
-        for (; i < count; i++, o += n) {
-            a0 = FloatVector.fromArray(S, flat, o).fma(FloatVector.broadcast(S, coef[i]), a0);
+        for (; i < count; i++) {
+            a0 = term(index, i, flat, n, j).fma(FloatVector.broadcast(S, coef[i]), a0);
         }
         a0.add(a1).add(a2.add(a3)).intoArray(out, j);
+    }
+
+    /** The vector of term i's weight row at output {@code j}. */
+    private static FloatVector term(int[] index, int i, float[] flat, int n, int j) {
+        return FloatVector.fromArray(S, flat, row(index, i) * n + j);
     }
 
     /**
      * Outputs {@code [j, j + 2L)} (the input gradient of a 32-input critic on 512-bit vectors): each
      * weight row read once for both vectors, four partial sums each over the rows.
      */
-    private static void twoVectors(float[] coef, int count, float[] flat, int n, float[] init, float[] out, int j) {
+    private static void twoVectors(float[] coef, int[] index, int count, float[] flat, int n, float[] init, float[] out, int j) {
         FloatVector a0 = start(init, j);
         FloatVector b0 = start(init, j + L);
         FloatVector a1 = FloatVector.zero(S);
@@ -136,22 +95,26 @@ final class VectorKernel implements DenseKernel {
         FloatVector a3 = FloatVector.zero(S);
         FloatVector b3 = FloatVector.zero(S);
         int i = 0;
-        int o = j;
-        for (; i + 3 < count; i += 4, o += 4 * n) {
+        for (; i + 3 < count; i += 4) {
+            int o0 = row(index, i) * n + j;
+            int o1 = row(index, i + 1) * n + j;
+            int o2 = row(index, i + 2) * n + j;
+            int o3 = row(index, i + 3) * n + j;
             FloatVector c0 = FloatVector.broadcast(S, coef[i]);
             FloatVector c1 = FloatVector.broadcast(S, coef[i + 1]);
             FloatVector c2 = FloatVector.broadcast(S, coef[i + 2]);
             FloatVector c3 = FloatVector.broadcast(S, coef[i + 3]);
-            a0 = FloatVector.fromArray(S, flat, o).fma(c0, a0);
-            b0 = FloatVector.fromArray(S, flat, o + L).fma(c0, b0);
-            a1 = FloatVector.fromArray(S, flat, o + n).fma(c1, a1);
-            b1 = FloatVector.fromArray(S, flat, o + n + L).fma(c1, b1);
-            a2 = FloatVector.fromArray(S, flat, o + 2 * n).fma(c2, a2);
-            b2 = FloatVector.fromArray(S, flat, o + 2 * n + L).fma(c2, b2);
-            a3 = FloatVector.fromArray(S, flat, o + 3 * n).fma(c3, a3);
-            b3 = FloatVector.fromArray(S, flat, o + 3 * n + L).fma(c3, b3);
+            a0 = FloatVector.fromArray(S, flat, o0).fma(c0, a0);
+            b0 = FloatVector.fromArray(S, flat, o0 + L).fma(c0, b0);
+            a1 = FloatVector.fromArray(S, flat, o1).fma(c1, a1);
+            b1 = FloatVector.fromArray(S, flat, o1 + L).fma(c1, b1);
+            a2 = FloatVector.fromArray(S, flat, o2).fma(c2, a2);
+            b2 = FloatVector.fromArray(S, flat, o2 + L).fma(c2, b2);
+            a3 = FloatVector.fromArray(S, flat, o3).fma(c3, a3);
+            b3 = FloatVector.fromArray(S, flat, o3 + L).fma(c3, b3);
         }
-        for (; i < count; i++, o += n) {
+        for (; i < count; i++) {
+            int o = row(index, i) * n + j;
             FloatVector c = FloatVector.broadcast(S, coef[i]);
             a0 = FloatVector.fromArray(S, flat, o).fma(c, a0);
             b0 = FloatVector.fromArray(S, flat, o + L).fma(c, b0);
@@ -161,7 +124,7 @@ final class VectorKernel implements DenseKernel {
     }
 
     /** Outputs {@code [j, j + 8L)}: eight accumulators hide the FMA latency (measured 1.6x four on 128x128). */
-    private static void eightVectors(float[] coef, int count, float[] flat, int n, float[] init, float[] out, int j) {
+    private static void eightVectors(float[] coef, int[] index, int count, float[] flat, int n, float[] init, float[] out, int j) {
         FloatVector a0 = start(init, j);
         FloatVector a1 = start(init, j + L);
         FloatVector a2 = start(init, j + 2 * L);
@@ -170,7 +133,8 @@ final class VectorKernel implements DenseKernel {
         FloatVector a5 = start(init, j + 5 * L);
         FloatVector a6 = start(init, j + 6 * L);
         FloatVector a7 = start(init, j + 7 * L);
-        for (int i = 0, o = j; i < count; i++, o += n) {
+        for (int i = 0; i < count; i++) {
+            int o = row(index, i) * n + j;
             FloatVector c = FloatVector.broadcast(S, coef[i]);
             a0 = FloatVector.fromArray(S, flat, o).fma(c, a0);
             a1 = FloatVector.fromArray(S, flat, o + L).fma(c, a1);
