@@ -48,10 +48,8 @@ public final class FastScorer {
     private final float[] gradA;
     private final float[] gradB;
     private final float[] gradIn;
-    /** The last hidden layer's units on the minority side of zero, and their coefficients (see {@link #lastHiddenBackward}). */
-    private final int[] flipped;
-    private final float[] flippedCoef;
-    private final long[] activeBits;
+    /** Without layer norm: the input gradient through the last hidden layer; else null. */
+    private final LastHiddenGradient lastHidden;
     /** The input of the last forward pass, which {@link #attribute} must be given again. */
     private float[] forwardInput;
     /** With an encoder: the reconstruction and how it enters the served value; else null. */
@@ -102,9 +100,7 @@ public final class FastScorer {
         gradA = new float[widest];
         gradB = new float[widest];
         gradIn = new float[net.inputSize()];
-        flipped = new int[widest];
-        activeBits = new long[(widest + 63) >>> 6];
-        flippedCoef = new float[widest];
+        lastHidden = net.allActive == null ? null : new LastHiddenGradient(net, kernel);
         this.reconstructor = reconstructor;
         this.criticFactor = reconstructor == null ? 1 : reconstructor.combination().criticFactor();
         this.errorFactor = reconstructor == null ? 0 : reconstructor.combination().errorFactor();
@@ -261,8 +257,8 @@ public final class FastScorer {
         float[] d = gradA;
         float[] other = gradB;
         int from = last - 1;
-        if (net.allActive != null) {
-            lastHiddenBackward(from == 0 ? gradIn : other);
+        if (lastHidden != null) {
+            lastHidden.into(z[from], from == 0 ? gradIn : other);
             if (from == 0) {
                 return;
             }
@@ -289,59 +285,6 @@ public final class FastScorer {
                 other = t;
             }
         }
-    }
-
-    /**
-     * The input gradient of the last hidden layer into {@code u}, {@code sum_j wLast_j s_j W[j]} with
-     * {@code s_j} 1 for an active unit ({@code z_j > 0}) and the slope otherwise. The vector for all
-     * units active and the one for none are fixed per model ({@link PlainCritic#allActive}), so only
-     * the rows of the units on the minority side are read: {@code allActive - (1 - slope) sum_{inactive}
-     * wLast_j W[j]} or {@code noneActive + (1 - slope) sum_{active} ...}, at most half of that layer's
-     * multiply-adds, which are a third of the reference critic's (32-128-128-1) work with attribution.
-     */
-    private void lastHiddenBackward(float[] u) {
-        int last = net.layers() - 1;
-        int n = net.sizes[last];
-        float[] zl = z[last - 1];
-        float[] wLast = net.w[last];
-        // signs are random, so a branch per unit would be mispredicted half the time (more than its
-        // row's multiply-adds): the active units go into a bit set without a branch, and the listed
-        // side is read off it a set bit at a time
-        long[] bits = activeBits;
-        int words = (n + 63) >>> 6;
-        int active = 0;
-        for (int w = 0; w < words; w++) {
-            long word = 0;
-            int end = Math.min(n, (w + 1) << 6);
-            for (int j = w << 6; j < end; j++) {
-                word |= (long) isActive(zl[j]) << (j & 63);
-            }
-            bits[w] = word;
-            active += Long.bitCount(word);
-        }
-        boolean listActive = 2 * active <= n;
-        float factor = listActive ? 1f - net.slope : net.slope - 1f;
-        int count = 0;
-        for (int w = 0; w < words; w++) {
-            long word = bits[w];
-            if (!listActive) {
-                int end = Math.min(n, (w + 1) << 6) - (w << 6);
-                word = ~word & (end == 64 ? -1L : (1L << end) - 1);
-            }
-            while (word != 0) {
-                int j = (w << 6) + Long.numberOfTrailingZeros(word);
-                word &= word - 1;
-                flipped[count] = j;
-                flippedCoef[count++] = factor * wLast[j];
-            }
-        }
-        kernel.combineSelectedRows(flippedCoef, flipped, count, net.rowsT[last - 1], net.wt[last - 1], net.sizes[last - 1],
-                listActive ? net.noneActive : net.allActive, u);
-    }
-
-    /** 1 if {@code z > 0} (positive, not zero), else 0, without a branch: the sign of {@code -bits} as a long. */
-    private static int isActive(float z) {
-        return (int) (-(long) Float.floatToRawIntBits(z) >>> 63);
     }
 
     /** Through hidden layer l's layer norm, if any: dD/du to dD/dz in place. */

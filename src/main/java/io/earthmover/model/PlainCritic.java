@@ -23,7 +23,7 @@ final class PlainCritic {
     /**
      * Without layer norm and with a hidden layer: the input gradient of the last hidden layer's input
      * as if every unit of that layer were active, {@code sum_j wLast_j W[j]} (rows of the transpose),
-     * and the same times the LeakyReLU slope (as if none were). {@link FastScorer} starts from the
+     * and the same times the LeakyReLU slope (as if none were). {@link LastHiddenGradient} starts from the
      * nearer of the two and adds only the units on the other side; else null.
      */
     final float[] allActive;
