@@ -124,7 +124,7 @@ class EvaluateCommandTest {
         assertThat(spike[450]).isEqualTo(1.0);
         String report = Files.readString(out.resolve("report.md"));
         assertThat(report).contains("profiles/univariate-series.properties (built in)", "features.window = 8",
-                "train.iterations = 60", "alarm.signal = likelihood", "served `alarmScore`",
+                "train.iterations = 150", "alarm.signal = likelihood", "served `alarmScore`",
                 // the flat series: its training rows are all equal, and that trains a model too
                 "0 of 2 series/files had no model");
         // the series never departs from its constant: no alarm from the model or the range rule; the
