@@ -19,6 +19,11 @@ interface DenseKernel {
      */
     void combineSelectedRows(float[] coef, int[] index, int count, float[][] rows, float[] flat, int n, float[] init, float[] out);
 
+    /** The weight row of term i in a combine: i itself, or the i-th listed row where an index is given. */
+    static int row(int[] index, int i) {
+        return index == null ? i : index[i];
+    }
+
     /** {@code sum_{i<n} a[i] * b[i]}. */
     float dot(float[] a, float[] b, int n);
 

@@ -1,5 +1,7 @@
 package io.earthmover.model;
 
+import static io.earthmover.model.DenseKernel.row;
+
 import java.util.Arrays;
 
 /**
@@ -57,11 +59,6 @@ final class ScalarKernel implements DenseKernel {
                 out[j] = Math.fma(c, r[j], out[j]);
             }
         }
-    }
-
-    /** The weight row of term i: i itself, or the i-th listed row. */
-    private static int row(int[] index, int i) {
-        return index == null ? i : index[i];
     }
 
     /** Four partial sums: one serial chain of float adds is latency-bound. */

@@ -1,5 +1,7 @@
 package io.earthmover.model;
 
+import static io.earthmover.model.DenseKernel.row;
+
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
@@ -52,11 +54,6 @@ final class VectorKernel implements DenseKernel {
         }
     }
 
-    /** The weight row of term i: i itself, or the i-th listed row. */
-    private static int row(int[] index, int i) {
-        return index == null ? i : index[i];
-    }
-
     /** Outputs {@code [j, j + L)}: four partial sums over the rows, else one chain of dependent FMAs. */
     private static void oneVector(float[] coef, int[] index, int count, float[] flat, int n, float[] init, float[] out, int j) {
         FloatVector a0 = start(init, j);
@@ -65,20 +62,15 @@ final class VectorKernel implements DenseKernel {
         FloatVector a3 = FloatVector.zero(S);
         int i = 0;
         for (; i + 3 < count; i += 4) {
-            a0 = term(index, i, flat, n, j).fma(FloatVector.broadcast(S, coef[i]), a0);
-            a1 = term(index, i + 1, flat, n, j).fma(FloatVector.broadcast(S, coef[i + 1]), a1);
-            a2 = term(index, i + 2, flat, n, j).fma(FloatVector.broadcast(S, coef[i + 2]), a2);
-            a3 = term(index, i + 3, flat, n, j).fma(FloatVector.broadcast(S, coef[i + 3]), a3);
+            a0 = FloatVector.fromArray(S, flat, row(index, i) * n + j).fma(FloatVector.broadcast(S, coef[i]), a0);
+            a1 = FloatVector.fromArray(S, flat, row(index, i + 1) * n + j).fma(FloatVector.broadcast(S, coef[i + 1]), a1);
+            a2 = FloatVector.fromArray(S, flat, row(index, i + 2) * n + j).fma(FloatVector.broadcast(S, coef[i + 2]), a2);
+            a3 = FloatVector.fromArray(S, flat, row(index, i + 3) * n + j).fma(FloatVector.broadcast(S, coef[i + 3]), a3);
         }
         for (; i < count; i++) {
-            a0 = term(index, i, flat, n, j).fma(FloatVector.broadcast(S, coef[i]), a0);
+            a0 = FloatVector.fromArray(S, flat, row(index, i) * n + j).fma(FloatVector.broadcast(S, coef[i]), a0);
         }
         a0.add(a1).add(a2.add(a3)).intoArray(out, j);
-    }
-
-    /** The vector of term i's weight row at output {@code j}. */
-    private static FloatVector term(int[] index, int i, float[] flat, int n, int j) {
-        return FloatVector.fromArray(S, flat, row(index, i) * n + j);
     }
 
     /**
