@@ -54,6 +54,9 @@ public final class RecordParser implements RecordDecoder {
                 .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
                 // duplicates are found by the Reader, which goes on to the end so that syntax still wins
                 .disable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+                // FastDoubleParser: correctly rounded like Double.parseDouble (the same double for every
+                // text), several times faster; Java 17's parser was 4 % of the scoring thread's samples
+                .enable(com.fasterxml.jackson.core.StreamReadFeature.USE_FAST_DOUBLE_PARSER)
                 .streamReadConstraints(StreamReadConstraints.builder()
                         .maxNestingDepth(maxDepth)
                         .maxStringLength(maxBytes)

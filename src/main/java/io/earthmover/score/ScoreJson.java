@@ -1,5 +1,6 @@
 package io.earthmover.score;
 
+import com.fasterxml.jackson.core.io.NumberOutput;
 import io.earthmover.alarm.AlarmResult;
 import io.earthmover.features.Featuriser;
 import io.earthmover.model.ScoreResult;
@@ -139,7 +140,10 @@ public final class ScoreJson {
 
     private void number(double d) {
         if (Double.isFinite(d)) {
-            sb.append(d);
+            // Schubfach (Jackson's copy of the algorithm Java 19's Double.toString uses): the shortest
+            // decimal that reads back as d, in Double.toString's format. Java 17's own appender was
+            // 8 % of the scoring thread's samples; both texts read back as the same double
+            sb.append(NumberOutput.toString(d, true));
         } else {
             sb.append("null");
         }

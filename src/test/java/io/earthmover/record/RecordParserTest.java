@@ -4,6 +4,8 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.Charset;
+import java.util.Locale;
+import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -189,5 +191,24 @@ class RecordParserTest {
 
     private static ErrorCode code(ParseResult r) {
         return r instanceof ParseResult.Rejected rej ? rej.code() : null;
+    }
+
+    @Test
+    void readsEveryNumberAsDoubleParseDoubleDoes() {
+        SplittableRandom r = new SplittableRandom(11);
+        RecordParser big = new RecordParser(1 << 16, RecordParser.DEFAULT_MAX_DEPTH);
+        for (int i = 0; i < 20_000; i++) {
+            double d = i % 2 == 0 ? r.nextGaussian() * Math.pow(10, r.nextInt(-300, 300)) : Double.longBitsToDouble(r.nextLong());
+            if (!Double.isFinite(d)) {
+                continue;
+            }
+            // the shortest text, 17 significant digits, 25 (beyond a double's precision: rounding decides), an exponent form
+            String[] texts = {Double.toString(d), String.format(Locale.ROOT, "%.16e", d), String.format(Locale.ROOT, "%.24e", d),
+                    String.format(Locale.ROOT, "%.3e", d).replace("e+", "E")};
+            for (String t : texts) {
+                ParsedRecord rec = accepted(big.parse(("{\"features\":[" + t + "]}").getBytes(UTF_8), 1L));
+                assertThat(Double.doubleToLongBits(rec.values()[0])).as(t).isEqualTo(Double.doubleToLongBits(Double.parseDouble(t)));
+            }
+        }
     }
 }

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -29,5 +30,15 @@ class ScorerAppTest {
             new KafkaStreams(app.topology(), ScorerApp.streamsProperties(cfg, null)).close(Duration.ofSeconds(5));
             assertThat(log.lines()).filteredOn(l -> l.contains("StreamsConfig")).isEmpty();
         }
+    }
+
+    @Test
+    void scoringNeverWaitsForTheFeedbackPartitionUnlessTheUserSaysSo() {
+        EarthmoverConfig cfg = EarthmoverConfig.of(Map.of());
+        // -1: a task whose feedback partition is empty processes its events at once (0, Kafka's default,
+        // would build a log line for the empty partition on every record)
+        assertThat(ScorerApp.streamsProperties(cfg, null).get(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG)).isEqualTo(-1L);
+        EarthmoverConfig own = EarthmoverConfig.of(Map.of("kafka.max.task.idle.ms", "500"));
+        assertThat(String.valueOf(ScorerApp.streamsProperties(own, null).get(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG))).isEqualTo("500");
     }
 }
