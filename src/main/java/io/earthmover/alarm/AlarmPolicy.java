@@ -20,10 +20,11 @@ package io.earthmover.alarm;
  *                         only {@code adaptDelay} records late, and only when neither it nor those records were flagged
  * @param adaptDelay       records a contribution is held for under the guard
  * @param tail             which deviations of the averaged signal from the key's normal the likelihood counts
+ * @param recurrence       k: an average no higher than the highest average of k earlier blocks is not unlikely (0 = off)
  */
 public record AlarmPolicy(boolean enabled, Signal signal, double threshold, int averaging, int history, int block,
                           boolean range, double rangeTolerance, int persistenceK, int persistenceN, int refractory,
-                          double rearmLevel, boolean frozen, boolean adaptGuard, int adaptDelay, Tail tail) {
+                          double rearmLevel, boolean frozen, boolean adaptGuard, int adaptDelay, Tail tail, int recurrence) {
 
     /** Most records {@code alarm.adapt.delay} may hold (bounds the per-key state). */
     public static final int MAX_ADAPT_DELAY = 10_000;
@@ -44,6 +45,14 @@ public record AlarmPolicy(boolean enabled, Signal signal, double threshold, int 
                 refractory, rearmLevel, frozen, adaptGuard, adaptDelay, Tail.BOTH);
     }
 
+    /** A policy without the recurrence test, as before {@code alarm.likelihood.recurrence}. */
+    public AlarmPolicy(boolean enabled, Signal signal, double threshold, int averaging, int history, int block,
+            boolean range, double rangeTolerance, int persistenceK, int persistenceN, int refractory,
+            double rearmLevel, boolean frozen, boolean adaptGuard, int adaptDelay, Tail tail) {
+        this(enabled, signal, threshold, averaging, history, block, range, rangeTolerance, persistenceK, persistenceN,
+                refractory, rearmLevel, frozen, adaptGuard, adaptDelay, tail, 0);
+    }
+
     /**
      * Which deviations the likelihood counts ({@code alarm.likelihood.tail}). nupic reflects a value
      * below the mean onto the upper side, so a stretch the critic finds <em>more</em> normal than the
@@ -62,7 +71,7 @@ public record AlarmPolicy(boolean enabled, Signal signal, double threshold, int 
     public AlarmPolicy {
         if (averaging < 1 || block < 1 || history < block || persistenceN < 1 || persistenceK < 1
                 || persistenceK > persistenceN || refractory < 0 || !(rangeTolerance >= 0) || !(rearmLevel >= 0) || adaptDelay < 0
-                || adaptDelay > MAX_ADAPT_DELAY || tail == null) {
+                || adaptDelay > MAX_ADAPT_DELAY || tail == null || recurrence < 0) {
             throw new IllegalArgumentException("invalid alarm policy " + this);
         }
     }

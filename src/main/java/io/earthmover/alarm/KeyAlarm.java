@@ -35,6 +35,14 @@ import java.nio.ByteBuffer;
  * fallen below {@code rearmLevel}, so a lasting anomaly alarms once, at its start, even when a refit
  * of the normal or noise carries the likelihood across the threshold again.
  *
+ * <p><b>Recurring surprise</b> ({@link AlarmPolicy#recurrence}, off by default): each block of the
+ * history also keeps its highest average. An average no higher than the highest of at least k
+ * earlier blocks is something the key has shown k times already (a daily or hourly spike of a
+ * periodic series, which a window critic finds rare every time it comes round): its tail is held at
+ * nupic's yellow level, below the red zone, so it does not alarm. An average above all but fewer than
+ * k blocks' highest is judged as nupic judges it. nupic has no such test: HTM's raw score falls to 0
+ * on a transition it has learnt, the critic's does not.
+ *
  * <p><b>State</b>: {@link AlarmResult#anomalous} is true from the alarm until the key has re-armed
  * (its level fell below {@code rearmLevel}): the anomalous period a point-wise consumer shades, where
  * {@code anomaly} is the one event at its start. It needs no state of its own: it is the disarmed flag.
@@ -53,6 +61,8 @@ public final class KeyAlarm {
     static final byte FORMAT = 1;
     /** Format 1 followed by the {@link AdaptationGuard}'s held entries: written only with the guard on. */
     static final byte FORMAT_GUARDED = 2;
+    /** Added to the format: each block's highest average follows its mean and variance (recurrence on). */
+    static final byte WITH_MAXIMA = 4;
     /**
      * Blocks of its own a key needs before its own history replaces the model's seed: a few hundred
      * averages, as nupic's first estimate (NAB's probation less its learning period) has.
@@ -66,6 +76,8 @@ public final class KeyAlarm {
     private final double[] recent;
     private final float[] blockMean;
     private final float[] blockVar;
+    /** Each block's highest average; null with the recurrence test off. */
+    private final float[] blockMax;
     private final double[] min;
     private final double[] max;
     private final float[] levels;
@@ -90,6 +102,7 @@ public final class KeyAlarm {
     private int curN;
     private double curMean;
     private double curM2;
+    private double curMax;
     private boolean estimated;
     private double mean;
     private double std;
@@ -107,6 +120,7 @@ public final class KeyAlarm {
         this.recent = new double[policy.averaging()];
         this.blockMean = new float[policy.blocks()];
         this.blockVar = new float[policy.blocks()];
+        this.blockMax = policy.recurrence() > 0 ? new float[policy.blocks()] : null;
         this.min = new double[dim];
         this.max = new double[dim];
         this.levels = new float[policy.persistenceN()];
@@ -130,6 +144,7 @@ public final class KeyAlarm {
         curN = 0;
         curMean = 0;
         curM2 = 0;
+        curMax = Double.NEGATIVE_INFINITY;
         previousTail = 1.0;
         levelCount = 0;
         levelPos = 0;
@@ -297,6 +312,9 @@ public final class KeyAlarm {
             double spread = recentCount < recent.length ? std * Math.sqrt((double) recent.length / recentCount) : std;
             double t = policy.tail() == AlarmPolicy.Tail.UPPER ? SurpriseLikelihood.upperTail(average, mean, spread)
                     : SurpriseLikelihood.tail(average, mean, spread);
+            if (blockMax != null && recurring(average)) {
+                t = Math.max(t, SurpriseLikelihood.YELLOW_TAIL);
+            }
             result = SurpriseLikelihood.logScale(SurpriseLikelihood.filtered(t, previousTail));
             previousTail = t;
         }
@@ -307,9 +325,22 @@ public final class KeyAlarm {
         return result;
     }
 
+    /** Whether at least {@code recurrence} completed blocks held an average as high as this one. */
+    private boolean recurring(double average) {
+        float a = (float) average; // the blocks keep floats: a value that recurs exactly compares equal
+        int seen = 0;
+        for (int b = 0; b < blocks; b++) {
+            if (blockMax[(blockHead + b) % blockMax.length] >= a && ++seen >= policy.recurrence()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Welford within the current block; a full block joins the ring and the normal is refitted. */
     private void addToBlock(double average) {
         curN++;
+        curMax = Math.max(curMax, average);
         double d = average - curMean;
         curMean += d / curN;
         curM2 += d * (average - curMean);
@@ -326,6 +357,10 @@ public final class KeyAlarm {
         }
         blockMean[slot] = (float) curMean;
         blockVar[slot] = (float) (curM2 / curN);
+        if (blockMax != null) {
+            blockMax[slot] = (float) curMax;
+        }
+        curMax = Double.NEGATIVE_INFINITY;
         curN = 0;
         curMean = 0;
         curM2 = 0;
@@ -425,11 +460,11 @@ public final class KeyAlarm {
     /** Serialised size, bounded by the policy and the dimension whatever the key's history length. */
     public int storedSize() {
         return (guard == null ? 0 : guard.storedSize()) + 1 + 4 * 4 + 8 + 8 + 8 * recent.length + 8 + 8 * blocks + 4 + 16 + 1 + 24 + 1 + (hasRange ? 16 * dim : 0)
-                + 8 + 5 * levels.length + 4 + 1 + 16 * dim;
+                + 8 + 5 * levels.length + 4 + 1 + 16 * dim + (blockMax == null ? 0 : 4 * blocks + 8);
     }
 
     public void store(ByteBuffer b) {
-        b.put(guard == null ? FORMAT : FORMAT_GUARDED).putInt(dim).putInt(recent.length).putInt(blockMean.length).putInt(levels.length);
+        b.put((byte) ((guard == null ? FORMAT : FORMAT_GUARDED) | (blockMax == null ? 0 : WITH_MAXIMA))).putInt(dim).putInt(recent.length).putInt(blockMean.length).putInt(levels.length);
         b.putLong(records);
         b.putInt(recentCount).putInt(recentPos);
         for (double v : recent) {
@@ -439,8 +474,14 @@ public final class KeyAlarm {
         for (int k = 0; k < blocks; k++) {
             int i = (blockHead + k) % blockMean.length;
             b.putFloat(blockMean[i]).putFloat(blockVar[i]);
+            if (blockMax != null) {
+                b.putFloat(blockMax[i]);
+            }
         }
         b.putInt(curN).putDouble(curMean).putDouble(curM2);
+        if (blockMax != null) {
+            b.putDouble(curMax);
+        }
         b.put((byte) (estimated ? 1 : 0)).putDouble(mean).putDouble(std).putDouble(previousTail);
         b.put((byte) (hasRange ? (rangeSeeded ? 2 : 1) : 0));
         if (hasRange) {
@@ -473,6 +514,8 @@ public final class KeyAlarm {
             return false;
         }
         byte format = b.get();
+        boolean maxima = (format & WITH_MAXIMA) != 0;
+        format &= ~WITH_MAXIMA;
         if ((format != FORMAT && format != FORMAT_GUARDED) || b.getInt() != dim || b.getInt() != recent.length
                 || b.getInt() != blockMean.length || b.getInt() != levels.length) {
             return false;
@@ -489,10 +532,15 @@ public final class KeyAlarm {
         for (int k = 0; k < blocks; k++) {
             blockMean[k] = b.getFloat();
             blockVar[k] = b.getFloat();
+            float highest = maxima ? b.getFloat() : Float.NEGATIVE_INFINITY; // unknown: never counts as a recurrence
+            if (blockMax != null) {
+                blockMax[k] = highest;
+            }
         }
         curN = b.getInt();
         curMean = b.getDouble();
         curM2 = b.getDouble();
+        curMax = maxima ? b.getDouble() : Double.NEGATIVE_INFINITY;
         estimated = b.get() == 1;
         mean = b.getDouble();
         std = b.getDouble();
