@@ -11,13 +11,10 @@ import java.nio.ByteBuffer;
  * lies below the model's holdout mean, in holdout standard deviations: one scale for every model)
  * is averaged over the last {@code averaging} records; a normal fitted to the history of those
  * averages over the last {@code history} records gives the average's two-sided tail, filtered and
- * put on nupic's log scale. nupic keeps the 8,640 averages themselves (70 KB per key); here the
- * history is a ring of blocks of {@code block} averages, each summarised by its mean and variance,
- * and the normal is refitted whenever a block completes — nupic refits every 100 records, so with
- * the default block of 100 the fit sees the same averages (to one block at the window's old end).
- * A new key starts with the model's {@link AlarmSeed} as its normal, so the likelihood is active
- * from the key's first record; once the key has {@value #MIN_OWN_BLOCKS} blocks of its own, its own
- * history decides.
+ * put on nupic's log scale. The history is a ring of summary blocks ({@link SurpriseHistory}),
+ * refitted whenever a block completes (nupic refits every 100 records, the default block); a new
+ * key starts with the model's {@link AlarmSeed} as its normal, so the likelihood is active from the
+ * key's first record.
  *
  * <p><b>Range rule</b> (HTM's spatial anomaly in NAB's numenta detector): a raw feature value more
  * than {@code rangeTolerance} × (max − min) outside the min/max the key has shown so far (starting
@@ -63,21 +60,13 @@ public final class KeyAlarm {
     static final byte FORMAT_GUARDED = 2;
     /** Added to the format: each block's highest average follows its mean and variance (recurrence on). */
     static final byte WITH_MAXIMA = 4;
-    /**
-     * Blocks of its own a key needs before its own history replaces the model's seed: a few hundred
-     * averages, as nupic's first estimate (NAB's probation less its learning period) has.
-     */
-    static final int MIN_OWN_BLOCKS = 3;
     /** Fewest repeats of one value the frozen-value rule alarms on, whatever training showed. */
     static final int FROZEN_MIN = 5;
 
     private final AlarmPolicy policy;
     private final int dim;
     private final double[] recent;
-    private final float[] blockMean;
-    private final float[] blockVar;
-    /** Each block's highest average; null with the recurrence test off. */
-    private final float[] blockMax;
+    private final SurpriseHistory history;
     private final double[] min;
     private final double[] max;
     private final float[] levels;
@@ -97,15 +86,6 @@ public final class KeyAlarm {
     private long records;
     private int recentCount;
     private int recentPos;
-    private int blocks;
-    private int blockHead;
-    private int curN;
-    private double curMean;
-    private double curM2;
-    private double curMax;
-    private boolean estimated;
-    private double mean;
-    private double std;
     private double previousTail;
     private boolean hasRange;
     private boolean rangeSeeded;
@@ -118,9 +98,7 @@ public final class KeyAlarm {
         this.policy = policy;
         this.dim = dim;
         this.recent = new double[policy.averaging()];
-        this.blockMean = new float[policy.blocks()];
-        this.blockVar = new float[policy.blocks()];
-        this.blockMax = policy.recurrence() > 0 ? new float[policy.blocks()] : null;
+        this.history = new SurpriseHistory(policy);
         this.min = new double[dim];
         this.max = new double[dim];
         this.levels = new float[policy.persistenceN()];
@@ -139,12 +117,7 @@ public final class KeyAlarm {
         records = 0;
         recentCount = 0;
         recentPos = 0;
-        blocks = 0;
-        blockHead = 0;
-        curN = 0;
-        curMean = 0;
-        curM2 = 0;
-        curMax = Double.NEGATIVE_INFINITY;
+        history.reset(seed);
         previousTail = 1.0;
         levelCount = 0;
         levelPos = 0;
@@ -153,9 +126,6 @@ public final class KeyAlarm {
         if (guard != null) {
             guard.reset();
         }
-        estimated = seed.samples() > 0;
-        mean = seed.surpriseMean();
-        std = Math.sqrt(Math.max(seed.surpriseStd() * seed.surpriseStd(), SurpriseLikelihood.MIN_VARIANCE));
         java.util.Arrays.fill(run, 0);
         boolean runsKnown = policy.frozen() && seed.longestRun() != null && seed.longestRun().length == dim;
         for (int j = 0; j < dim; j++) {
@@ -282,7 +252,7 @@ public final class KeyAlarm {
         entry[0] = lastAverage;
         System.arraycopy(inputs, 0, entry, 1, dim);
         if (guard.offer(entry, out.flagged, released)) {
-            addToBlock(released[0]);
+            history.add(released[0]);
             if (policy.range()) {
                 for (int j = 0; j < dim; j++) {
                     double v = released[1 + j];
@@ -307,12 +277,13 @@ public final class KeyAlarm {
         }
         double average = sum / recentCount;
         double result = SurpriseLikelihood.PROBATION;
-        if (estimated) {
+        if (history.estimated()) {
             // a key's first averages are over fewer records, so they spread more: sqrt(averaging / n) wider
+            double std = history.std();
             double spread = recentCount < recent.length ? std * Math.sqrt((double) recent.length / recentCount) : std;
-            double t = policy.tail() == AlarmPolicy.Tail.UPPER ? SurpriseLikelihood.upperTail(average, mean, spread)
-                    : SurpriseLikelihood.tail(average, mean, spread);
-            if (blockMax != null && recurring(average)) {
+            double t = policy.tail() == AlarmPolicy.Tail.UPPER ? SurpriseLikelihood.upperTail(average, history.mean(), spread)
+                    : SurpriseLikelihood.tail(average, history.mean(), spread);
+            if (history.recurring(average)) {
                 t = Math.max(t, SurpriseLikelihood.YELLOW_TAIL);
             }
             result = SurpriseLikelihood.logScale(SurpriseLikelihood.filtered(t, previousTail));
@@ -320,72 +291,9 @@ public final class KeyAlarm {
         }
         lastAverage = average;
         if (guard == null) {
-            addToBlock(average);
+            history.add(average);
         }
         return result;
-    }
-
-    /** Whether at least {@code recurrence} completed blocks held an average as high as this one. */
-    private boolean recurring(double average) {
-        float a = (float) average; // the blocks keep floats: a value that recurs exactly compares equal
-        int seen = 0;
-        for (int b = 0; b < blocks; b++) {
-            if (blockMax[(blockHead + b) % blockMax.length] >= a && ++seen >= policy.recurrence()) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    /** Welford within the current block; a full block joins the ring and the normal is refitted. */
-    private void addToBlock(double average) {
-        curN++;
-        curMax = Math.max(curMax, average);
-        double d = average - curMean;
-        curMean += d / curN;
-        curM2 += d * (average - curMean);
-        if (curN < policy.block()) {
-            return;
-        }
-        int slot;
-        if (blocks < blockMean.length) {
-            slot = (blockHead + blocks) % blockMean.length;
-            blocks++;
-        } else {
-            slot = blockHead;
-            blockHead = (blockHead + 1) % blockMean.length;
-        }
-        blockMean[slot] = (float) curMean;
-        blockVar[slot] = (float) (curM2 / curN);
-        if (blockMax != null) {
-            blockMax[slot] = (float) curMax;
-        }
-        curMax = Double.NEGATIVE_INFINITY;
-        curN = 0;
-        curMean = 0;
-        curM2 = 0;
-        if (blocks >= MIN_OWN_BLOCKS) {
-            estimate();
-        }
-    }
-
-    /** Mean and variance of all averages in the ring's blocks (equal-sized: law of total variance). */
-    private void estimate() {
-        double m = 0;
-        for (int b = 0; b < blocks; b++) {
-            m += blockMean[(blockHead + b) % blockMean.length];
-        }
-        m /= blocks;
-        double v = 0;
-        for (int b = 0; b < blocks; b++) {
-            int i = (blockHead + b) % blockMean.length;
-            double d = blockMean[i] - m;
-            v += blockVar[i] + d * d;
-        }
-        v /= blocks;
-        mean = m;
-        std = Math.sqrt(Math.max(v, SurpriseLikelihood.MIN_VARIANCE));
-        estimated = true;
     }
 
     /** Whether any value lies beyond the key's range by more than the tolerance; then widens the range. */
@@ -459,30 +367,19 @@ public final class KeyAlarm {
 
     /** Serialised size, bounded by the policy and the dimension whatever the key's history length. */
     public int storedSize() {
-        return (guard == null ? 0 : guard.storedSize()) + 1 + 4 * 4 + 8 + 8 + 8 * recent.length + 8 + 8 * blocks + 4 + 16 + 1 + 24 + 1 + (hasRange ? 16 * dim : 0)
-                + 8 + 5 * levels.length + 4 + 1 + 16 * dim + (blockMax == null ? 0 : 4 * blocks + 8);
+        return (guard == null ? 0 : guard.storedSize()) + 1 + 4 * 4 + 8 + 8 + 8 * recent.length + history.storedSize() + 8 + 1
+                + (hasRange ? 16 * dim : 0) + 8 + 5 * levels.length + 4 + 1 + 16 * dim;
     }
 
     public void store(ByteBuffer b) {
-        b.put((byte) ((guard == null ? FORMAT : FORMAT_GUARDED) | (blockMax == null ? 0 : WITH_MAXIMA))).putInt(dim).putInt(recent.length).putInt(blockMean.length).putInt(levels.length);
+        b.put((byte) ((guard == null ? FORMAT : FORMAT_GUARDED) | (history.keepsMaxima() ? WITH_MAXIMA : 0))).putInt(dim).putInt(recent.length).putInt(history.capacity()).putInt(levels.length);
         b.putLong(records);
         b.putInt(recentCount).putInt(recentPos);
         for (double v : recent) {
             b.putDouble(v);
         }
-        b.putInt(blocks).putInt(blockHead);
-        for (int k = 0; k < blocks; k++) {
-            int i = (blockHead + k) % blockMean.length;
-            b.putFloat(blockMean[i]).putFloat(blockVar[i]);
-            if (blockMax != null) {
-                b.putFloat(blockMax[i]);
-            }
-        }
-        b.putInt(curN).putDouble(curMean).putDouble(curM2);
-        if (blockMax != null) {
-            b.putDouble(curMax);
-        }
-        b.put((byte) (estimated ? 1 : 0)).putDouble(mean).putDouble(std).putDouble(previousTail);
+        history.store(b);
+        b.putDouble(previousTail);
         b.put((byte) (hasRange ? (rangeSeeded ? 2 : 1) : 0));
         if (hasRange) {
             for (int j = 0; j < dim; j++) {
@@ -517,7 +414,7 @@ public final class KeyAlarm {
         boolean maxima = (format & WITH_MAXIMA) != 0;
         format &= ~WITH_MAXIMA;
         if ((format != FORMAT && format != FORMAT_GUARDED) || b.getInt() != dim || b.getInt() != recent.length
-                || b.getInt() != blockMean.length || b.getInt() != levels.length) {
+                || b.getInt() != history.capacity() || b.getInt() != levels.length) {
             return false;
         }
         records = b.getLong();
@@ -526,24 +423,7 @@ public final class KeyAlarm {
         for (int i = 0; i < recent.length; i++) {
             recent[i] = b.getDouble();
         }
-        blocks = b.getInt();
-        b.getInt();
-        blockHead = 0;
-        for (int k = 0; k < blocks; k++) {
-            blockMean[k] = b.getFloat();
-            blockVar[k] = b.getFloat();
-            float highest = maxima ? b.getFloat() : Float.NEGATIVE_INFINITY; // unknown: never counts as a recurrence
-            if (blockMax != null) {
-                blockMax[k] = highest;
-            }
-        }
-        curN = b.getInt();
-        curMean = b.getDouble();
-        curM2 = b.getDouble();
-        curMax = maxima ? b.getDouble() : Double.NEGATIVE_INFINITY;
-        estimated = b.get() == 1;
-        mean = b.getDouble();
-        std = b.getDouble();
+        history.load(b, maxima);
         previousTail = b.getDouble();
         byte range = b.get();
         hasRange = range != 0;
