@@ -21,10 +21,12 @@ package io.earthmover.alarm;
  * @param adaptDelay       records a contribution is held for under the guard
  * @param tail             which deviations of the averaged signal from the key's normal the likelihood counts
  * @param recurrence       k: an average no higher than the highest average of k earlier blocks is not unlikely (0 = off)
+ * @param frozenLearn      the frozen-value rule's limit also grows with the key's own runs, not only training's
  */
 public record AlarmPolicy(boolean enabled, Signal signal, double threshold, int averaging, int history, int block,
                           boolean range, double rangeTolerance, int persistenceK, int persistenceN, int refractory,
-                          double rearmLevel, boolean frozen, boolean adaptGuard, int adaptDelay, Tail tail, int recurrence) {
+                          double rearmLevel, boolean frozen, boolean adaptGuard, int adaptDelay, Tail tail, int recurrence,
+                          boolean frozenLearn) {
 
     /** Most records {@code alarm.adapt.delay} may hold (bounds the per-key state). */
     public static final int MAX_ADAPT_DELAY = 10_000;
@@ -43,6 +45,14 @@ public record AlarmPolicy(boolean enabled, Signal signal, double threshold, int 
             double rearmLevel, boolean frozen, boolean adaptGuard, int adaptDelay) {
         this(enabled, signal, threshold, averaging, history, block, range, rangeTolerance, persistenceK, persistenceN,
                 refractory, rearmLevel, frozen, adaptGuard, adaptDelay, Tail.BOTH);
+    }
+
+    /** A frozen-value rule whose limit comes from training alone, as before {@code alarm.frozen.learn}. */
+    public AlarmPolicy(boolean enabled, Signal signal, double threshold, int averaging, int history, int block,
+            boolean range, double rangeTolerance, int persistenceK, int persistenceN, int refractory,
+            double rearmLevel, boolean frozen, boolean adaptGuard, int adaptDelay, Tail tail, int recurrence) {
+        this(enabled, signal, threshold, averaging, history, block, range, rangeTolerance, persistenceK, persistenceN,
+                refractory, rearmLevel, frozen, adaptGuard, adaptDelay, tail, recurrence, false);
     }
 
     /** A policy without the recurrence test, as before {@code alarm.likelihood.recurrence}. */

@@ -24,7 +24,11 @@ import java.nio.ByteBuffer;
  *
  * <p><b>Frozen-value rule</b> (a stuck sensor): a raw value repeated exactly for more than twice the
  * longest run of one value in the training records, and more than {@value #FROZEN_MIN} times, sets
- * the level to 1. Off for keys whose model does not know the training runs.
+ * the level to 1. Off for keys whose model does not know the training runs. With
+ * {@link AlarmPolicy#frozenLearn} the limit also grows with the key's own runs, as the range rule's
+ * range grows with its values: each run, when it ends, raises the limit to twice its length if that
+ * is more (so a series whose values plateau longer than training showed alarms on its first such
+ * plateau, not on every one).
  *
  * <p><b>Persistence</b>: the level reported is the k-th highest of the key's last n levels, so it
  * reaches the threshold only when k of the last n records did. <b>Refractory and re-arming</b>:
@@ -333,6 +337,9 @@ public final class KeyAlarm {
             if (run[j] > 0 && raw[j] == lastValue[j]) {
                 run[j]++;
             } else {
+                if (policy.frozenLearn() && frozenAfter[j] > 0) {
+                    frozenAfter[j] = Math.max(frozenAfter[j], 2 * run[j]);
+                }
                 run[j] = 1;
                 lastValue[j] = raw[j];
             }

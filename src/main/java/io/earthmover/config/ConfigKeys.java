@@ -153,6 +153,7 @@ public final class ConfigKeys {
     public static final ConfigKey<Integer> ALARM_PERSISTENCE_K = integer("alarm.persistence.k", 1, 1, 64, "An alarm needs the level at the threshold on at least k ...");
     public static final ConfigKey<Integer> ALARM_PERSISTENCE_N = integer("alarm.persistence.n", 1, 1, 64, "... of the key's last n scored records (k <= n)");
     public static final ConfigKey<Boolean> ALARM_FROZEN = bool("alarm.frozen.enabled", true, "Frozen-value rule: a raw value repeated exactly for more than twice the longest run of one value in the training records (and more than 5 times) alarms at once (a stuck sensor)");
+    public static final ConfigKey<Boolean> ALARM_FROZEN_LEARN = bool("alarm.frozen.learn", false, "Frozen-value rule: its limit also grows with the key's own runs, as the range rule's range grows with its values: more than twice the longest run of one value the key has shown so far, training's included (each run counts when it ends); false = training's runs alone");
     public static final ConfigKey<Double> ALARM_REARM = decimal("alarm.rearm.level", 0.25, 0.0, 1.01, "After an alarm a key alarms again only once its alarm level has fallen below this: 0.25, a tail of 3e-3, is below nupic's yellow zone (0.3), where its filter holds a lasting anomaly; above 1 = no hysteresis");
     public static final ConfigKey<Boolean> ALARM_ADAPT_GUARD = bool("alarm.adapt.guard", false, "Guarded adaptation: a record joins its key's adaptive statistics (the per-key standardiser with features.key.standardise, the likelihood's history, the range rule's min/max) only alarm.adapt.delay records late, and only when neither it nor any of those records was flagged (level at the threshold, or the key anomalous): a lasting anomaly is not learnt as the key's new normal, a slow drift that is never flagged is; false = every record is learnt at once");
     /** Default of {@code alarm.adapt.delay}. */
@@ -213,7 +214,7 @@ public final class ConfigKeys {
                 TRAIN_HOLDOUT, TRAIN_MAX_ROWS, TRAIN_AUX_FRACTION, TRAIN_AUX_NOISE, TRAIN_ENCODER, TRAIN_CONDITIONAL, TRAIN_CYCLE_WEIGHT,
                 TRAIN_RECONSTRUCTION_WEIGHT, CALIBRATION_QUANTILE, ATTRIBUTION_MIN_SCORE, ATTRIBUTION_TOP_K,
                 ALARM_ENABLED, ALARM_SIGNAL, ALARM_THRESHOLD, ALARM_AVERAGING, ALARM_HISTORY, ALARM_BLOCK, ALARM_TAIL, ALARM_RECURRENCE, ALARM_RANGE,
-                ALARM_RANGE_TOLERANCE, ALARM_PERSISTENCE_K, ALARM_PERSISTENCE_N, ALARM_REFRACTORY, ALARM_REARM, ALARM_FROZEN,
+                ALARM_RANGE_TOLERANCE, ALARM_PERSISTENCE_K, ALARM_PERSISTENCE_N, ALARM_REFRACTORY, ALARM_REARM, ALARM_FROZEN, ALARM_FROZEN_LEARN,
                 ALARM_ADAPT_GUARD, ALARM_ADAPT_DELAY,
                 SCORER_APP_ID, SCORER_THREADS, SCORER_GUARANTEE, MODEL_NAME, SCORER_MODEL_SOURCE, SCORER_MODEL_FILE,
                 SCORER_LATE_TOLERANCE, SCORER_DRIFT_WINDOW, SCORER_STATE_DIR, SCORER_COMMIT_INTERVAL,

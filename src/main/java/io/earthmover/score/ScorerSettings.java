@@ -62,6 +62,7 @@ public record ScorerSettings(String inputTopic, String scoresTopic, String dlqTo
                 c.get(ConfigKeys.ALARM_RANGE), c.get(ConfigKeys.ALARM_RANGE_TOLERANCE), k, n,
                 c.get(ConfigKeys.ALARM_REFRACTORY), c.get(ConfigKeys.ALARM_REARM),
                 c.get(ConfigKeys.ALARM_FROZEN), c.get(ConfigKeys.ALARM_ADAPT_GUARD), c.get(ConfigKeys.ALARM_ADAPT_DELAY),
-                AlarmPolicy.Tail.valueOf(c.get(ConfigKeys.ALARM_TAIL).toUpperCase(Locale.ROOT)), c.get(ConfigKeys.ALARM_RECURRENCE));
+                AlarmPolicy.Tail.valueOf(c.get(ConfigKeys.ALARM_TAIL).toUpperCase(Locale.ROOT)), c.get(ConfigKeys.ALARM_RECURRENCE),
+                c.get(ConfigKeys.ALARM_FROZEN_LEARN));
     }
 }

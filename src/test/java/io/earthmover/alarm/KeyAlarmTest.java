@@ -248,6 +248,35 @@ class KeyAlarmTest {
         assertThat(frozen).containsExactly(25);
     }
 
+    /** Alarm records of a key whose one feature plateaus for {@code plateaus[p]} records, a new value each time. */
+    private static List<Integer> plateauAlarms(boolean learn, int... plateaus) {
+        KeyAlarm a = new KeyAlarm(new AlarmPolicy(true, AlarmPolicy.Signal.LIKELIHOOD, 0.5, 10, 8640, 100, false, 0.05, 1, 1,
+                0, 0.25, true, false, 0, AlarmPolicy.Tail.BOTH, 0, learn), 1);
+        // in training the value repeated up to 3 times: the limit starts at max(5, 2 x 3) = 6
+        a.reset(new AlarmSeed(0, 0.3, 1000, 10, new double[] {-1}, new double[] {1}, new int[] {3}));
+        AlarmResult r = new AlarmResult();
+        List<Integer> alarms = new ArrayList<>();
+        int i = 0;
+        for (int p = 0; p < plateaus.length; p++) {
+            for (int k = 0; k < plateaus[p]; k++, i++) {
+                a.next(0, 0.5, 0.99, new double[] {0.01 * p}, r);
+                if (r.anomaly) {
+                    alarms.add(p);
+                }
+            }
+        }
+        return alarms;
+    }
+
+    @Test
+    void learningTheKeysOwnRunsAPlateauAsLongAsOneBeforeNoLongerAlarmsALongerOneStillDoes() {
+        int[] plateaus = {10, 2, 10, 3, 9, 1, 25, 2};
+        assertThat(plateauAlarms(false, plateaus)).as("training's limit alone: every plateau beyond 6")
+                .containsExactly(0, 2, 4, 6);
+        assertThat(plateauAlarms(true, plateaus)).as("after the first plateau of 10 the limit is 20; 25 is beyond it")
+                .containsExactly(0, 6);
+    }
+
     @Test
     void theFrozenValueRuleIsOffWhenTheModelDoesNotKnowTheTrainingRuns() {
         KeyAlarm a = new KeyAlarm(policy(false, 1, 1, 0, AlarmPolicy.Signal.LIKELIHOOD), 1);
