@@ -12,7 +12,8 @@ import org.apache.kafka.streams.state.Stores;
  * The two stores of recent outputs and their key layouts. Recent outputs: a ring of
  * {@code inspect.recent.per.key} slots per key, stored under the key's bytes followed by a
  * two-byte slot number (the suffix has a fixed length, so keys of any bytes cannot collide), and
- * a head slot ({@link #HEAD}) with the next slot to write: a record costs two small writes, not a
+ * for a key the scorer keeps no state for, a head slot ({@link #HEAD}) with the next slot to write (a
+ * key with scoring state takes its slot from its output count, {@code KeyState}): one or two small writes, not a
  * rewrite of the key's whole history. Alarms: under the scoring time (big-endian, so the store's
  * order is time order) and a sequence number, valued by the key and the entry.
  */

@@ -36,17 +36,31 @@ public final class RecentRecorder {
         }
     }
 
-    /** Remembers one output of {@code key}; an anomaly also goes to the alarm list. */
+    /** Remembers one output of {@code key} in the next slot of its ring (read from the ring's head); an anomaly also goes to the alarm list. */
     public void record(byte[] key, byte[] input, byte[] output, long recordTs, long scoredAt, boolean anomaly) {
+        record(key, input, output, recordTs, scoredAt, anomaly, -1);
+    }
+
+    /**
+     * As above; {@code position} (the output's place among its key's outputs, kept in the key's scoring
+     * state, or -1 for none) picks the slot, {@code position mod inspect.recent.per.key}, so the record
+     * costs one write instead of a read and two writes (measured: the inspection stores' share of the
+     * scoring thread, docs/operations.md). Without a position the ring's head entry says where to write.
+     */
+    public void record(byte[] key, byte[] input, byte[] output, long recordTs, long scoredAt, boolean anomaly, long position) {
         if (key == null) {
             return; // nothing to query it by
         }
         RecentEntry e = RecentEntry.of(scoredAt, recordTs, input, output);
-        Bytes headKey = InspectStores.slot(key, InspectStores.HEAD);
-        byte[] head = recent.get(headKey);
-        int next = head == null || head.length != 12 ? 0 : ByteBuffer.wrap(head).getInt() % settings.perKey();
-        recent.put(InspectStores.slot(key, next), e.encode());
-        recent.put(headKey, InspectStores.head((next + 1) % settings.perKey(), scoredAt));
+        if (position >= 0) {
+            recent.put(InspectStores.slot(key, (int) (position % settings.perKey())), e.encode());
+        } else {
+            Bytes headKey = InspectStores.slot(key, InspectStores.HEAD);
+            byte[] head = recent.get(headKey);
+            int next = head == null || head.length != 12 ? 0 : ByteBuffer.wrap(head).getInt() % settings.perKey();
+            recent.put(InspectStores.slot(key, next), e.encode());
+            recent.put(headKey, InspectStores.head((next + 1) % settings.perKey(), scoredAt));
+        }
         if (anomaly) {
             alarms.put(InspectStores.alarmKey(scoredAt, seq++), InspectStores.alarmValue(key, e));
             alarmCount++;

@@ -8,7 +8,9 @@ import java.nio.ByteBuffer;
 
 /**
  * One key's stored state in one value, so a record costs one read and one write of the store:
- * a magic byte, a format byte, then the window history ({@link WindowHistory}, length-prefixed),
+ * a magic byte, a format byte, the key's output count (a long: how many outputs the scorer has
+ * written for the key, which places each in the inspection stores' ring of recent outputs without a
+ * read of its own; format 3, before it, loads with a count of 0), then the window history ({@link WindowHistory}, length-prefixed),
  * the key's standardiser ({@link KeyStandardiser}, length-prefixed; empty when the model does not
  * standardise per key; followed within that length by the standardiser's {@link AdaptationGuard}
  * when {@code alarm.adapt.guard} is on, so a part written without it loads with an empty guard and
@@ -18,7 +20,9 @@ import java.nio.ByteBuffer;
  */
 final class KeyState {
     static final byte MAGIC = (byte) 0xEA;
-    static final byte FORMAT = 3;
+    static final byte FORMAT = 4;
+    /** The format before the output count: still read (count 0), never written. */
+    static final byte FORMAT_WITHOUT_COUNT = 3;
 
     private KeyState() {
     }
@@ -34,10 +38,15 @@ final class KeyState {
         load(stored, 0, history, standardiser, standardiserGuard, alarm, seed);
     }
 
-    /** As above, the value starting at {@code offset} of {@code stored} (after a routed model's {@link ModelTag}). */
-    static void load(byte[] stored, int offset, WindowHistory history, KeyStandardiser standardiser,
+    /**
+     * As above, the value starting at {@code offset} of {@code stored} (after a routed model's {@link ModelTag});
+     * returns the key's output count (0 for a value without one).
+     */
+    static long load(byte[] stored, int offset, WindowHistory history, KeyStandardiser standardiser,
             AdaptationGuard standardiserGuard, KeyAlarm alarm, AlarmSeed seed) {
-        if (stored == null || stored.length < offset + 10 || stored[offset] != MAGIC || stored[offset + 1] != FORMAT) {
+        int format = stored == null || stored.length < offset + 10 || stored[offset] != MAGIC ? -1 : stored[offset + 1];
+        int head = format == FORMAT ? 8 : 0;
+        if ((format != FORMAT && format != FORMAT_WITHOUT_COUNT) || stored.length < offset + 10 + head) {
             if (history != null) {
                 history.load(offset == 0 && stored != null && stored.length > 0 && stored[0] != MAGIC ? stored : null);
             }
@@ -50,10 +59,11 @@ final class KeyState {
             if (alarm != null) {
                 alarm.reset(seed);
             }
-            return;
+            return 0;
         }
         ByteBuffer b = ByteBuffer.wrap(stored);
         b.position(offset + 2);
+        long count = head == 0 ? 0 : b.getLong();
         int windowLength = b.getInt();
         int windowEnd = b.position() + windowLength;
         if (history != null) {
@@ -79,6 +89,7 @@ final class KeyState {
         if (alarm != null && !(b.hasRemaining() && alarm.load(b))) {
             alarm.reset(seed);
         }
+        return count;
     }
 
     static byte[] store(WindowHistory history, KeyStandardiser standardiser, KeyAlarm alarm) {
@@ -89,18 +100,24 @@ final class KeyState {
         return store(null, history, standardiser, standardiserGuard, alarm);
     }
 
-    /** As above, behind {@code tag} (a routed model's {@link ModelTag}; null: none). */
+    /** As above, behind {@code tag} (a routed model's {@link ModelTag}; null: none), with an output count of 0. */
     static byte[] store(byte[] tag, WindowHistory history, KeyStandardiser standardiser, AdaptationGuard standardiserGuard,
             KeyAlarm alarm) {
+        return store(tag, 0, history, standardiser, standardiserGuard, alarm);
+    }
+
+    /** As above, with the key's output count. */
+    static byte[] store(byte[] tag, long count, WindowHistory history, KeyStandardiser standardiser,
+            AdaptationGuard standardiserGuard, KeyAlarm alarm) {
         byte[] w = history == null ? new byte[0] : history.store();
         int s = standardiser == null ? 0 : standardiser.storedSize()
                 + (standardiserGuard == null ? 0 : standardiserGuard.storedSize());
         int t = tag == null ? 0 : tag.length;
-        ByteBuffer b = ByteBuffer.allocate(t + 10 + w.length + s + (alarm == null ? 0 : alarm.storedSize()));
+        ByteBuffer b = ByteBuffer.allocate(t + 18 + w.length + s + (alarm == null ? 0 : alarm.storedSize()));
         if (tag != null) {
             b.put(tag);
         }
-        b.put(MAGIC).put(FORMAT).putInt(w.length).put(w).putInt(s);
+        b.put(MAGIC).put(FORMAT).putLong(count).putInt(w.length).put(w).putInt(s);
         if (standardiser != null) {
             standardiser.store(b);
             if (standardiserGuard != null) {

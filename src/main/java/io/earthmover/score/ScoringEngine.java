@@ -44,6 +44,15 @@ public final class ScoringEngine {
             scored(json);
         }
 
+        /**
+         * As above, with the output's position among its key's outputs (0, 1, 2, ... from the key's
+         * stored state), or -1 where the key keeps no state (a model without a window, alarm layer or
+         * per-key standardiser): where the inspection stores put it in the key's ring without a read.
+         */
+        default void scored(byte[] json, boolean anomaly, long position) {
+            scored(json, anomaly);
+        }
+
         void deadLetter(ErrorCode code, String message);
     }
 
@@ -90,6 +99,8 @@ public final class ScoringEngine {
         double[] standardised;
         double[] expected;
         boolean stateful;
+        /** The key's output count as it will be stored: this record's output included. */
+        long outputs;
 
         Slot(ModelSet.Served served, boolean routed) {
             this.served = served;
@@ -173,12 +184,14 @@ public final class ScoringEngine {
         double[] v = ((VectorResult.Ok) vr).values();
         long t0 = System.nanoTime();
         byte[] k = key == null ? NULL_KEY : key;
+        long position = -1;
         if (a.stateful) {
             byte[] stored = store.get(k);
             // routed: a value another model wrote reads as none, so the key starts afresh under this one
             int offset = a.tag == null ? 0 : a.tag.length;
-            KeyState.load(a.tag == null || ModelTag.owns(stored, a.tag) ? stored : null, offset, a.history, a.standardiser,
-                    a.standardiserGuard, a.alarm, a.seed);
+            position = KeyState.load(a.tag == null || ModelTag.owns(stored, a.tag) ? stored : null, offset, a.history,
+                    a.standardiser, a.standardiserGuard, a.alarm, a.seed);
+            a.outputs = position + 1;
         }
         double[] x = v;
         // under the guard a ready key's record is standardised now and learnt later (or never): guardStandardiser
@@ -196,7 +209,7 @@ public final class ScoringEngine {
                 // the key's statistics are too young to standardise with: kept, the record not scored
                 save(a, k);
                 metrics.recordWarmingUp();
-                unscored(sink, a, p, recordTs, false);
+                unscored(sink, a, p, recordTs, false, position);
                 return;
             }
         }
@@ -215,7 +228,8 @@ public final class ScoringEngine {
                 late = true;
                 if (history.newestTs() - p.ts() > settings.lateToleranceMs()) {
                     metrics.recordLate(false);
-                    unscored(sink, a, p, recordTs, true);
+                    save(a, k); // the window is unchanged; the output count moves on
+                    unscored(sink, a, p, recordTs, true, position);
                     return;
                 }
                 pos = history.positionOf(p.ts());
@@ -223,7 +237,8 @@ public final class ScoringEngine {
             int at = history.insert(pos, p.ts(), x);
             if (at < 0) {
                 metrics.recordLate(false);
-                unscored(sink, a, p, recordTs, true);
+                save(a, k);
+                unscored(sink, a, p, recordTs, true, position);
                 return;
             }
             if (!history.windowEndingAt(at, a.window)) {
@@ -237,7 +252,7 @@ public final class ScoringEngine {
                 } else {
                     metrics.recordWarmingUp();
                 }
-                unscored(sink, a, p, recordTs, late);
+                unscored(sink, a, p, recordTs, late, position);
                 return;
             }
             if (late) {
@@ -272,7 +287,7 @@ public final class ScoringEngine {
         a.served.drift().add(result.critic);
         long now = clock.millis();
         sink.scored(json.scored(p.id(), p.ts(), result, alarmResult, m.bundle().threshold(), m.version(), a.modelName,
-                a.featuriser, now, late, expected(a)), alarmResult.anomaly);
+                a.featuriser, now, late, expected(a)), alarmResult.anomaly, position);
         metrics.recordLatency(now - recordTs);
     }
 
@@ -312,7 +327,7 @@ public final class ScoringEngine {
 
     /** Stores the key's state as the slot's model holds it (behind its tag when routed). */
     private void save(Slot a, byte[] k) {
-        store.put(k, KeyState.store(a.tag, a.history, a.standardiser, a.standardiserGuard, a.alarm));
+        store.put(k, KeyState.store(a.tag, a.outputs, a.history, a.standardiser, a.standardiserGuard, a.alarm));
     }
 
     /**
@@ -371,10 +386,10 @@ public final class ScoringEngine {
         return null;
     }
 
-    private void unscored(Sink sink, Slot a, ParsedRecord p, long recordTs, boolean late) {
+    private void unscored(Sink sink, Slot a, ParsedRecord p, long recordTs, boolean late, long position) {
         long now = clock.millis();
         ModelHolder.Loaded m = a.cached;
-        sink.scored(json.unscored(p.id(), p.ts(), m.bundle().threshold(), m.version(), a.modelName, now, late));
+        sink.scored(json.unscored(p.id(), p.ts(), m.bundle().threshold(), m.version(), a.modelName, now, late), false, position);
         metrics.recordLatency(now - recordTs);
     }
 

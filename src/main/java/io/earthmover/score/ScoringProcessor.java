@@ -96,9 +96,14 @@ final class ScoringProcessor implements Processor<byte[], byte[], byte[], byte[]
 
     @Override
     public void scored(byte[] json, boolean anomaly) {
+        scored(json, anomaly, -1);
+    }
+
+    @Override
+    public void scored(byte[] json, boolean anomaly, long position) {
         context.forward(current.withValue(json), ScoringTopology.SCORES_SINK);
         if (recorder != null) {
-            recorder.record(current.key(), current.value(), json, current.timestamp(), clock.millis(), anomaly);
+            recorder.record(current.key(), current.value(), json, current.timestamp(), clock.millis(), anomaly, position);
         }
     }
 

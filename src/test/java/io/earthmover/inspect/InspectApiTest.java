@@ -148,6 +148,32 @@ class InspectApiTest {
         return out;
     }
 
+    /** Whether the recent store holds the ring-head entry of {@code key}. */
+    private boolean hasHead(String key) {
+        return driver.<org.apache.kafka.common.utils.Bytes, byte[]>getKeyValueStore(InspectStores.RECENT)
+                .get(InspectStores.slot(key.getBytes(UTF_8), InspectStores.HEAD)) != null;
+    }
+
+    @Test
+    void aKeyWithScoringStateTakesItsSlotFromItsOutputCountAndWritesNoRingHead() throws Exception {
+        // the alarm layer gives every key stored state, which counts the key's outputs
+        start(Map.of("inspect.recent.per.key", "3", "alarm.enabled", "true"));
+        for (int i = 1; i <= 7; i++) {
+            send("host-1", "r" + i, 0.1 * i, 0.2);
+            send("host-2", "other" + i, 0.0, 0.0);
+        }
+        assertThat(ids(get("/api/keys/host-1").body().get("outputs"))).containsExactly("r5", "r6", "r7");
+        assertThat(ids(get("/api/keys/host-2").body().get("outputs"))).containsExactly("other5", "other6", "other7");
+        assertThat(hasHead("host-1")).as("one write per record, no head to read").isFalse();
+    }
+
+    @Test
+    void aKeyWithoutScoringStateStillFindsItsSlotFromTheRingHead() throws Exception {
+        start(Map.of("inspect.recent.per.key", "3"));
+        send("host-1", "r1", 0.1, 0.2);
+        assertThat(hasHead("host-1")).isTrue();
+    }
+
     @Test
     void aKeyAnswersItsNewestOutputsOldestFirstWithTheirValues() throws Exception {
         start(Map.of("inspect.recent.per.key", "3"));
