@@ -73,12 +73,16 @@ class InspectApiTest {
     private InspectSettings inspect;
 
     private void start(Map<String, String> overrides) {
+        start(overrides, 1);
+    }
+
+    private void start(Map<String, String> overrides, int window) {
         Map<String, String> cfgMap = new HashMap<>(Map.of("alarm.enabled", "false", "attribution.min.score", "0"));
         cfgMap.putAll(overrides);
         EarthmoverConfig cfg = EarthmoverConfig.of(cfgMap);
         ScorerMetrics metrics = new ScorerMetrics(new SimpleMeterRegistry());
         ModelHolder holder = new ModelHolder("default", metrics);
-        assertThat(holder.offer(TestBundles.bytes(List.of("cpu", "mem"), true, 1, 1), "test")).isInstanceOf(ModelHolder.Swapped.class);
+        assertThat(holder.offer(TestBundles.bytes(List.of("cpu", "mem"), true, window, 1), "test")).isInstanceOf(ModelHolder.Swapped.class);
         Properties p = ScorerApp.streamsProperties(cfg, metrics);
         p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         inspect = InspectSettings.from(cfg);
@@ -165,6 +169,21 @@ class InspectApiTest {
         assertThat(ids(get("/api/keys/host-1").body().get("outputs"))).containsExactly("r5", "r6", "r7");
         assertThat(ids(get("/api/keys/host-2").body().get("outputs"))).containsExactly("other5", "other6", "other7");
         assertThat(hasHead("host-1")).as("one write per record, no head to read").isFalse();
+    }
+
+    @Test
+    void aWindowedKeysRingHoldsItsNewestOutputsThroughWarmUpALateRecordAndWrapAround() throws Exception {
+        start(Map.of("inspect.recent.per.key", "4", "alarm.enabled", "true", "scorer.late.tolerance.ms", "0"), 3);
+        for (int i = 1; i <= 9; i++) {
+            send("host-1", "r" + i, 0.1 * i, 0.2);
+            if (i == 6) {
+                // ts one second before the key's newest: dropped as late, its output still recorded
+                String v = "{\"id\":\"late\",\"ts\":" + (now.get() - 1000) + ",\"features\":{\"cpu\":0.1,\"mem\":0.1}}";
+                in.pipeInput(new TestRecord<>("host-1".getBytes(UTF_8), v.getBytes(UTF_8), Instant.ofEpochMilli(now.get())));
+            }
+        }
+        // 10 outputs: r1, r2 warming up, r3..r6, late, r7..r9; the newest four, each in its own slot
+        assertThat(ids(get("/api/keys/host-1").body().get("outputs"))).containsExactlyInAnyOrder("late", "r7", "r8", "r9");
     }
 
     @Test
