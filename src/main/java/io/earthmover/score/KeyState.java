@@ -45,8 +45,8 @@ final class KeyState {
     static long load(byte[] stored, int offset, WindowHistory history, KeyStandardiser standardiser,
             AdaptationGuard standardiserGuard, KeyAlarm alarm, AlarmSeed seed) {
         int format = stored == null || stored.length < offset + 10 || stored[offset] != MAGIC ? -1 : stored[offset + 1];
-        int head = format == FORMAT ? 8 : 0;
-        if ((format != FORMAT && format != FORMAT_WITHOUT_COUNT) || stored.length < offset + 10 + head) {
+        int countBytes = format == FORMAT ? 8 : 0;
+        if ((format != FORMAT && format != FORMAT_WITHOUT_COUNT) || stored.length < offset + 10 + countBytes) {
             if (history != null) {
                 history.load(offset == 0 && stored != null && stored.length > 0 && stored[0] != MAGIC ? stored : null);
             }
@@ -63,7 +63,7 @@ final class KeyState {
         }
         ByteBuffer b = ByteBuffer.wrap(stored);
         b.position(offset + 2);
-        long count = head == 0 ? 0 : b.getLong();
+        long count = countBytes == 0 ? 0 : b.getLong();
         int windowLength = b.getInt();
         int windowEnd = b.position() + windowLength;
         if (history != null) {
