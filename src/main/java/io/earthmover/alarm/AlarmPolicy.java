@@ -47,20 +47,12 @@ public record AlarmPolicy(boolean enabled, Signal signal, double threshold, int 
                 refractory, rearmLevel, frozen, adaptGuard, adaptDelay, Tail.BOTH);
     }
 
-    /** A frozen-value rule whose limit comes from training alone, as before {@code alarm.frozen.learn}. */
-    public AlarmPolicy(boolean enabled, Signal signal, double threshold, int averaging, int history, int block,
-            boolean range, double rangeTolerance, int persistenceK, int persistenceN, int refractory,
-            double rearmLevel, boolean frozen, boolean adaptGuard, int adaptDelay, Tail tail, int recurrence) {
-        this(enabled, signal, threshold, averaging, history, block, range, rangeTolerance, persistenceK, persistenceN,
-                refractory, rearmLevel, frozen, adaptGuard, adaptDelay, tail, recurrence, false);
-    }
-
-    /** A policy without the recurrence test, as before {@code alarm.likelihood.recurrence}. */
+    /** A policy without the recurrence test and the frozen-value rule's learning, as before either. */
     public AlarmPolicy(boolean enabled, Signal signal, double threshold, int averaging, int history, int block,
             boolean range, double rangeTolerance, int persistenceK, int persistenceN, int refractory,
             double rearmLevel, boolean frozen, boolean adaptGuard, int adaptDelay, Tail tail) {
         this(enabled, signal, threshold, averaging, history, block, range, rangeTolerance, persistenceK, persistenceN,
-                refractory, rearmLevel, frozen, adaptGuard, adaptDelay, tail, 0);
+                refractory, rearmLevel, frozen, adaptGuard, adaptDelay, tail, 0, false);
     }
 
     /**

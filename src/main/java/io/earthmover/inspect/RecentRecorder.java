@@ -36,13 +36,9 @@ public final class RecentRecorder {
         }
     }
 
-    /** Remembers one output of {@code key} in the next slot of its ring (read from the ring's head); an anomaly also goes to the alarm list. */
-    public void record(byte[] key, byte[] input, byte[] output, long recordTs, long scoredAt, boolean anomaly) {
-        record(key, input, output, recordTs, scoredAt, anomaly, -1);
-    }
-
     /**
-     * As above; {@code position} (the output's place among its key's outputs, kept in the key's scoring
+     * Remembers one output of {@code key} in its ring; an anomaly also goes to the alarm list.
+     * {@code position} (the output's place among its key's outputs, kept in the key's scoring
      * state, or -1 for none) picks the slot, {@code position mod inspect.recent.per.key}, so the record
      * costs one write instead of a read and two writes (measured: the inspection stores' share of the
      * scoring thread, docs/operations.md). Without a position the ring's head entry says where to write.

@@ -92,21 +92,10 @@ final class KeyState {
         return count;
     }
 
-    static byte[] store(WindowHistory history, KeyStandardiser standardiser, KeyAlarm alarm) {
-        return store(history, standardiser, null, alarm);
-    }
-
-    static byte[] store(WindowHistory history, KeyStandardiser standardiser, AdaptationGuard standardiserGuard, KeyAlarm alarm) {
-        return store(null, history, standardiser, standardiserGuard, alarm);
-    }
-
-    /** As above, behind {@code tag} (a routed model's {@link ModelTag}; null: none), with an output count of 0. */
-    static byte[] store(byte[] tag, WindowHistory history, KeyStandardiser standardiser, AdaptationGuard standardiserGuard,
-            KeyAlarm alarm) {
-        return store(tag, 0, history, standardiser, standardiserGuard, alarm);
-    }
-
-    /** As above, with the key's output count. */
+    /**
+     * The key's value: its output count and parts (null parts are written empty), behind {@code tag}
+     * (a routed model's {@link ModelTag}; null: none).
+     */
     static byte[] store(byte[] tag, long count, WindowHistory history, KeyStandardiser standardiser,
             AdaptationGuard standardiserGuard, KeyAlarm alarm) {
         byte[] w = history == null ? new byte[0] : history.store();

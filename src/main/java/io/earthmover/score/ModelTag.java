@@ -10,7 +10,7 @@ import java.util.Arrays;
  * state belong to its model; when the key is re-routed, the new model finds another model's tag and
  * starts the key afresh (warming up again) rather than read a window of another model's features or
  * an alarm history of another model's scores. The tag is written and checked in place ({@link
- * KeyState#store(byte[], WindowHistory, io.earthmover.features.KeyStandardiser,
+ * KeyState#store(byte[], long, WindowHistory, io.earthmover.features.KeyStandardiser,
  * io.earthmover.alarm.AdaptationGuard, io.earthmover.alarm.KeyAlarm)}, {@link #owns}), so routing
  * copies no state. With {@code routing.mode=none} values carry no tag, as before routing.
  */

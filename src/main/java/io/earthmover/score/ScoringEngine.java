@@ -39,18 +39,14 @@ public final class ScoringEngine {
     public interface Sink {
         void scored(byte[] json);
 
-        /** A scored output and whether it alarms (what the inspection stores keep apart). */
-        default void scored(byte[] json, boolean anomaly) {
-            scored(json);
-        }
-
         /**
-         * As above, with the output's position among its key's outputs (0, 1, 2, ... from the key's
-         * stored state), or -1 where the key keeps no state (a model without a window, alarm layer or
-         * per-key standardiser): where the inspection stores put it in the key's ring without a read.
+         * A scored output, whether it alarms (what the inspection stores keep apart) and its position
+         * among its key's outputs (0, 1, 2, ... from the key's stored state), or -1 where the key keeps
+         * no state (a model without a window, alarm layer or per-key standardiser): where the inspection
+         * stores put it in the key's ring without a read.
          */
         default void scored(byte[] json, boolean anomaly, long position) {
-            scored(json, anomaly);
+            scored(json);
         }
 
         void deadLetter(ErrorCode code, String message);

@@ -91,12 +91,7 @@ final class ScoringProcessor implements Processor<byte[], byte[], byte[], byte[]
 
     @Override
     public void scored(byte[] json) {
-        scored(json, false);
-    }
-
-    @Override
-    public void scored(byte[] json, boolean anomaly) {
-        scored(json, anomaly, -1);
+        scored(json, false, -1);
     }
 
     @Override

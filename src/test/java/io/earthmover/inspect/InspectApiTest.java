@@ -272,7 +272,7 @@ class InspectApiTest {
         var recorder = new RecentRecorder(inspect, driver.getKeyValueStore(InspectStores.RECENT),
                 driver.getKeyValueStore(InspectStores.ALARMS));
         byte[] output = "{\"id\":\"e\",\"ts\":5,\"score\":0.9,\"anomaly\":true,\"expected\":{\"cpu\":0.25}}".getBytes(UTF_8);
-        recorder.record("k".getBytes(UTF_8), "{\"features\":{\"cpu\":3.5}}".getBytes(UTF_8), output, 5, now.get(), true);
+        recorder.record("k".getBytes(UTF_8), "{\"features\":{\"cpu\":3.5}}".getBytes(UTF_8), output, 5, now.get(), true, -1);
         JsonNode out = get("/api/keys/k").body().get("outputs").get(0);
         assertThat(out.get("expected").get("cpu").asDouble()).isEqualTo(0.25);
         assertThat(out.get("values").get("cpu").asDouble()).isEqualTo(3.5);
