@@ -20,7 +20,9 @@ bport=$(free_port); mport=$(free_port)
 export OMP_NUM_THREADS=1
 java -jar $jar broker --port "$bport" > "$work/broker.log" 2>&1 & pids+=($!)
 until grep -q "broker up\|listening\|Ctrl-C" "$work/broker.log" 2>/dev/null; do sleep 0.5; done
-java -jar $jar score --bootstrap-servers "127.0.0.1:$bport" --model-file "$bundle" -s metrics.port="$mport" \
+# the scorer as users launch it (bin/earthmover: the Vector API module, the heap share); SCORER_JAVA_OPTS:
+# extra JVM flags of the scorer alone, e.g. SCORER_JAVA_OPTS=-Xlog:gc:file=/tmp/gc.log
+EARTHMOVER_JAR=$jar JAVA_OPTS="${SCORER_JAVA_OPTS:-}" bin/earthmover score --bootstrap-servers "127.0.0.1:$bport" --model-file "$bundle" -s metrics.port="$mport" \
   -s scorer.state.dir="$work/state" -s scorer.application.id=measure-inspect ${SCORE_OPTS:-} > "$work/score.log" 2>&1 & pids+=($!)
 until curl -sf "http://127.0.0.1:$mport/health/ready" >/dev/null; do sleep 0.5; done
 records=$((RATE * (SECONDS_ + 20)))
@@ -41,7 +43,8 @@ java -jar $jar produce --bootstrap-servers "127.0.0.1:$bport" --input "$work/in.
 sleep 15   # every key has outputs, the scorer is at its steady rate
 scored() { curl -s "http://127.0.0.1:$mport/metrics" | awk '/^earthmover_records_scored_total/ {s += $2} END {printf "%d", s}'; }
 s0=$(scored); t0=$(date +%s.%N)
-python3 tools/measure_inspect.py --base "http://127.0.0.1:$mport" --keys "$KEYS" --rate "$API_RATE" --seconds "$SECONDS_"
+# MEASURE_ARGS: options of the client, e.g. MEASURE_ARGS=--new-connections (see tools/measure_inspect.py)
+python3 tools/measure_inspect.py --base "http://127.0.0.1:$mport" --keys "$KEYS" --rate "$API_RATE" --seconds "$SECONDS_" ${MEASURE_ARGS:-}
 s1=$(scored); t1=$(date +%s.%N)
 python3 -c "print('scorer meanwhile    %.0f records/s scored (offered %s/s, %s keys)' % (($s1 - $s0) / ($t1 - $t0), '$RATE', '$KEYS'))"
 curl -s "http://127.0.0.1:$mport/metrics" > "$work/metrics.txt"

@@ -11,6 +11,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
@@ -80,29 +81,38 @@ public final class InspectQueries {
         return Optional.of(out);
     }
 
-    /** Alarms scored at or after {@code since}, newest first, at most {@code limit}. */
+    /**
+     * Alarms scored at or after {@code since}, newest first, at most {@code limit}. An alarm's time is
+     * in its store key, so the entries are ordered by key and only those returned are decoded: the
+     * store holds up to {@code inspect.alarms.max} per task and a page asks for a few hundred
+     * (decoding them all was the API's largest allocation under load, docs/operations.md).
+     */
     public ObjectNode anomalies(long since, int limit, long now) {
         long from = Math.max(since, now - settings.retentionMs());
-        List<InspectStores.KeyedEntry> found = new ArrayList<>();
+        List<KeyValue<Bytes, byte[]>> within = new ArrayList<>();
         try (KeyValueIterator<Bytes, byte[]> it = stores.store(InspectStores.ALARMS)
                 .reverseRange(InspectStores.alarmKey(Math.max(from, 0), 0), null)) {
-            while (it.hasNext()) {
-                InspectStores.KeyedEntry k = InspectStores.alarm(it.next().value);
-                if (k != null && k.entry().scoredAt() >= from) {
-                    found.add(k);
-                }
-            }
+            it.forEachRemaining(within::add);
         }
         // reverseRange is newest first within each task's store; the tasks' lists are merged here
-        found.sort(Comparator.comparingLong((InspectStores.KeyedEntry k) -> k.entry().scoredAt()).reversed());
+        within.sort(Comparator.comparing((KeyValue<Bytes, byte[]> kv) -> kv.key).reversed());
         ObjectNode out = JSON.createObjectNode();
         ArrayNode list = out.putArray("anomalies");
-        found.stream().limit(limit).forEach(k -> {
+        boolean truncated = false;
+        for (KeyValue<Bytes, byte[]> kv : within) {
+            InspectStores.KeyedEntry k = InspectStores.alarm(kv.value);
+            if (k == null) {
+                continue;
+            }
+            if (list.size() == limit) {
+                truncated = true;
+                break;
+            }
             ObjectNode a = keyNode(k.key());
             a.setAll(output(k.entry()));
             list.add(a);
-        });
-        out.put("truncated", found.size() > limit);
+        }
+        out.put("truncated", truncated);
         return out;
     }
 

@@ -232,6 +232,25 @@ class InspectApiTest {
         long spike4At = all.body().get("anomalies").get(1).get("scoredAt").asLong();
         Reply since = get("/api/anomalies?since=" + Instant.ofEpochMilli(spike4At));
         assertThat(ids(since.body().get("anomalies"))).containsExactly("spike5", "spike4");
+        Reply exact = get("/api/anomalies?limit=3");
+        assertThat(ids(exact.body().get("anomalies"))).containsExactly("spike5", "spike4", "spike3");
+        assertThat(exact.body().get("truncated").asBoolean()).isFalse();
+    }
+
+    @Test
+    void anUndecodableAlarmEntryIsSkippedAndNotCountedAsMore() throws Exception {
+        start(Map.of());
+        for (int i = 1; i <= 2; i++) {
+            send("spiky-" + i, "spike" + i, 40, -40);
+        }
+        // newer than both alarms: read first, but it is not an alarm entry (a store another version wrote)
+        driver.getKeyValueStore(InspectStores.ALARMS).put(InspectStores.alarmKey(now.get() + 1, 0), new byte[] {1, 2});
+        Reply two = get("/api/anomalies?limit=2");
+        assertThat(ids(two.body().get("anomalies"))).containsExactly("spike2", "spike1");
+        assertThat(two.body().get("truncated").asBoolean()).isFalse();
+        Reply one = get("/api/anomalies?limit=1");
+        assertThat(ids(one.body().get("anomalies"))).containsExactly("spike2");
+        assertThat(one.body().get("truncated").asBoolean()).isTrue();
     }
 
     @Test
