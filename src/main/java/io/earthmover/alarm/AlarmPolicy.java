@@ -22,11 +22,12 @@ package io.earthmover.alarm;
  * @param tail             which deviations of the averaged signal from the key's normal the likelihood counts
  * @param recurrence       k: an average no higher than the highest average of k earlier blocks is not unlikely (0 = off)
  * @param frozenLearn      the frozen-value rule's limit also grows with the key's own runs, not only training's
+ * @param squash           how each surprise enters the likelihood's average (log: {@code sign(s) ln(1 + |s|)})
  */
 public record AlarmPolicy(boolean enabled, Signal signal, double threshold, int averaging, int history, int block,
                           boolean range, double rangeTolerance, int persistenceK, int persistenceN, int refractory,
                           double rearmLevel, boolean frozen, boolean adaptGuard, int adaptDelay, Tail tail, int recurrence,
-                          boolean frozenLearn) {
+                          boolean frozenLearn, Squash squash) {
 
     /** Most records {@code alarm.adapt.delay} may hold (bounds the per-key state). */
     public static final int MAX_ADAPT_DELAY = 10_000;
@@ -55,6 +56,15 @@ public record AlarmPolicy(boolean enabled, Signal signal, double threshold, int 
                 refractory, rearmLevel, frozen, adaptGuard, adaptDelay, tail, 0, false);
     }
 
+    /** A policy whose likelihood averages the surprises as they are, as before {@code alarm.likelihood.squash}. */
+    public AlarmPolicy(boolean enabled, Signal signal, double threshold, int averaging, int history, int block,
+            boolean range, double rangeTolerance, int persistenceK, int persistenceN, int refractory,
+            double rearmLevel, boolean frozen, boolean adaptGuard, int adaptDelay, Tail tail, int recurrence,
+            boolean frozenLearn) {
+        this(enabled, signal, threshold, averaging, history, block, range, rangeTolerance, persistenceK, persistenceN,
+                refractory, rearmLevel, frozen, adaptGuard, adaptDelay, tail, recurrence, frozenLearn, Squash.NONE);
+    }
+
     /**
      * Which deviations the likelihood counts ({@code alarm.likelihood.tail}). nupic reflects a value
      * below the mean onto the upper side, so a stretch the critic finds <em>more</em> normal than the
@@ -65,6 +75,21 @@ public record AlarmPolicy(boolean enabled, Signal signal, double threshold, int 
     }
 
 
+    /**
+     * How a surprise enters the likelihood's average ({@code alarm.likelihood.squash}). The surprise is
+     * unbounded, so one extreme record can move a 10-record average as much as ten surprising ones;
+     * {@code LOG} compresses it to {@code sign(s) ln(1 + |s|)} first (HTM's raw score, which nupic's
+     * likelihood was built for, is bounded in [0, 1]).
+     */
+    public enum Squash {
+        NONE, LOG;
+
+        /** The surprise as the likelihood averages it. */
+        public double apply(double surprise) {
+            return this == LOG ? Math.copySign(Math.log1p(Math.abs(surprise)), surprise) : surprise;
+        }
+    }
+
     /** What {@code anomaly} thresholds. */
     public enum Signal {
         LIKELIHOOD, SCORE
@@ -73,7 +98,7 @@ public record AlarmPolicy(boolean enabled, Signal signal, double threshold, int 
     public AlarmPolicy {
         if (averaging < 1 || block < 1 || history < block || persistenceN < 1 || persistenceK < 1
                 || persistenceK > persistenceN || refractory < 0 || !(rangeTolerance >= 0) || !(rearmLevel >= 0) || adaptDelay < 0
-                || adaptDelay > MAX_ADAPT_DELAY || tail == null || recurrence < 0) {
+                || adaptDelay > MAX_ADAPT_DELAY || tail == null || recurrence < 0 || squash == null) {
             throw new IllegalArgumentException("invalid alarm policy " + this);
         }
     }

@@ -272,7 +272,7 @@ public final class KeyAlarm {
     }
 
     private double likelihood(double surprise) {
-        recent[recentPos] = surprise;
+        recent[recentPos] = policy.squash().apply(surprise);
         recentPos = (recentPos + 1) % recent.length;
         recentCount = Math.min(recentCount + 1, recent.length);
         double sum = 0;

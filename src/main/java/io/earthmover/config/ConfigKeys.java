@@ -148,6 +148,7 @@ public final class ConfigKeys {
     public static final ConfigKey<Integer> ALARM_BLOCK = integer("alarm.likelihood.block", 100, 1, 100_000, "Records per summary block of the history, and how often the normal is refitted (nupic: 100); state per key grows with history/block");
     public static final ConfigKey<String> ALARM_TAIL = oneOf("alarm.likelihood.tail", "both", List.of("both", "upper"), "Which deviations of the averaged signal from the key's normal the likelihood counts: both (nupic: a stretch more normal than usual is as unlikely as a less normal one) or upper (only less normal than usual)");
     public static final ConfigKey<Integer> ALARM_RECURRENCE = integer("alarm.likelihood.recurrence", 0, 0, 1000, "Recurring surprise: with k > 0 an averaged surprise no higher than the highest average of at least k earlier blocks of the key's history is not unlikely (its tail is held at nupic's yellow level, 1e-3, below the red zone), so a spike the key shows every day or every hour stops alarming once it has recurred k times, while one higher than the key has shown still alarms; 0 = off (nupic); state per key grows by 4 bytes per block");
+    public static final ConfigKey<String> ALARM_SQUASH = oneOf("alarm.likelihood.squash", "none", List.of("none", "log"), "How each record's surprise enters the likelihood's average: none (nupic: as it is) or log (sign(s) ln(1 + |s|): one extreme record then moves the average like a few moderately surprising ones, not like ten)");
     public static final ConfigKey<Boolean> ALARM_RANGE = bool("alarm.range.enabled", true, "Range rule: a value beyond the key's min/max so far (from the training range on) alarms at once");
     public static final ConfigKey<Double> ALARM_RANGE_TOLERANCE = decimal("alarm.range.tolerance", 0.05, 0.0, 100.0, "How far beyond the key's min/max a value must lie, as a share of its range (HTM's spatial tolerance: 0.05)");
     public static final ConfigKey<Integer> ALARM_PERSISTENCE_K = integer("alarm.persistence.k", 1, 1, 64, "An alarm needs the level at the threshold on at least k ...");
@@ -213,7 +214,7 @@ public final class ConfigKeys {
                 TRAIN_SEED, TRAIN_LATENT, TRAIN_GEN_HIDDEN, TRAIN_CRITIC_HIDDEN, TRAIN_LAYER_NORM, TRAIN_ENSEMBLE, TRAIN_PATIENCE,
                 TRAIN_HOLDOUT, TRAIN_MAX_ROWS, TRAIN_AUX_FRACTION, TRAIN_AUX_NOISE, TRAIN_ENCODER, TRAIN_CONDITIONAL, TRAIN_CYCLE_WEIGHT,
                 TRAIN_RECONSTRUCTION_WEIGHT, CALIBRATION_QUANTILE, ATTRIBUTION_MIN_SCORE, ATTRIBUTION_TOP_K,
-                ALARM_ENABLED, ALARM_SIGNAL, ALARM_THRESHOLD, ALARM_AVERAGING, ALARM_HISTORY, ALARM_BLOCK, ALARM_TAIL, ALARM_RECURRENCE, ALARM_RANGE,
+                ALARM_ENABLED, ALARM_SIGNAL, ALARM_THRESHOLD, ALARM_AVERAGING, ALARM_HISTORY, ALARM_BLOCK, ALARM_TAIL, ALARM_RECURRENCE, ALARM_SQUASH, ALARM_RANGE,
                 ALARM_RANGE_TOLERANCE, ALARM_PERSISTENCE_K, ALARM_PERSISTENCE_N, ALARM_REFRACTORY, ALARM_REARM, ALARM_FROZEN, ALARM_FROZEN_LEARN,
                 ALARM_ADAPT_GUARD, ALARM_ADAPT_DELAY,
                 SCORER_APP_ID, SCORER_THREADS, SCORER_GUARANTEE, MODEL_NAME, SCORER_MODEL_SOURCE, SCORER_MODEL_FILE,

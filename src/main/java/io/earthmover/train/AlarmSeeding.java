@@ -1,5 +1,6 @@
 package io.earthmover.train;
 
+import io.earthmover.alarm.AlarmPolicy;
 import io.earthmover.alarm.AlarmSeed;
 import io.earthmover.features.Featuriser;
 import io.earthmover.model.FastScorer;
@@ -20,12 +21,15 @@ public final class AlarmSeeding {
     /** {@code bundle} with its seed; {@code series} holds raw records of one key each, in time order. */
     public static ModelBundle seeded(ModelBundle bundle, List<double[][]> series, double[] min, double[] max, int averaging)
             throws TrainingException {
-        return seeded(bundle, series, min, max, null, averaging);
+        return seeded(bundle, series, min, max, null, averaging, AlarmPolicy.Squash.NONE);
     }
 
-    /** As above, with the training data's longest runs of a repeated raw value per feature (null = unknown). */
+    /**
+     * As above, with the training data's longest runs of a repeated raw value per feature (null = unknown),
+     * and each surprise squashed as the scorer's likelihood will squash it ({@code alarm.likelihood.squash}).
+     */
     public static ModelBundle seeded(ModelBundle bundle, List<double[][]> series, double[] min, double[] max,
-            int[] longestRun, int averaging) throws TrainingException {
+            int[] longestRun, int averaging, AlarmPolicy.Squash squash) throws TrainingException {
         Featuriser f = bundle.featuriser();
         FastScorer scorer = bundle.newScorer(0);
         ScoreResult r = new ScoreResult(0);
@@ -42,7 +46,7 @@ public final class AlarmSeeding {
                 System.arraycopy(s, end - h + 1, window, 0, h);
                 f.featurise(window, input);
                 scorer.score(input, r);
-                out[end - h + 1] = bundle.surprise(r.critic);
+                out[end - h + 1] = squash.apply(bundle.surprise(r.critic));
             }
             surprises.add(out);
         }

@@ -1,5 +1,6 @@
 package io.earthmover.train;
 
+import io.earthmover.alarm.AlarmPolicy;
 import io.earthmover.config.ConfigKeys;
 import io.earthmover.config.EarthmoverConfig;
 import io.earthmover.features.FeatureSchema;
@@ -217,8 +218,8 @@ public final class TrainJob {
                 b = b.withKeyStandardise(true);
             }
             b = AlarmSeeding.seeded(b, sampler.orderedSeries(), sampler.featureMin(), sampler.featureMax(),
-                    sampler.longestRun(),
-                    config.get(ConfigKeys.ALARM_AVERAGING));
+                    sampler.longestRun(), config.get(ConfigKeys.ALARM_AVERAGING),
+                    AlarmPolicy.Squash.valueOf(config.get(ConfigKeys.ALARM_SQUASH).toUpperCase(java.util.Locale.ROOT)));
         } catch (TrainingException | io.earthmover.model.InvalidModelException e) {
             return failed("training failed: " + e.getMessage(), data);
         }
