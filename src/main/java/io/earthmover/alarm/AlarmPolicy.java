@@ -53,16 +53,7 @@ public record AlarmPolicy(boolean enabled, Signal signal, double threshold, int 
             boolean range, double rangeTolerance, int persistenceK, int persistenceN, int refractory,
             double rearmLevel, boolean frozen, boolean adaptGuard, int adaptDelay, Tail tail) {
         this(enabled, signal, threshold, averaging, history, block, range, rangeTolerance, persistenceK, persistenceN,
-                refractory, rearmLevel, frozen, adaptGuard, adaptDelay, tail, 0, false);
-    }
-
-    /** A policy whose likelihood averages the surprises as they are, as before {@code alarm.likelihood.squash}. */
-    public AlarmPolicy(boolean enabled, Signal signal, double threshold, int averaging, int history, int block,
-            boolean range, double rangeTolerance, int persistenceK, int persistenceN, int refractory,
-            double rearmLevel, boolean frozen, boolean adaptGuard, int adaptDelay, Tail tail, int recurrence,
-            boolean frozenLearn) {
-        this(enabled, signal, threshold, averaging, history, block, range, rangeTolerance, persistenceK, persistenceN,
-                refractory, rearmLevel, frozen, adaptGuard, adaptDelay, tail, recurrence, frozenLearn, Squash.NONE);
+                refractory, rearmLevel, frozen, adaptGuard, adaptDelay, tail, 0, false, Squash.NONE);
     }
 
     /**

@@ -18,7 +18,7 @@ class KeyAlarmRecurrenceTest {
 
     private static AlarmPolicy policy(int recurrence) {
         return new AlarmPolicy(true, AlarmPolicy.Signal.LIKELIHOOD, 0.5, 10, 8640, 100, false, 0.05, 1, 1, 10, 0.25,
-                false, false, 0, AlarmPolicy.Tail.BOTH, recurrence, false);
+                false, false, 0, AlarmPolicy.Tail.BOTH, recurrence, false, AlarmPolicy.Squash.NONE);
     }
 
     private static KeyAlarm fresh(int recurrence) {

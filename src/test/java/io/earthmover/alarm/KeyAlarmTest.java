@@ -251,7 +251,7 @@ class KeyAlarmTest {
     /** Alarm records of a key whose one feature plateaus for {@code plateaus[p]} records, a new value each time. */
     private static List<Integer> plateauAlarms(boolean learn, int... plateaus) {
         KeyAlarm a = new KeyAlarm(new AlarmPolicy(true, AlarmPolicy.Signal.LIKELIHOOD, 0.5, 10, 8640, 100, false, 0.05, 1, 1,
-                0, 0.25, true, false, 0, AlarmPolicy.Tail.BOTH, 0, learn), 1);
+                0, 0.25, true, false, 0, AlarmPolicy.Tail.BOTH, 0, learn, AlarmPolicy.Squash.NONE), 1);
         // in training the value repeated up to 3 times: the limit starts at max(5, 2 x 3) = 6
         a.reset(new AlarmSeed(0, 0.3, 1000, 10, new double[] {-1}, new double[] {1}, new int[] {3}));
         AlarmResult r = new AlarmResult();
