@@ -75,6 +75,11 @@ public record AlarmPolicy(boolean enabled, Signal signal, double threshold, int 
     public enum Squash {
         NONE, LOG;
 
+        /** The squash a configuration value names ({@code none}, {@code log}; any case). */
+        public static Squash named(String name) {
+            return valueOf(name.toUpperCase(java.util.Locale.ROOT));
+        }
+
         /** The surprise as the likelihood averages it. */
         public double apply(double surprise) {
             return this == LOG ? Math.copySign(Math.log1p(Math.abs(surprise)), surprise) : surprise;

@@ -9,7 +9,8 @@ import java.nio.ByteBuffer;
  *
  * <p><b>Likelihood</b> (nupic's method, {@link SurpriseLikelihood}): the surprise (how far the critic
  * lies below the model's holdout mean, in holdout standard deviations: one scale for every model)
- * is averaged over the last {@code averaging} records; a normal fitted to the history of those
+ * is averaged over the last {@code averaging} records (first compressed to {@code sign(s) ln(1 + |s|)}
+ * with {@link AlarmPolicy#squash} {@code LOG}; off by default); a normal fitted to the history of those
  * averages over the last {@code history} records gives the average's two-sided tail, filtered and
  * put on nupic's log scale. The history is a ring of summary blocks ({@link SurpriseHistory}),
  * refitted whenever a block completes (nupic refits every 100 records, the default block); a new

@@ -64,6 +64,6 @@ public record ScorerSettings(String inputTopic, String scoresTopic, String dlqTo
                 c.get(ConfigKeys.ALARM_FROZEN), c.get(ConfigKeys.ALARM_ADAPT_GUARD), c.get(ConfigKeys.ALARM_ADAPT_DELAY),
                 AlarmPolicy.Tail.valueOf(c.get(ConfigKeys.ALARM_TAIL).toUpperCase(Locale.ROOT)), c.get(ConfigKeys.ALARM_RECURRENCE),
                 c.get(ConfigKeys.ALARM_FROZEN_LEARN),
-                AlarmPolicy.Squash.valueOf(c.get(ConfigKeys.ALARM_SQUASH).toUpperCase(Locale.ROOT)));
+                AlarmPolicy.Squash.named(c.get(ConfigKeys.ALARM_SQUASH)));
     }
 }

@@ -219,7 +219,7 @@ public final class TrainJob {
             }
             b = AlarmSeeding.seeded(b, sampler.orderedSeries(), sampler.featureMin(), sampler.featureMax(),
                     sampler.longestRun(), config.get(ConfigKeys.ALARM_AVERAGING),
-                    AlarmPolicy.Squash.valueOf(config.get(ConfigKeys.ALARM_SQUASH).toUpperCase(java.util.Locale.ROOT)));
+                    AlarmPolicy.Squash.named(config.get(ConfigKeys.ALARM_SQUASH)));
         } catch (TrainingException | io.earthmover.model.InvalidModelException e) {
             return failed("training failed: " + e.getMessage(), data);
         }
