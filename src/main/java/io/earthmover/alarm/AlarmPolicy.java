@@ -80,6 +80,11 @@ public record AlarmPolicy(boolean enabled, Signal signal, double threshold, int 
             return valueOf(name.toUpperCase(java.util.Locale.ROOT));
         }
 
+        /** The configuration value that names it ({@code none}, {@code log}). */
+        public String configName() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+
         /** The surprise as the likelihood averages it. */
         public double apply(double surprise) {
             return this == LOG ? Math.copySign(Math.log1p(Math.abs(surprise)), surprise) : surprise;

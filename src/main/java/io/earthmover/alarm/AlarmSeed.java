@@ -14,17 +14,21 @@ package io.earthmover.alarm;
  * @param featureMax   per raw feature, the largest training value
  * @param longestRun   per raw feature, the longest run of one exact value repeated in a key's training
  *                     records (the frozen-value rule's reference); null when not known
+ * @param squash       how each surprise was compressed before the average ({@code alarm.likelihood.squash});
+ *                     null (a bundle from before format 10) reads as {@link AlarmPolicy.Squash#NONE}, the
+ *                     only way those seeds were fitted
  */
 public record AlarmSeed(double surpriseMean, double surpriseStd, long samples, int averaging, double[] featureMin,
-                        double[] featureMax, int[] longestRun) {
+                        double[] featureMax, int[] longestRun, AlarmPolicy.Squash squash) {
 
-    /** A seed without run lengths (the frozen-value rule then stays off for its keys). */
+    /** A seed of unsquashed surprises without run lengths (the frozen-value rule then stays off for its keys). */
     public AlarmSeed(double surpriseMean, double surpriseStd, long samples, int averaging, double[] featureMin,
             double[] featureMax) {
-        this(surpriseMean, surpriseStd, samples, averaging, featureMin, featureMax, null);
+        this(surpriseMean, surpriseStd, samples, averaging, featureMin, featureMax, null, AlarmPolicy.Squash.NONE);
     }
 
     public AlarmSeed {
+        squash = squash == null ? AlarmPolicy.Squash.NONE : squash;
         if (!Double.isFinite(surpriseMean) || !(surpriseStd >= 0) || samples < 0 || averaging < 1 || featureMin == null
                 || featureMax == null || featureMin.length != featureMax.length) {
             throw new IllegalArgumentException("invalid alarm seed");
@@ -47,23 +51,40 @@ public record AlarmSeed(double surpriseMean, double surpriseStd, long samples, i
 
     /** This seed with the training data's longest runs of a repeated value, per feature. */
     public AlarmSeed withLongestRun(int[] runs) {
-        return new AlarmSeed(surpriseMean, surpriseStd, samples, averaging, featureMin, featureMax, runs);
+        return new AlarmSeed(surpriseMean, surpriseStd, samples, averaging, featureMin, featureMax, runs, squash);
+    }
+
+    /**
+     * Why a key's likelihood under {@code policy} cannot start from this seed, or null if it can: the
+     * seed's mean and spread are of surprises averaged over {@link #averaging} records after its
+     * {@link #squash}, and a likelihood that averages or compresses otherwise would judge a new key's
+     * first few hundred records against a normal on another scale. A seed without samples, or a policy
+     * with the alarm layer off, always fits.
+     */
+    public String mismatch(AlarmPolicy policy) {
+        if (!policy.enabled() || samples == 0 || (averaging == policy.averaging() && squash == policy.squash())) {
+            return null;
+        }
+        return "its alarm seed was fitted with alarm.likelihood.averaging=" + averaging + " and alarm.likelihood.squash="
+                + squash.configName() + ", this scorer runs alarm.likelihood.averaging=" + policy.averaging()
+                + " and alarm.likelihood.squash=" + policy.squash().configName()
+                + " (train with the scorer's alarm.likelihood settings, or score with the model's)";
     }
 
     /**
      * Fits the seed: {@code surprises} holds, per key, the surprise of its training records in time
-     * order; each is averaged as {@link KeyAlarm} averages (over the last {@code averaging}, fewer
-     * at a key's start).
+     * order; each is squashed and averaged as {@link KeyAlarm} does (over the last {@code averaging},
+     * fewer at a key's start).
      */
-    public static AlarmSeed fit(java.util.List<double[]> surprises, int averaging, double[] featureMin,
-            double[] featureMax) {
+    public static AlarmSeed fit(java.util.List<double[]> surprises, int averaging, AlarmPolicy.Squash squash,
+            double[] featureMin, double[] featureMax) {
         long n = 0;
         double m = 0;
         double m2 = 0;
         for (double[] seq : surprises) {
             double sum = 0;
             for (int i = 0; i < seq.length; i++) {
-                sum += seq[i] - (i >= averaging ? seq[i - averaging] : 0);
+                sum += squash.apply(seq[i]) - (i >= averaging ? squash.apply(seq[i - averaging]) : 0);
                 double avg = sum / Math.min(i + 1, averaging);
                 n++;
                 double d = avg - m;
@@ -71,6 +92,6 @@ public record AlarmSeed(double surpriseMean, double surpriseStd, long samples, i
                 m2 += d * (avg - m);
             }
         }
-        return new AlarmSeed(m, n == 0 ? 0 : Math.sqrt(m2 / n), n, averaging, featureMin, featureMax);
+        return new AlarmSeed(m, n == 0 ? 0 : Math.sqrt(m2 / n), n, averaging, featureMin, featureMax, null, squash);
     }
 }

@@ -13,7 +13,7 @@ import java.time.format.DateTimeParseException;
 /**
  * Checks what a decoded bundle's manifest says against itself and its weights — version and
  * dates, schema, normaliser, critic shapes, the optional blocks each in the format that introduced
- * it (layer norm 3, encoder 4, gate fallback 5, conditional generator 6), weight count and
+ * it (layer norm 3, encoder 4, gate fallback 5, conditional generator 6, the alarm seed's squash 10), weight count and
  * finiteness, calibration and thresholds — and builds the {@link ModelBundle}; anything else is an
  * {@link InvalidModelException} naming the fault.
  */
@@ -47,6 +47,11 @@ final class BundleValidator {
         if (schema.timeOfDay() && m.formatVersion() < ModelBundle.TIME_OF_DAY_FORMAT_VERSION) {
             throw new InvalidModelException(Reason.FORMAT, "time-of-day features need bundle format "
                     + ModelBundle.TIME_OF_DAY_FORMAT_VERSION + ", the manifest says " + m.formatVersion());
+        }
+        if (m.alarm() != null && m.alarm().squash() != io.earthmover.alarm.AlarmPolicy.Squash.NONE
+                && m.formatVersion() < ModelBundle.ALARM_SQUASH_FORMAT_VERSION) {
+            throw new InvalidModelException(Reason.FORMAT, "an alarm seed squashed with " + m.alarm().squash().configName()
+                    + " needs bundle format " + ModelBundle.ALARM_SQUASH_FORMAT_VERSION + ", the manifest says " + m.formatVersion());
         }
         if (m.window() < 1) {
             throw new InvalidModelException(Reason.SCHEMA, "window " + m.window() + " must be at least 1");

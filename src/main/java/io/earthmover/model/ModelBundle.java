@@ -35,9 +35,12 @@ public final class ModelBundle {
      * {@code featureNames} with the derived time-of-day features ({@code features.time.of.day},
      * {@link io.earthmover.features.FeatureSchema}), which the alarm seed's per-feature arrays leave out;
      * 9 adds the level-free marks ({@code normaliser.levelFree}, {@code features.level=auto},
-     * {@link io.earthmover.features.SlowFeatures}).
+     * {@link io.earthmover.features.SlowFeatures}); 10 records in the alarm seed the squash its
+     * surprises were averaged with ({@code alarm.squash}, {@code alarm.likelihood.squash}).
      */
-    public static final int FORMAT_VERSION = 9;
+    public static final int FORMAT_VERSION = 10;
+    /** The first format whose alarm seed may name a likelihood squash other than none. */
+    static final int ALARM_SQUASH_FORMAT_VERSION = 10;
     /** The first format whose normaliser may mark features level-free. */
     static final int LEVEL_FREE_FORMAT_VERSION = 9;
     /** The first format whose features may end with the derived time-of-day features. */

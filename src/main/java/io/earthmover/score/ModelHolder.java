@@ -1,5 +1,6 @@
 package io.earthmover.score;
 
+import io.earthmover.alarm.AlarmPolicy;
 import io.earthmover.metrics.ScorerMetrics;
 import io.earthmover.model.InvalidModelException;
 import io.earthmover.model.ModelBundle;
@@ -13,7 +14,9 @@ import org.slf4j.LoggerFactory;
  * The model now serving, swapped atomically. Stream threads read {@link #current()} once per
  * record, so a swap falls between two records: none is scored twice or by half a model. A bundle
  * that fails validation, or whose features or window do not fit the window state built by the
- * current model, is refused, counted and logged, and the current model keeps serving.
+ * current model, or whose alarm seed was fitted for another likelihood than the scorer's
+ * ({@link io.earthmover.alarm.AlarmSeed#mismatch}), is refused, counted and logged, and the current
+ * model keeps serving.
  */
 public final class ModelHolder {
     private static final Logger LOG = LoggerFactory.getLogger(ModelHolder.class);
@@ -40,13 +43,16 @@ public final class ModelHolder {
 
     private final String modelName;
     private final ScorerMetrics metrics;
+    private final AlarmPolicy alarm;
     private final AtomicReference<Loaded> current = new AtomicReference<>();
     private final Object swapLock = new Object();
     private final java.util.List<java.util.function.Consumer<ModelBundle>> swapListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
-    public ModelHolder(String modelName, ScorerMetrics metrics) {
+    /** {@code alarm}: the scorer's alarm policy, which a bundle's alarm seed must fit. */
+    public ModelHolder(String modelName, ScorerMetrics metrics, AlarmPolicy alarm) {
         this.modelName = modelName;
         this.metrics = metrics;
+        this.alarm = alarm;
     }
 
     /** Called, under the swap lock, with each bundle that starts serving. */
@@ -81,6 +87,10 @@ public final class ModelHolder {
             return refuse(e.reason().name().toLowerCase(Locale.ROOT), "invalid bundle from " + source + ": " + e.getMessage());
         } catch (RuntimeException e) {
             return refuse("format", "unreadable bundle from " + source + ": " + e);
+        }
+        String unfit = b.alarmSeed().mismatch(alarm);
+        if (unfit != null) {
+            return refuse("incompatible", "bundle " + b.version() + " from " + source + " refused: " + unfit);
         }
         synchronized (swapLock) {
             Loaded old = current.get();

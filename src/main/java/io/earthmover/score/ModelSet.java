@@ -1,5 +1,6 @@
 package io.earthmover.score;
 
+import io.earthmover.alarm.AlarmPolicy;
 import io.earthmover.metrics.ScorerMetrics;
 import java.time.Clock;
 import java.util.List;
@@ -28,15 +29,18 @@ public final class ModelSet {
     private final ScorerMetrics metrics;
     private final Clock clock;
     private final int driftMinutes;
+    private final AlarmPolicy alarm;
     private final Map<String, Served> models = new ConcurrentHashMap<>();
     /** Mode none: the one model, without a map lookup per record. */
     private final Served single;
 
-    public ModelSet(ModelRouter router, ScorerMetrics metrics, Clock clock, int driftMinutes) {
+    /** {@code alarm}: the scorer's alarm policy, which each model's alarm seed must fit. */
+    public ModelSet(ModelRouter router, ScorerMetrics metrics, Clock clock, int driftMinutes, AlarmPolicy alarm) {
         this.router = router;
         this.metrics = metrics;
         this.clock = clock;
         this.driftMinutes = driftMinutes;
+        this.alarm = alarm;
         this.single = router.routed() ? null : served(router.modelName());
         if (single != null) {
             models.put(single.name(), single);
@@ -53,12 +57,13 @@ public final class ModelSet {
         this.metrics = null;
         this.clock = null;
         this.driftMinutes = 0;
+        this.alarm = null;
         this.single = single;
         models.put(single.name(), single);
     }
 
     private Served served(String name) {
-        ModelHolder h = new ModelHolder(name, metrics);
+        ModelHolder h = new ModelHolder(name, metrics, alarm);
         DriftTracker d = new DriftTracker(clock, driftMinutes);
         h.onSwap(b -> d.reset(b.holdoutCriticMean()));
         return new Served(name, h, d);

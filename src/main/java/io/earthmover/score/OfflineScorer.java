@@ -27,7 +27,7 @@ public final class OfflineScorer implements ScoringEngine.Sink {
 
     public OfflineScorer(ScorerSettings settings, ModelBundle model, Clock clock) {
         ScorerMetrics metrics = new ScorerMetrics(new SimpleMeterRegistry());
-        this.holder = new ModelHolder(settings.modelName(), metrics);
+        this.holder = new ModelHolder(settings.modelName(), metrics, settings.alarm());
         DriftTracker drift = new DriftTracker(clock, 10);
         holder.onSwap(b -> drift.reset(b.holdoutCriticMean()));
         swap(model);

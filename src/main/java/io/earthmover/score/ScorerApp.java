@@ -76,7 +76,8 @@ public final class ScorerApp implements AutoCloseable {
         this.config = config;
         this.registry = registry;
         this.metrics = new ScorerMetrics(registry);
-        this.models = new ModelSet(ModelRouter.from(config), metrics, Clock.systemUTC(), config.get(ConfigKeys.SCORER_DRIFT_WINDOW));
+        this.models = new ModelSet(ModelRouter.from(config), metrics, Clock.systemUTC(), config.get(ConfigKeys.SCORER_DRIFT_WINDOW),
+                ScorerSettings.alarmPolicy(config));
         this.holder = models.single() == null ? null : models.single().holder();
         this.inspect = InspectSettings.from(config);
         if (holder != null) {

@@ -46,12 +46,12 @@ public final class AlarmSeeding {
                 System.arraycopy(s, end - h + 1, window, 0, h);
                 f.featurise(window, input);
                 scorer.score(input, r);
-                out[end - h + 1] = squash.apply(bundle.surprise(r.critic));
+                out[end - h + 1] = bundle.surprise(r.critic);
             }
             surprises.add(out);
         }
         try {
-            return bundle.withAlarmSeed(AlarmSeed.fit(surprises, averaging, min, max).withLongestRun(longestRun));
+            return bundle.withAlarmSeed(AlarmSeed.fit(surprises, averaging, squash, min, max).withLongestRun(longestRun));
         } catch (io.earthmover.model.InvalidModelException | IllegalArgumentException e) {
             throw new TrainingException("could not store the alarm seed: " + e.getMessage());
         }

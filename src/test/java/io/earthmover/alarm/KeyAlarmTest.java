@@ -205,7 +205,7 @@ class KeyAlarmTest {
     @Test
     void theSeedIsTheDistributionOfTheAveragedSurprise() {
         double[] s = noise(3000, 5);
-        AlarmSeed seed = AlarmSeed.fit(List.of(s), 10, new double[] {0}, new double[] {1});
+        AlarmSeed seed = AlarmSeed.fit(List.of(s), 10, AlarmPolicy.Squash.NONE, new double[] {0}, new double[] {1});
         double[] avg = new double[s.length];
         for (int i = 0; i < s.length; i++) {
             double sum = 0;
@@ -232,7 +232,7 @@ class KeyAlarmTest {
     void aValueStuckForLongerThanTrainingEverShowedAlarmsOnceAsFrozen() {
         KeyAlarm a = new KeyAlarm(policy(false, 1, 1, 0, AlarmPolicy.Signal.LIKELIHOOD), 2);
         // in training feature 0 never repeated, feature 1 repeated up to 4 times
-        a.reset(new AlarmSeed(0, 0.3, 1000, 10, new double[] {-1, -1}, new double[] {1, 1}, new int[] {1, 4}));
+        a.reset(new AlarmSeed(0, 0.3, 1000, 10, new double[] {-1, -1}, new double[] {1, 1}).withLongestRun(new int[] {1, 4}));
         AlarmResult r = new AlarmResult();
         List<Integer> frozen = new ArrayList<>();
         for (int i = 0; i < 40; i++) {
@@ -253,7 +253,7 @@ class KeyAlarmTest {
         KeyAlarm a = new KeyAlarm(new AlarmPolicy(true, AlarmPolicy.Signal.LIKELIHOOD, 0.5, 10, 8640, 100, false, 0.05, 1, 1,
                 0, 0.25, true, false, 0, AlarmPolicy.Tail.BOTH, 0, learn, AlarmPolicy.Squash.NONE), 1);
         // in training the value repeated up to 3 times: the limit starts at max(5, 2 x 3) = 6
-        a.reset(new AlarmSeed(0, 0.3, 1000, 10, new double[] {-1}, new double[] {1}, new int[] {3}));
+        a.reset(new AlarmSeed(0, 0.3, 1000, 10, new double[] {-1}, new double[] {1}).withLongestRun(new int[] {3}));
         AlarmResult r = new AlarmResult();
         List<Integer> alarms = new ArrayList<>();
         int i = 0;

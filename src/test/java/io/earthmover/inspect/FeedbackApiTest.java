@@ -61,7 +61,7 @@ class FeedbackApiTest {
     private void start(String token) throws Exception {
         EarthmoverConfig cfg = EarthmoverConfig.of(new HashMap<>(Map.of("inspect.auth.token", token)));
         ScorerMetrics metrics = new ScorerMetrics(new SimpleMeterRegistry());
-        ModelHolder holder = new ModelHolder("default", metrics);
+        ModelHolder holder = new ModelHolder("default", metrics, ScorerSettings.alarmPolicy(cfg));
         assertThat(holder.offer(TestBundles.bytes(List.of("cpu", "mem"), true, 1, 1), "test")).isInstanceOf(ModelHolder.Swapped.class);
         Properties p = ScorerApp.streamsProperties(cfg, metrics);
         p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());

@@ -81,7 +81,7 @@ class InspectApiTest {
         cfgMap.putAll(overrides);
         EarthmoverConfig cfg = EarthmoverConfig.of(cfgMap);
         ScorerMetrics metrics = new ScorerMetrics(new SimpleMeterRegistry());
-        ModelHolder holder = new ModelHolder("default", metrics);
+        ModelHolder holder = new ModelHolder("default", metrics, ScorerSettings.alarmPolicy(cfg));
         assertThat(holder.offer(TestBundles.bytes(List.of("cpu", "mem"), true, window, 1), "test")).isInstanceOf(ModelHolder.Swapped.class);
         Properties p = ScorerApp.streamsProperties(cfg, metrics);
         p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());

@@ -188,6 +188,40 @@ class ModelBundleTest {
     }
 
     @Test
+    void theAlarmSeedKeepsItsSquashAndOneWrittenBeforeTheSquashReadsAsUnsquashed() throws Exception {
+        var log = io.earthmover.alarm.AlarmSeed.fit(List.of(new double[] {0.5, -2, 9, 1}), 2,
+                io.earthmover.alarm.AlarmPolicy.Squash.LOG, new double[] {0, 0, 0}, new double[] {1, 1, 1});
+        ModelBundle b = ModelBundle.fromBytes(TestBundles.small().withAlarmSeed(log).toBytes());
+        assertThat(b.alarmSeed().squash()).isEqualTo(io.earthmover.alarm.AlarmPolicy.Squash.LOG);
+        assertThat(b.alarmSeed().surpriseMean()).isEqualTo(log.surpriseMean());
+        // an alarm block as formats 2 to 9 wrote it: no squash field
+        String old = "{\"surpriseMean\":0.1,\"surpriseStd\":0.3,\"samples\":500,\"averaging\":10,"
+                + "\"featureMin\":[0],\"featureMax\":[1],\"longestRun\":null}";
+        assertThat(BundleCodec.JSON.readValue(old, io.earthmover.alarm.AlarmSeed.class).squash())
+                .isEqualTo(io.earthmover.alarm.AlarmPolicy.Squash.NONE);
+    }
+
+    @Test
+    void aSquashedAlarmSeedInAFormatBeforeTenIsRefused() throws Exception {
+        var none = new io.earthmover.alarm.AlarmSeed(0.1, 0.3, 500, 10, new double[] {0, 0, 0}, new double[] {1, 1, 1});
+        var log = io.earthmover.alarm.AlarmSeed.fit(List.of(new double[] {0.5, -2, 9, 1}), 2,
+                io.earthmover.alarm.AlarmPolicy.Squash.LOG, new double[] {0, 0, 0}, new double[] {1, 1, 1});
+        assertThat(inFormat(TestBundles.small().withAlarmSeed(none), 9).alarmSeed().samples()).isEqualTo(500);
+        assertThatThrownBy(() -> inFormat(TestBundles.small().withAlarmSeed(log), 9))
+                .isInstanceOf(InvalidModelException.class).hasMessageContaining("alarm seed squashed with log")
+                .hasMessageContaining("format 10");
+    }
+
+    /** {@code b} as a bundle of {@code formatVersion} would hold it (same fields and weights). */
+    private static ModelBundle inFormat(ModelBundle b, int formatVersion) throws InvalidModelException {
+        ModelManifest m = b.manifest();
+        return ModelBundle.create(new ModelManifest(formatVersion, m.version(), m.createdAt(), m.featureNames(), m.named(),
+                m.window(), m.differences(), m.normaliser(), m.architecture(), m.calibration(), m.threshold(),
+                m.criticThreshold(), m.thresholdQuantile(), m.training(), m.trainingData(), m.metrics(), m.alarm(),
+                m.keyStandardise(), null), b.criticWeights(), b.criticBiases());
+    }
+
+    @Test
     void aGateFallbackRoundTripsAndAnUnknownModeIsRefused() throws Exception {
         var f = new ModelManifest.Fallback(ModelManifest.Fallback.RULES, "AUC 0.5 below 0.8");
         ModelBundle b = ModelBundle.fromBytes(TestBundles.small().withFallback(f).toBytes());

@@ -59,7 +59,7 @@ class FeedbackTopologyTest {
         EarthmoverConfig cfg = EarthmoverConfig.of(o);
         registry = new SimpleMeterRegistry();
         ScorerMetrics metrics = new ScorerMetrics(registry);
-        ModelHolder holder = new ModelHolder("default", metrics);
+        ModelHolder holder = new ModelHolder("default", metrics, ScorerSettings.alarmPolicy(cfg));
         Properties p = ScorerApp.streamsProperties(cfg, metrics);
         p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.resolve("run-" + runs++).toString());
         Clock fixed = Clock.fixed(Instant.ofEpochMilli(2_000_000_000_000L), ZoneOffset.UTC);

@@ -63,7 +63,7 @@ class GuardedAdaptationTopologyTest {
         o.put("alarm.adapt.guard", Boolean.toString(guard));
         cfg = EarthmoverConfig.of(o);
         ScorerMetrics metrics = new ScorerMetrics(new SimpleMeterRegistry());
-        ModelHolder holder = new ModelHolder("default", metrics);
+        ModelHolder holder = new ModelHolder("default", metrics, ScorerSettings.alarmPolicy(cfg));
         DriftTracker drift = new DriftTracker(Clock.systemUTC(), 10);
         holder.onSwap(b -> drift.reset(b.holdoutCriticMean()));
         Properties p = ScorerApp.streamsProperties(cfg, metrics);

@@ -46,7 +46,7 @@ class RoutingTopologyTest {
         EarthmoverConfig cfg = EarthmoverConfig.of(m);
         metrics = new ScorerMetrics(new SimpleMeterRegistry());
         Clock fixed = Clock.fixed(Instant.ofEpochMilli(2_000_000_000_000L), ZoneOffset.UTC);
-        models = new ModelSet(ModelRouter.from(cfg), metrics, fixed, 10);
+        models = new ModelSet(ModelRouter.from(cfg), metrics, fixed, 10, ScorerSettings.alarmPolicy(cfg));
         Properties p = ScorerApp.streamsProperties(cfg, metrics);
         p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         pipes = TopologyPipes.open(ScoringTopology.build(ScorerSettings.from(cfg), InspectSettings.OFF, models, metrics,

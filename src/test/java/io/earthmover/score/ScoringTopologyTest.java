@@ -47,7 +47,7 @@ class ScoringTopologyTest {
     private void start(Map<String, String> overrides) {
         EarthmoverConfig cfg = EarthmoverConfig.of(overrides);
         metrics = new ScorerMetrics(new SimpleMeterRegistry());
-        holder = new ModelHolder("default", metrics);
+        holder = new ModelHolder("default", metrics, ScorerSettings.alarmPolicy(cfg));
         drift = new DriftTracker(Clock.systemUTC(), 10);
         holder.onSwap(b -> drift.reset(b.holdoutCriticMean()));
         Properties p = ScorerApp.streamsProperties(cfg, metrics);
@@ -238,6 +238,33 @@ class ScoringTopologyTest {
         assertThat(metrics.modelRejectedCount("incompatible")).isEqualTo(2);
         assertThat(metrics.modelRejectedCount("format") + metrics.modelRejectedCount("checksum")).isEqualTo(2);
         assertThat(metrics.swapCount()).isEqualTo(1);
+    }
+
+    @Test
+    void aModelWhoseAlarmSeedWasFittedForAnotherLikelihoodIsRefusedWhileTheCurrentOneServes() throws Exception {
+        start(Map.of("alarm.likelihood.averaging", "10"));
+        String good = load(1, 1);
+        double[] lo = new double[NAMES.size()];
+        double[] hi = new double[NAMES.size()];
+        java.util.Arrays.fill(hi, 1);
+        List<double[]> surprises = List.of(new double[] {0.2, -0.1, 0.4, 0.3, 0.1});
+        var next = TestBundles.bundle(NAMES, true, 1, 2);
+        var otherAveraging = holder.offer(next.withAlarmSeed(io.earthmover.alarm.AlarmSeed.fit(surprises, 5,
+                io.earthmover.alarm.AlarmPolicy.Squash.NONE, lo, hi)).toBytes(), "test");
+        assertThat(otherAveraging).isInstanceOfSatisfying(ModelHolder.Refused.class, r -> {
+            assertThat(r.reason()).isEqualTo("incompatible");
+            assertThat(r.message()).contains("alarm.likelihood.averaging=5", "alarm.likelihood.averaging=10");
+        });
+        var otherSquash = holder.offer(next.withAlarmSeed(io.earthmover.alarm.AlarmSeed.fit(surprises, 10,
+                io.earthmover.alarm.AlarmPolicy.Squash.LOG, lo, hi)).toBytes(), "test");
+        assertThat(otherSquash).isInstanceOfSatisfying(ModelHolder.Refused.class,
+                r -> assertThat(r.message()).contains("alarm.likelihood.squash=log"));
+        send("k", rec("after", 1, 0.1, 0.1), 1);
+        assertThat(readScores()).singleElement().satisfies(j -> assertThat(j.get("model").asText()).isEqualTo(good));
+        var fitting = holder.offer(next.withAlarmSeed(io.earthmover.alarm.AlarmSeed.fit(surprises, 10,
+                io.earthmover.alarm.AlarmPolicy.Squash.NONE, lo, hi)).toBytes(), "test");
+        assertThat(fitting).isInstanceOf(ModelHolder.Swapped.class);
+        assertThat(metrics.modelRejectedCount("incompatible")).isEqualTo(2);
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.earthmover.train;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import io.earthmover.alarm.AlarmPolicy;
 import io.earthmover.alarm.AlarmSeed;
@@ -49,9 +50,12 @@ class AlarmSeedingTest {
         double[][] rows = rows();
         for (AlarmPolicy.Squash squash : AlarmPolicy.Squash.values()) {
             AlarmSeed got = AlarmSeeding.seeded(b, List.<double[][]>of(rows), MIN, MAX, null, 10, squash).alarmSeed();
-            AlarmSeed want = AlarmSeed.fit(List.of(surprises(b, rows, squash)), 10, MIN, MAX);
-            assertThat(got.surpriseMean()).as(squash.name()).isEqualTo(want.surpriseMean());
-            assertThat(got.surpriseStd()).as(squash.name()).isEqualTo(want.surpriseStd());
+            // squashed here, averaged by a fit that squashes nothing more
+            AlarmSeed want = AlarmSeed.fit(List.of(surprises(b, rows, squash)), 10, AlarmPolicy.Squash.NONE, MIN, MAX);
+            assertThat(got.surpriseMean()).as(squash.name()).isCloseTo(want.surpriseMean(), within(1e-12));
+            assertThat(got.surpriseStd()).as(squash.name()).isCloseTo(want.surpriseStd(), within(1e-12));
+            assertThat(got.squash()).as("the seed records its squash").isEqualTo(squash);
+            assertThat(got.averaging()).isEqualTo(10);
         }
         AlarmSeed plain = AlarmSeeding.seeded(b, List.<double[][]>of(rows), MIN, MAX, null, 10, AlarmPolicy.Squash.NONE).alarmSeed();
         AlarmSeed log = AlarmSeeding.seeded(b, List.<double[][]>of(rows), MIN, MAX, null, 10, AlarmPolicy.Squash.LOG).alarmSeed();

@@ -333,8 +333,8 @@ public final class PipelineBenchmark {
      * (so {@code --variant alarm.enabled=false} or {@code --variant inspect.enabled=false} measures their cost).
      */
     private static Topology scoring(EarthmoverConfig c, String in, String out, ModelBundle model, ScorerMetrics metrics) {
-        ModelHolder holder = new ModelHolder("bench", metrics);
-        holder.offer(model.toBytes(), "bench");
+        ModelHolder holder = new ModelHolder("bench", metrics, ScorerSettings.alarmPolicy(c));
+        serve(holder, model);
         return ScoringTopology.build(new ScorerSettings(in, out, "bench-dlq", 1 << 20, 3, 60_000, "bench",
                 ScorerSettings.alarmPolicy(c)), InspectSettings.from(c), holder, metrics,
                 new DriftTracker(Clock.systemUTC(), 10), new WindowKeys(), Clock.systemUTC());
@@ -359,11 +359,21 @@ public final class PipelineBenchmark {
         }
         EarthmoverConfig rc = c.with(Map.of(ConfigKeys.ROUTING_MODE.name(), ConfigKeys.ROUTING_TABLE,
                 ConfigKeys.ROUTING_TABLE_SPEC.name(), table.toString()));
-        ModelSet set = new ModelSet(ModelRouter.from(rc), metrics, Clock.systemUTC(), 10);
+        ModelSet set = new ModelSet(ModelRouter.from(rc), metrics, Clock.systemUTC(), 10, ScorerSettings.alarmPolicy(rc));
         for (int m = 0; m < models.size(); m++) {
-            set.offer("m" + m, models.get(m).toBytes(), "bench");
+            ModelHolder.Outcome o = set.offer("m" + m, models.get(m).toBytes(), "bench");
+            if (o instanceof ModelHolder.Refused r) {
+                throw new IllegalStateException("the benchmark's model m" + m + " was refused: " + r.message());
+            }
         }
         return set;
+    }
+
+    /** Serves {@code model} from {@code holder}; a refused model (a variant its seed does not fit) ends the run. */
+    private static void serve(ModelHolder holder, ModelBundle model) {
+        if (holder.offer(model.toBytes(), "bench") instanceof ModelHolder.Refused r) {
+            throw new IllegalStateException("the benchmark's model was refused: " + r.message());
+        }
     }
 
     /**
@@ -379,8 +389,8 @@ public final class PipelineBenchmark {
         double[] ratios = new double[ENGINE_ROUNDS];
         for (int round = 0; round < ENGINE_ROUNDS; round++) {
             ScorerMetrics m1 = new ScorerMetrics(new SimpleMeterRegistry());
-            ModelHolder h = new ModelHolder("bench", m1);
-            h.offer(model.toBytes(), "bench");
+            ModelHolder h = new ModelHolder("bench", m1, s.alarm());
+            serve(h, model);
             double one = engineRate(new ScoringEngine(s, h, m1, new DriftTracker(Clock.systemUTC(), 10),
                     KeyStateStore.inMemory(), Clock.systemUTC()), n);
             ScorerMetrics m3 = new ScorerMetrics(new SimpleMeterRegistry());
