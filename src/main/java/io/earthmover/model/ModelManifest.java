@@ -23,7 +23,8 @@ import java.util.Map;
  * @param training          the training configuration
  * @param trainingData      caller's description of the data (topic, partitions, offsets, file)
  * @param metrics           final training figures
- * @param alarm             what a new key's alarm state starts from (format 2; null in format 1)
+ * @param alarm             what a new key's alarm state starts from (format 2; null in format 1; its {@code squash}
+ *                          from format 10)
  * @param keyStandardise    features are standardised per key before the normaliser (format 2; null = false)
  * @param reconstruction    how the served value combines critic and reconstruction error (format 4, models with an
  *                          encoder; null = the served value is the critic's)
