@@ -99,6 +99,6 @@ final class CriticEnsemble {
                 }
             }
         }
-        return Mlp.of(sizes, m0.slope(), w, b, DataType.FLOAT);
+        return MlpInit.of(sizes, m0.slope(), w, b, DataType.FLOAT);
     }
 }

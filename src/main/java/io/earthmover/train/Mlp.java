@@ -1,7 +1,5 @@
 package io.earthmover.train;
 
-import java.util.Arrays;
-import java.util.Random;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.transforms.gradient.LeakyReLUDerivative;
@@ -14,13 +12,12 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * output. Layer {@code l} computes {@code z = h[l] W[l] + b[l]} with {@code W[l]} of shape
  * {@code sizes[l] x sizes[l+1]}; with layer norm a hidden layer then computes
  * {@code u = gain * (z - mean z) / sqrt(var z + eps) + shift} (per row, over the layer's units;
- * {@link io.earthmover.model.LayerNorm#EPSILON}) before the activation. Besides the usual backward pass it has the backward pass of the
- * input gradient ("backward of the backward"), which the WGAN-GP penalty needs and SameDiff
- * cannot derive. Because LeakyReLU' is piecewise constant, the input gradient is linear in the
- * weights between kinks, so the biases get no penalty gradient (almost everywhere). Layer norm
- * makes it nonlinear: its penalty gradient is the forward-mode derivative (R-operator) of the
- * parameter backward pass in the direction of the penalty's input-gradient weights, see
- * {@link #inputGradientBackward}.
+ * {@link io.earthmover.model.LayerNorm#EPSILON}) before the activation.
+ *
+ * <p>This class is the network: its parameters, the forward pass and the backward pass.
+ * {@link MlpInit} creates networks and lays out their flat parameter vector;
+ * {@link InputGradientPass} has the input-gradient pass and its backward, which the WGAN-GP
+ * penalty needs (the package-private helpers here are shared with it).
  *
  * <p>Not thread-safe: the training thread owns it. The data type of the weights (float for
  * training, double for the gradient tests) is the data type of all computation.
@@ -41,183 +38,26 @@ public final class Mlp {
     /** A cached row of ones for the bias gradients (one gemm), detached from workspaces. */
     private INDArray ones;
 
-    private Mlp(int[] sizes, double slope, INDArray[] w, INDArray[] b, INDArray[] gain, INDArray[] shift) {
+    /** Takes ownership of the parameter views {@code w}, {@code b}, {@code gain} and {@code shift} of {@code flat}. */
+    Mlp(int[] sizes, double slope, INDArray flat, INDArray[] w, INDArray[] b, INDArray[] gain, INDArray[] shift) {
         this.sizes = sizes;
         this.slope = slope;
         this.layerNorm = gain.length > 0;
-        Params p = allocate(sizes, layerNorm, w[0].dataType());
-        int layers = w.length;
-        for (int l = 0; l < layers; l++) {
-            p.views[2 * l].assign(w[l]);
-            p.views[2 * l + 1].assign(b[l]);
-        }
-        for (int k = 0; k < gain.length; k++) {
-            p.views[gainIndex(layers, k)].assign(gain[k]);
-            p.views[gainIndex(layers, k) + 1].assign(shift[k]);
-        }
-        this.flat = p.flat;
-        this.w = new INDArray[layers];
-        this.b = new INDArray[layers];
-        this.gain = new INDArray[gain.length];
-        this.shift = new INDArray[gain.length];
-        for (int l = 0; l < layers; l++) {
-            this.w[l] = p.views[2 * l];
-            this.b[l] = p.views[2 * l + 1];
-        }
-        for (int k = 0; k < gain.length; k++) {
-            this.gain[k] = p.views[gainIndex(layers, k)];
-            this.shift[k] = p.views[gainIndex(layers, k) + 1];
-        }
-    }
-
-    /** Index of hidden layer k's gain in {@link #params()} (its shift follows): after all weights and biases. */
-    private static int gainIndex(int layers, int k) {
-        return 2 * layers + 2 * k;
+        this.flat = flat;
+        this.w = w;
+        this.b = b;
+        this.gain = gain;
+        this.shift = shift;
     }
 
     /**
      * A flat parameter-shaped buffer and its per-layer views in the order W0, b0, W1, b1, ...,
      * then (with layer norm) gain0, shift0, gain1, shift1, ... of the hidden layers. Writing a view
-     * writes the flat vector.
+     * writes the flat vector. {@code MlpInit.allocate} lays it out.
      */
     public record Params(INDArray flat, INDArray[] views) {
         public void zero() {
             flat.assign(0);
-        }
-    }
-
-    private static Params allocate(int[] sizes, boolean layerNorm, DataType dt) {
-        int layers = sizes.length - 1;
-        int norms = layerNorm ? layers - 1 : 0;
-        long total = 0;
-        for (int l = 0; l < layers; l++) {
-            total += (long) sizes[l] * sizes[l + 1] + sizes[l + 1];
-        }
-        for (int k = 0; k < norms; k++) {
-            total += 2L * sizes[k + 1];
-        }
-        try (var ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
-            INDArray flat = Nd4j.zeros(dt, total);
-            INDArray[] views = new INDArray[2 * layers + 2 * norms];
-            long off = 0;
-            for (int l = 0; l < layers; l++) {
-                long nw = (long) sizes[l] * sizes[l + 1];
-                views[2 * l] = flat.get(NDArrayIndex.interval(off, off + nw)).reshape('c', sizes[l], sizes[l + 1]);
-                off += nw;
-                views[2 * l + 1] = flat.get(NDArrayIndex.interval(off, off + sizes[l + 1])).reshape('c', 1, sizes[l + 1]);
-                off += sizes[l + 1];
-            }
-            for (int k = 0; k < norms; k++) {
-                for (int j = 0; j < 2; j++) {
-                    views[gainIndex(layers, k) + j] = flat.get(NDArrayIndex.interval(off, off + sizes[k + 1])).reshape('c', 1, sizes[k + 1]);
-                    off += sizes[k + 1];
-                }
-            }
-            for (INDArray v : views) {
-                if (!v.isView()) {
-                    throw new IllegalStateException("ND4J copied a parameter view");
-                }
-            }
-            return new Params(flat, views);
-        }
-    }
-
-    /** Layer sizes {@code [inputs, hidden..., outputs]}. */
-    public static int[] layerSizes(int inputs, int[] hidden, int outputs) {
-        int[] s = new int[hidden.length + 2];
-        s[0] = inputs;
-        System.arraycopy(hidden, 0, s, 1, hidden.length);
-        s[s.length - 1] = outputs;
-        return s;
-    }
-
-    /** He-style seeded initialisation (gain for LeakyReLU; unit gain for the linear output layer), zero biases. */
-    public static Mlp init(int[] sizes, double slope, Random rng, DataType dt) {
-        return init(sizes, slope, false, rng, dt);
-    }
-
-    /**
-     * As above, with layer norm in the hidden layers when {@code layerNorm} (gains 1, shifts 0:
-     * the same random draws as without, so a seed gives the same weights either way).
-     */
-    public static Mlp init(int[] sizes, double slope, boolean layerNorm, Random rng, DataType dt) {
-        checkSizes(sizes);
-        int layers = sizes.length - 1;
-        INDArray[] w = new INDArray[layers];
-        INDArray[] b = new INDArray[layers];
-        try (var ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
-            for (int l = 0; l < layers; l++) {
-                int in = sizes[l];
-                int out = sizes[l + 1];
-                double gain = l < layers - 1 ? 2.0 / (1 + slope * slope) : 1.0;
-                double std = Math.sqrt(gain / in);
-                double[] v = new double[in * out];
-                for (int i = 0; i < v.length; i++) {
-                    v[i] = rng.nextGaussian() * std;
-                }
-                w[l] = Nd4j.create(v, new long[] {in, out}, 'c').castTo(dt);
-                b[l] = Nd4j.zeros(dt, 1, out);
-            }
-            int norms = layerNorm ? layers - 1 : 0;
-            INDArray[] g = new INDArray[norms];
-            INDArray[] s = new INDArray[norms];
-            for (int k = 0; k < norms; k++) {
-                g[k] = Nd4j.ones(dt, 1, sizes[k + 1]);
-                s[k] = Nd4j.zeros(dt, 1, sizes[k + 1]);
-            }
-            return new Mlp(sizes.clone(), slope, w, b, g, s);
-        }
-    }
-
-    /** The critic of a bundle as an ND4J network (batch scoring, benchmarks, agreement tests). */
-    public static Mlp critic(io.earthmover.model.ModelBundle bundle, DataType dt) {
-        var a = bundle.manifest().architecture();
-        return of(a.critic(), a.leakyReluSlope(), bundle.criticWeights(), bundle.criticBiases(), bundle.criticGains(),
-                bundle.criticShifts(), dt);
-    }
-
-    /** Rebuilds a network without layer norm from row-major weights ({@code in x out}) and biases. */
-    public static Mlp of(int[] sizes, double slope, float[][] weights, float[][] biases, DataType dt) {
-        return of(sizes, slope, weights, biases, new float[0][], new float[0][], dt);
-    }
-
-    /** As above, with layer norm's gains and shifts of the hidden layers (empty arrays: no layer norm). */
-    public static Mlp of(int[] sizes, double slope, float[][] weights, float[][] biases, float[][] gains, float[][] shifts,
-            DataType dt) {
-        checkSizes(sizes);
-        if (gains.length != shifts.length || (gains.length != 0 && gains.length != sizes.length - 2)) {
-            throw new IllegalArgumentException("expected no layer norm or one per hidden layer");
-        }
-        int layers = sizes.length - 1;
-        if (weights.length != layers || biases.length != layers) {
-            throw new IllegalArgumentException("expected " + layers + " layers of weights and biases");
-        }
-        INDArray[] w = new INDArray[layers];
-        INDArray[] b = new INDArray[layers];
-        try (var ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
-            for (int l = 0; l < layers; l++) {
-                if (weights[l].length != sizes[l] * sizes[l + 1] || biases[l].length != sizes[l + 1]) {
-                    throw new IllegalArgumentException("layer " + l + " has the wrong number of values");
-                }
-                w[l] = Nd4j.create(weights[l], new long[] {sizes[l], sizes[l + 1]}, 'c').castTo(dt);
-                b[l] = Nd4j.create(biases[l], new long[] {1, sizes[l + 1]}, 'c').castTo(dt);
-            }
-            INDArray[] g = new INDArray[gains.length];
-            INDArray[] s = new INDArray[gains.length];
-            for (int k = 0; k < gains.length; k++) {
-                if (gains[k].length != sizes[k + 1] || shifts[k].length != sizes[k + 1]) {
-                    throw new IllegalArgumentException("layer norm " + k + " has the wrong number of values");
-                }
-                g[k] = Nd4j.create(gains[k], new long[] {1, sizes[k + 1]}, 'c').castTo(dt);
-                s[k] = Nd4j.create(shifts[k], new long[] {1, sizes[k + 1]}, 'c').castTo(dt);
-            }
-            return new Mlp(sizes.clone(), slope, w, b, g, s);
-        }
-    }
-
-    private static void checkSizes(int[] sizes) {
-        if (sizes.length < 2 || Arrays.stream(sizes).anyMatch(s -> s < 1)) {
-            throw new IllegalArgumentException("layer sizes must be at least two positive numbers: " + Arrays.toString(sizes));
         }
     }
 
@@ -266,15 +106,15 @@ public final class Mlp {
             p[2 * l + 1] = b[l];
         }
         for (int k = 0; k < gain.length; k++) {
-            p[gainIndex(w.length, k)] = gain[k];
-            p[gainIndex(w.length, k) + 1] = shift[k];
+            p[MlpInit.gainIndex(w.length, k)] = gain[k];
+            p[MlpInit.gainIndex(w.length, k) + 1] = shift[k];
         }
         return p;
     }
 
     /** A zeroed detached buffer shaped like {@link #params()}, for gradients. */
     public Params zerosLikeParams() {
-        return allocate(sizes, layerNorm, dataType());
+        return MlpInit.allocate(sizes, layerNorm, dataType());
     }
 
     /** The live flat parameter vector (the views of {@link #params()} point into it). */
@@ -288,7 +128,7 @@ public final class Mlp {
 
     /** Deep copy (detached), e.g. to compare weights between runs. */
     public Mlp copy() {
-        return new Mlp(sizes.clone(), slope, w, b, gain, shift);
+        return MlpInit.assemble(sizes.clone(), slope, w, b, gain, shift);
     }
 
     /** Weights of layer l as row-major float32 ({@code in x out}). */
@@ -367,7 +207,7 @@ public final class Mlp {
     }
 
     /** Mean of each row, as a column. */
-    private static INDArray rowMean(INDArray a) {
+    static INDArray rowMean(INDArray a) {
         return a.mean(1).reshape(a.rows(), 1);
     }
 
@@ -386,8 +226,8 @@ public final class Mlp {
         INDArray ones = onesRow(rows);
         INDArray duRows = du.get(NDArrayIndex.interval(0, rows));
         INDArray nRows = f.n[k].get(NDArrayIndex.interval(0, rows));
-        Nd4j.gemm(ones, duRows.mul(nRows), grads.views()[gainIndex(w.length, k)], false, false, scale, 1.0);
-        Nd4j.gemm(ones, duRows, grads.views()[gainIndex(w.length, k) + 1], false, false, scale, 1.0);
+        Nd4j.gemm(ones, duRows.mul(nRows), grads.views()[MlpInit.gainIndex(w.length, k)], false, false, scale, 1.0);
+        Nd4j.gemm(ones, duRows, grads.views()[MlpInit.gainIndex(w.length, k) + 1], false, false, scale, 1.0);
     }
 
     /** op(a) op(b) into a new c-order array (ND4J's allocating mmul is much slower here). */
@@ -404,7 +244,7 @@ public final class Mlp {
         return forward(x).out;
     }
 
-    /** Gradients at each layer's output (pre-activation), dz[layers-1] = dOut, kept for the double backward. */
+    /** Gradients at each layer's output (pre-activation), dz[layers-1] = dOut, kept for {@link InputGradientPass#backward}. */
     public static final class Backward {
         final INDArray[] dz;
         /** With layer norm: du[k] = dOut/du of hidden layer k (before the norm's backward); else null entries. */
@@ -463,7 +303,7 @@ public final class Mlp {
      * mask, then (with layer norm) the norm's backward, adding its gain and shift gradients over
      * rows {@code [0, gradRows)} into {@code grads} when not null and keeping dL/du in {@code du[k]}.
      */
-    private INDArray hiddenBackward(Forward f, int k, INDArray dh, INDArray[] du, Params grads, double scale, long gradRows) {
+    INDArray hiddenBackward(Forward f, int k, INDArray dh, INDArray[] du, Params grads, double scale, long gradRows) {
         INDArray d = dh.muli(f.m[k]);
         if (!layerNorm) {
             return d;
@@ -475,150 +315,13 @@ public final class Mlp {
         return normBackward(f, k, d);
     }
 
-    /**
-     * One backward pass over all rows of {@code f} for upstream {@code dOut}, with the weight
-     * gradients taken from rows {@code [0, gradRows)} only and the input gradient computed for rows
-     * {@code [inputFrom, rows)} only. The WGAN-GP critic step uses it to run the Wasserstein
-     * backward (real and fake rows) and the input-gradient pass (interpolate rows, dOut = 1) as
-     * one set of matrix products.
-     */
-    public Backward backwardSplit(Forward f, INDArray dOut, Params grads, double scale, long gradRows, long inputFrom) {
-        int layers = w.length;
-        long rows = f.rows();
-        INDArray[] dz = new INDArray[layers];
-        INDArray[] du = new INDArray[layers - 1];
-        dz[layers - 1] = dOut;
-        INDArray d = dOut;
-        INDArray ones = onesRow(gradRows);
-        for (int l = layers - 1; l >= 0; l--) {
-            INDArray dRows = d.get(NDArrayIndex.interval(0, gradRows));
-            Nd4j.gemm(f.h[l].get(NDArrayIndex.interval(0, gradRows)), dRows, grads.views()[2 * l], true, false, scale, 1.0);
-            Nd4j.gemm(ones, dRows, grads.views()[2 * l + 1], false, false, scale, 1.0);
-            if (l == 0) {
-                return new Backward(dz, du, mm(d.get(NDArrayIndex.interval(inputFrom, rows)), w[0], false, true));
-            }
-            d = hiddenBackward(f, l - 1, mm(d, w[l], false, true), du, grads, scale, gradRows);
-            dz[l - 1] = d;
-        }
-        throw new AssertionError();
-    }
-
     /** {@code 1 x n} ones, a view of a cached array grown as needed (saves an allocation and a fill per step). */
-    private INDArray onesRow(long n) {
+    INDArray onesRow(long n) {
         if (ones == null || ones.columns() < n) {
             try (var ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
                 ones = Nd4j.ones(dataType(), 1, n);
             }
         }
         return ones.columns() == n ? ones : ones.get(NDArrayIndex.interval(0, 1), NDArrayIndex.interval(0, n));
-    }
-
-    /** The rows {@code [from, to)} of a forward pass and of its backward pass, as views. */
-    public static Forward rows(Forward f, long from, long to) {
-        INDArray[] h = new INDArray[f.h.length];
-        for (int l = 0; l < h.length; l++) {
-            h[l] = f.h[l].get(NDArrayIndex.interval(from, to));
-        }
-        return new Forward(h, slice(f.m, from, to), slice(f.n, from, to), slice(f.inv, from, to),
-                f.out.get(NDArrayIndex.interval(from, to)));
-    }
-
-    public static Backward rows(Backward b, long from, long to, INDArray dx) {
-        return new Backward(slice(b.dz, from, to), slice(b.du, from, to), dx);
-    }
-
-    private static INDArray[] slice(INDArray[] a, long from, long to) {
-        INDArray[] s = new INDArray[a.length];
-        for (int l = 0; l < a.length; l++) {
-            s[l] = a[l] == null ? null : a[l].get(NDArrayIndex.interval(from, to));
-        }
-        return s;
-    }
-
-    /** Input gradient of a scalar-output network, one row per sample: d out_i / d x_i. */
-    public Backward inputGradient(Forward f) {
-        if (sizes[sizes.length - 1] != 1) {
-            throw new IllegalStateException("input gradient needs a single output");
-        }
-        INDArray ones = Nd4j.ones(dataType(), f.rows(), 1);
-        return backward(f, ones, null, 1.0);
-    }
-
-    /**
-     * Backward of the input gradient: given {@code gBar = dP/dg} for the rows' input gradients
-     * {@code g} (from {@link #inputGradient}), adds {@code scale * dP/dW} into {@code grads}.
-     * Bias gradients are zero (see the class comment) and left unchanged.
-     */
-    public void inputGradientBackward(Forward f, Backward ig, INDArray gBar, Params params, double scale) {
-        if (layerNorm) {
-            normInputGradientBackward(f, ig, gBar, params, scale);
-            return;
-        }
-        INDArray[] grads = params.views();
-        int layers = w.length;
-        // g = dz[0] W0^T
-        Nd4j.gemm(gBar, ig.dz[0], grads[0], true, false, scale, 1.0);
-        INDArray dzBar = mm(gBar, w[0], false, false);
-        for (int l = 1; l < layers; l++) {
-            // dz[l-1] = mask[l-1] * dh[l],  dh[l] = dz[l] W[l]^T
-            INDArray dhBar = dzBar.muli(f.m[l - 1]);
-            Nd4j.gemm(dhBar, ig.dz[l], grads[2 * l], true, false, scale, 1.0);
-            if (l < layers - 1) {
-                dzBar = mm(dhBar, w[l], false, false);
-            }
-        }
-    }
-
-    /**
-     * The penalty's parameter gradient with layer norm. {@code sum_i gBar_i . g_i} with
-     * {@code g_i = dD/dx (x_i)} has parameter gradient {@code d/dt [dD/dtheta](x + t gBar)} at
-     * {@code t = 0} (mixed partials commute), so this runs the tangent {@code gBar} forward through
-     * the layers (dots: tangents) and then through the parameter backward pass of {@code dOut = 1}:
-     * <pre>
-     *   zd = hd W;  s = mean(n zd);  nd = inv (zd - mean zd - n s);  hd' = m * gain * nd
-     *   dud = dhd * m;  dnd = dud * gain;  dn = du * gain;  r = mean(dn n)
-     *   dzd = -inv s dz + inv (dnd - mean dnd - nd r - n mean(dnd n + dn nd))
-     *   grad W += hd^T dz + h^T dzd;  grad b += sum dzd;  grad gain += sum(dud n + du nd);  grad shift += sum dud
-     * </pre>
-     * (inv's tangent is {@code -inv^2 s}; the masks are constant between kinks).
-     */
-    private void normInputGradientBackward(Forward f, Backward ig, INDArray gBar, Params params, double scale) {
-        INDArray[] grads = params.views();
-        int layers = w.length;
-        long rows = gBar.rows();
-        INDArray[] hd = new INDArray[layers];
-        INDArray[] nd = new INDArray[layers - 1];
-        INDArray[] s = new INDArray[layers - 1];
-        hd[0] = gBar;
-        for (int k = 0; k < layers - 1; k++) {
-            INDArray zd = mm(hd[k], w[k], false, false);
-            s[k] = rowMean(zd.mul(f.n[k]));
-            nd[k] = zd.subColumnVector(rowMean(zd)).subi(f.n[k].mulColumnVector(s[k])).muliColumnVector(f.inv[k]);
-            hd[k + 1] = nd[k].mulRowVector(gain[k]).muli(f.m[k]);
-        }
-        INDArray ones = onesRow(rows);
-        // output layer: dz = dOut (constant), so only grad W gets hd^T dz
-        Nd4j.gemm(hd[layers - 1], ig.dz[layers - 1], grads[2 * (layers - 1)], true, false, scale, 1.0);
-        INDArray dhd = null; // the tangent of dL/dh at the output of the layer below: zero above the last hidden layer
-        for (int k = layers - 2; k >= 0; k--) {
-            INDArray du = ig.du[k];
-            INDArray dz = ig.dz[k];
-            INDArray n = f.n[k];
-            INDArray dud = dhd == null ? du.ulike().assign(0) : dhd.muli(f.m[k]);
-            Nd4j.gemm(ones, dud.mul(n).addi(du.mul(nd[k])), grads[gainIndex(layers, k)], false, false, scale, 1.0);
-            Nd4j.gemm(ones, dud, grads[gainIndex(layers, k) + 1], false, false, scale, 1.0);
-            INDArray dnd = dud.mulRowVector(gain[k]);
-            INDArray dn = du.mulRowVector(gain[k]);
-            INDArray r = rowMean(dn.mul(n));
-            INDArray rd = rowMean(dnd.mul(n).addi(dn.mul(nd[k])));
-            INDArray dzd = dnd.subColumnVector(rowMean(dnd)).subi(nd[k].mulColumnVector(r)).subi(n.mulColumnVector(rd))
-                    .muliColumnVector(f.inv[k]).subi(dz.mulColumnVector(s[k]).muliColumnVector(f.inv[k]));
-            Nd4j.gemm(hd[k], dz, grads[2 * k], true, false, scale, 1.0);
-            Nd4j.gemm(f.h[k], dzd, grads[2 * k], true, false, scale, 1.0);
-            Nd4j.gemm(ones, dzd, grads[2 * k + 1], false, false, scale, 1.0);
-            if (k > 0) {
-                dhd = mm(dzd, w[k], false, true);
-            }
-        }
     }
 }

@@ -42,14 +42,15 @@ final class TrainingLoop {
     }
 
     Result run(float[][] train, int d, TrainingListener listener) throws TrainingException {
-        Mlp critic = Mlp.init(Mlp.layerSizes(d, s.criticHidden(), 1), Mlp.DEFAULT_SLOPE, s.layerNorm(), rng, DataType.FLOAT);
+        Mlp critic = MlpInit.init(MlpInit.layerSizes(d, s.criticHidden(), 1), Mlp.DEFAULT_SLOPE, s.layerNorm(), rng,
+                DataType.FLOAT);
         // conditional: the generator maps (context, z) to the newest step's values
         ConditionalLayout layout = s.conditional() ? ConditionalLayout.of(d, s.window(), s.differences()) : null;
-        Mlp generator = Mlp.init(layout == null ? Mlp.layerSizes(s.latentSize(), s.generatorHidden(), d)
+        Mlp generator = MlpInit.init(layout == null ? MlpInit.layerSizes(s.latentSize(), s.generatorHidden(), d)
                 : generatorSizes(layout, s), Mlp.DEFAULT_SLOPE, rng, DataType.FLOAT);
         // drawn after the critic and generator, so a seed gives them the same weights with or without it
-        Mlp encoder = s.encoder() ? Mlp.init(Mlp.layerSizes(d, reversed(s.generatorHidden()), s.latentSize()), Mlp.DEFAULT_SLOPE,
-                rng, DataType.FLOAT) : null;
+        Mlp encoder = s.encoder() ? MlpInit.init(MlpInit.layerSizes(d, reversed(s.generatorHidden()), s.latentSize()),
+                Mlp.DEFAULT_SLOPE, rng, DataType.FLOAT) : null;
         Optimizer encoderOpt = encoder == null ? null : new Adam(encoder.flatParams(), s.effectiveLearningRate(), s.beta1(), s.beta2());
         Mlp.Params egrads = encoder == null ? null : encoder.zerosLikeParams();
         GanLoss loss = s.ganLoss();
@@ -150,7 +151,7 @@ final class TrainingLoop {
 
     /** A conditional generator's layer sizes: context + latent in, the generator's hidden sizes, one value per feature out. */
     static int[] generatorSizes(ConditionalLayout layout, TrainingSettings s) {
-        return Mlp.layerSizes(layout.contextSize() + s.latentSize(), s.generatorHidden(), layout.features());
+        return MlpInit.layerSizes(layout.contextSize() + s.latentSize(), s.generatorHidden(), layout.features());
     }
 
     /** The encoder mirrors the generator: its hidden sizes in reverse order. */

@@ -15,7 +15,7 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  *   generator L_G = -mean D(G(z))
  * </pre>
  * The penalty's weight gradient is the backward pass of the input-gradient pass
- * ({@link Mlp#inputGradientBackward}). Package-private: only the trainer and its tests use it.
+ * ({@link InputGradientPass#backward}). Package-private: only the trainer and its tests use it.
  *
  * <p>With {@link GanLoss#GAN} the adversarial terms are the original GAN's instead (see there):
  * {@code L_D = mean softplus(-D(x)) + mean softplus(D(G(z)))}, {@code L_G = mean softplus(-D(G(z)))};
@@ -148,7 +148,7 @@ public final class WganGp {
         }
         INDArray dOut = column(up, dt);
         Mlp.Params sink = grads != null ? grads : critic.zerosLikeParams();
-        Mlp.Backward back = critic.backwardSplit(fa, dOut, sink, 1.0, 2 * n, 2 * n);
+        Mlp.Backward back = InputGradientPass.fused(critic, fa, dOut, sink, 1.0, 2 * n, 2 * n);
 
         // gradient penalty at the interpolates
         INDArray g = back.dx();
@@ -171,7 +171,8 @@ public final class WganGp {
         if (lambda != 0 && grads != null) {
             // g's values were read above, so it may be overwritten
             INDArray gBar = (l1 ? Transforms.sign(g, false) : g).muliColumnVector(column(coef, dt));
-            critic.inputGradientBackward(Mlp.rows(fa, 2 * n, 3 * n), Mlp.rows(back, 2 * n, 3 * n, g), gBar, grads, lambda);
+            InputGradientPass.backward(critic, InputGradientPass.rows(fa, 2 * n, 3 * n),
+                    InputGradientPass.rows(back, 2 * n, 3 * n, g), gBar, grads, lambda);
         }
         return new CriticValues(meanReal, meanGenerated, penalty, adversarial + lambda * penalty);
     }

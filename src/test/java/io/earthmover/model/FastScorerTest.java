@@ -25,7 +25,8 @@ class FastScorerTest {
         for (int i = 0; i < flat.length; i++) {
             flat[i] = (float) (r.nextGaussian() * 2);
         }
-        INDArray out = io.earthmover.train.Mlp.critic(b, DataType.FLOAT).output(Nd4j.create(flat, new long[] {rows, 32}, 'c'));
+        INDArray out = io.earthmover.train.MlpInit.critic(b, DataType.FLOAT)
+                .output(Nd4j.create(flat, new long[] {rows, 32}, 'c'));
         FastScorer s = b.newScorer(3);
         ScoreResult res = new ScoreResult(3);
         float[] x = new float[32];
@@ -47,11 +48,11 @@ class FastScorerTest {
         for (int i = 0; i < flat.length; i++) {
             flat[i] = (float) (r.nextGaussian() * 2);
         }
-        io.earthmover.train.Mlp nd = io.earthmover.train.Mlp.critic(b, DataType.FLOAT);
+        io.earthmover.train.Mlp nd = io.earthmover.train.MlpInit.critic(b, DataType.FLOAT);
         assertThat(nd.layerNorm()).isTrue();
         var f = nd.forward(Nd4j.create(flat, new long[] {rows, 32}, 'c'));
         INDArray out = f.out();
-        INDArray grad = nd.inputGradient(f).dx();
+        INDArray grad = io.earthmover.train.InputGradientPass.inputGradient(nd, f).dx();
         for (FastScorer s : new FastScorer[] {b.newScorer(3), b.newScalarScorer(3)}) {
             ScoreResult res = new ScoreResult(3);
             float[] x = new float[32];

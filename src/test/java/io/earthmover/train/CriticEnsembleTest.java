@@ -19,8 +19,9 @@ class CriticEnsembleTest {
     void theAveragedCriticIsTheMeanOfTheStandardisedMembers() {
         Random rng = new Random(3);
         int[] sizes = {5, 7, 6, 1};
-        List<Mlp> members = List.of(Mlp.init(sizes, Mlp.DEFAULT_SLOPE, rng, DataType.FLOAT),
-                Mlp.init(sizes, Mlp.DEFAULT_SLOPE, rng, DataType.FLOAT), Mlp.init(sizes, Mlp.DEFAULT_SLOPE, rng, DataType.FLOAT));
+        List<Mlp> members = List.of(MlpInit.init(sizes, Mlp.DEFAULT_SLOPE, rng, DataType.FLOAT),
+                MlpInit.init(sizes, Mlp.DEFAULT_SLOPE, rng, DataType.FLOAT),
+                MlpInit.init(sizes, Mlp.DEFAULT_SLOPE, rng, DataType.FLOAT));
         for (Mlp m : members) {
             for (int l = 0; l < m.layers(); l++) {
                 m.bias(l).assign(Nd4j.rand(DataType.FLOAT, 1, m.bias(l).columns()).subi(0.5));

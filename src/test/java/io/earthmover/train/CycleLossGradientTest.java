@@ -20,9 +20,9 @@ class CycleLossGradientTest {
     private static final double WEIGHT = 10.0;
 
     private final Random rng = new Random(11);
-    private final Mlp encoder = Mlp.init(new int[] {INPUT, 5, LATENT}, Mlp.DEFAULT_SLOPE, rng, DataType.DOUBLE);
-    private final Mlp generator = Mlp.init(new int[] {LATENT, 5, INPUT}, Mlp.DEFAULT_SLOPE, rng, DataType.DOUBLE);
-    private final Mlp critic = Mlp.init(new int[] {INPUT, 6, 1}, Mlp.DEFAULT_SLOPE, rng, DataType.DOUBLE);
+    private final Mlp encoder = MlpInit.init(new int[] {INPUT, 5, LATENT}, Mlp.DEFAULT_SLOPE, rng, DataType.DOUBLE);
+    private final Mlp generator = MlpInit.init(new int[] {LATENT, 5, INPUT}, Mlp.DEFAULT_SLOPE, rng, DataType.DOUBLE);
+    private final Mlp critic = MlpInit.init(new int[] {INPUT, 6, 1}, Mlp.DEFAULT_SLOPE, rng, DataType.DOUBLE);
     private final INDArray real = gaussian(BATCH, INPUT);
 
     CycleLossGradientTest() {

@@ -169,7 +169,7 @@ class ModelTrainerTest {
         float[] ones = new float[b.criticGains()[0].length];
         java.util.Arrays.fill(ones, 1f);
         assertThat(b.criticGains()[0]).isNotEqualTo(ones);
-        Mlp nd = Mlp.critic(b, org.nd4j.linalg.api.buffer.DataType.FLOAT);
+        Mlp nd = MlpInit.critic(b, org.nd4j.linalg.api.buffer.DataType.FLOAT);
         float[] x = {0.5f, -1f};
         var in = org.nd4j.linalg.factory.Nd4j.create(x, new long[] {1, 2}, 'c');
         assertThat(b.newScorer(0).critic(x)).isCloseTo(nd.output(in).getDouble(0, 0), org.assertj.core.data.Offset.offset(1e-4));
@@ -200,7 +200,7 @@ class ModelTrainerTest {
     }
 
     private static float[] weights(ModelBundle b) {
-        return Mlp.critic(b, org.nd4j.linalg.api.buffer.DataType.FLOAT).flatParams().toFloatVector();
+        return MlpInit.critic(b, org.nd4j.linalg.api.buffer.DataType.FLOAT).flatParams().toFloatVector();
     }
 
     private static void assertWassersteinFalls(TrainingReport report) {

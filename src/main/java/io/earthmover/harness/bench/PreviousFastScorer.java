@@ -2,6 +2,7 @@ package io.earthmover.harness.bench;
 
 import io.earthmover.model.Calibration;
 import io.earthmover.train.Mlp;
+import io.earthmover.train.MlpInit;
 import io.earthmover.model.ModelBundle;
 import io.earthmover.model.ScoreResult;
 import java.util.Arrays;
@@ -32,7 +33,7 @@ final class PreviousFastScorer {
     private final int slopeBits;
 
     PreviousFastScorer(ModelBundle bundle, int topK) {
-        Mlp critic = Mlp.critic(bundle, DataType.FLOAT);
+        Mlp critic = MlpInit.critic(bundle, DataType.FLOAT);
         sizes = critic.sizes();
         int layers = critic.layers();
         w = new float[layers][];

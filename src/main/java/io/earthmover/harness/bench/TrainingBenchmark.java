@@ -2,6 +2,7 @@ package io.earthmover.harness.bench;
 
 import io.earthmover.config.ConfigKeys;
 import io.earthmover.train.Mlp;
+import io.earthmover.train.MlpInit;
 import io.earthmover.train.Adam;
 import io.earthmover.train.ModelTrainer;
 import io.earthmover.train.WganGp;
@@ -92,10 +93,10 @@ public final class TrainingBenchmark {
             peakCpu = Math.max(peakCpu, g[1]);
         }
         Random rng = new Random(1);
-        int[] cs = Mlp.layerSizes(features, criticHidden, 1);
-        int[] gs = Mlp.layerSizes(latent, generatorHidden, features);
-        Mlp critic = Mlp.init(cs, Mlp.DEFAULT_SLOPE, rng, DataType.FLOAT);
-        Mlp generator = Mlp.init(gs, Mlp.DEFAULT_SLOPE, rng, DataType.FLOAT);
+        int[] cs = MlpInit.layerSizes(features, criticHidden, 1);
+        int[] gs = MlpInit.layerSizes(latent, generatorHidden, features);
+        Mlp critic = MlpInit.init(cs, Mlp.DEFAULT_SLOPE, rng, DataType.FLOAT);
+        Mlp generator = MlpInit.init(gs, Mlp.DEFAULT_SLOPE, rng, DataType.FLOAT);
         WganGp gan = new WganGp(critic, generator);
         Adam ca = new Adam(critic.flatParams(), 1e-4, 0, 0.9);
         Adam ga = new Adam(generator.flatParams(), 1e-4, 0, 0.9);

@@ -2,7 +2,7 @@ package io.earthmover.harness.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.earthmover.train.Mlp;
+import io.earthmover.train.MlpInit;
 import org.junit.jupiter.api.Test;
 
 /** The gemm FLOP count behind `bench train`'s GFLOP/s and share of peak, against hand counts. */
@@ -39,8 +39,8 @@ class TrainingBenchmarkFlopsTest {
     @Test
     void theLargeReferenceIterationIsAbout36Gflop() {
         // bench train's defaults: 32 features, latent 16, 256-256 both, batch 4096, 5 critic steps
-        int[] c = Mlp.layerSizes(32, new int[] {256, 256}, 1);
-        int[] g = Mlp.layerSizes(16, new int[] {256, 256}, 32);
+        int[] c = MlpInit.layerSizes(32, new int[] {256, 256}, 1);
+        int[] g = MlpInit.layerSizes(16, new int[] {256, 256}, 32);
         long critic = TrainingBenchmark.criticStepFlops(c, g, 4096);
         long iteration = TrainingBenchmark.iterationFlops(c, g, 4096, 5);
         assertThat(iteration).isEqualTo(5 * critic + TrainingBenchmark.generatorStepFlops(c, g, 4096));
