@@ -8,7 +8,7 @@ import java.nio.ByteBuffer;
  * fitted to them. nupic keeps the 8,640 averages themselves (70 KB per key); a block summary gives
  * the same fit to one block at the window's old end. A new key starts with the model's
  * {@link AlarmSeed} as its normal; once it has {@link #MIN_OWN_BLOCKS} blocks of its own,
- * its own history decides. Part of {@link KeyAlarm}'s state, stored inside it.
+ * its own history decides. Part of {@link KeyLikelihood}'s state, stored inside it (so inside {@link KeyAlarm}'s).
  */
 final class SurpriseHistory {
     /**

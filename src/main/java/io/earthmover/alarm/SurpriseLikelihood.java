@@ -6,7 +6,7 @@ import org.apache.commons.math3.special.Erf;
  * Numenta's anomaly likelihood (Ahmad, Lavin, Purdy, Agha, "Unsupervised real-time anomaly
  * detection for streaming data", Neurocomputing 262, 2017; nupic {@code anomaly_likelihood.py}),
  * the part that is arithmetic: the two-sided Gaussian tail of an averaged score under a fitted
- * normal, nupic's red-zone filter, and its log scale. The state it works on lives in {@link KeyAlarm}.
+ * normal, nupic's red-zone filter, and its log scale. The state it works on lives in {@link KeyLikelihood}.
  */
 final class SurpriseLikelihood {
     /** nupic: a tail this small is the red zone. */
