@@ -205,6 +205,11 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         p.put("background.threads", "2");
         p.put("num.recovery.threads.per.data.dir", "1");
         p.put("log.flush.interval.messages", String.valueOf(Long.MAX_VALUE));
+        // no deletion by age: records here often carry historic event times (evaluate replays NAB's 2014-15
+        // and SKAB's 2020 timestamps), and Kafka's 7-day retention by record timestamp deletes them at its
+        // first check (30 s after start, then every 5 min), active segment included, even before they are
+        // consumed; the data lives only as long as this broker's directory
+        p.put("log.retention.ms", "-1");
         p.put("server.max.startup.time.ms", "60000");
         options.extraProperties().forEach(p::put);
         KafkaConfig config = KafkaConfig.fromProps(p, false);

@@ -80,4 +80,26 @@ class EmbeddedKafkaBrokerIT {
             assertThat(read).extracting(r -> new String(r.value(), StandardCharsets.UTF_8)).containsExactly("before");
         }
     }
+
+    @Test
+    void keepsRecordsWithHistoricTimestampsThroughItsRetentionChecks() throws Exception {
+        // a retention check every 200 ms: with Kafka's default retention (7 days by record timestamp) the
+        // first one would delete every record below stamped in 2014 (evaluate replays NAB's and SKAB's
+        // historic timestamps), active segment included, while a consumer was still behind
+        var checks = Map.of("log.retention.check.interval.ms", "200", "log.initial.task.delay.ms", "0");
+        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(EmbeddedKafkaBroker.Options.defaults().withProperties(checks))) {
+            EarthmoverConfig cfg = EarthmoverConfig.of(Map.of("kafka.bootstrap.servers", broker.bootstrapServers()));
+            new TopicAdmin(cfg).ensureTopics();
+            long t2014 = java.time.Instant.parse("2014-04-01T00:00:00Z").toEpochMilli();
+            try (KafkaProducer<byte[], byte[]> p = KafkaTestClients.producer(broker.bootstrapServers())) {
+                for (int i = 0; i < 20; i++) {
+                    p.send(new ProducerRecord<>("events-in", null, t2014 + i * 300_000L, null,
+                            ("{\"id\":\"" + i + "\",\"features\":[" + i + "]}").getBytes(StandardCharsets.UTF_8))).get();
+                }
+            }
+            Thread.sleep(2_000);
+            var read = KafkaTestClients.readUntil(broker.bootstrapServers(), "events-in", Duration.ofSeconds(10), r -> r.size() >= 20);
+            assertThat(read).as("records after %d retention checks", 10).hasSize(20);
+        }
+    }
 }
