@@ -243,12 +243,16 @@ class ScoringTopologyTest {
     @Test
     void aModelWhoseAlarmSeedWasFittedForAnotherLikelihoodIsRefusedWhileTheCurrentOneServes() throws Exception {
         start(Map.of("alarm.likelihood.averaging", "10"));
-        String good = load(1, 1);
         double[] lo = new double[NAMES.size()];
         double[] hi = new double[NAMES.size()];
         java.util.Arrays.fill(hi, 1);
         List<double[]> surprises = List.of(new double[] {0.2, -0.1, 0.4, 0.3, 0.1});
         var next = TestBundles.bundle(NAMES, true, 1, 2);
+        var asFirst = holder.offer(next.withAlarmSeed(io.earthmover.alarm.AlarmSeed.fit(surprises, 5,
+                io.earthmover.alarm.AlarmPolicy.Squash.NONE, lo, hi)).toBytes(), "test");
+        assertThat(asFirst).as("refused as a first model too").isInstanceOf(ModelHolder.Refused.class);
+        assertThat(holder.hasModel()).isFalse();
+        String good = load(1, 1);
         var otherAveraging = holder.offer(next.withAlarmSeed(io.earthmover.alarm.AlarmSeed.fit(surprises, 5,
                 io.earthmover.alarm.AlarmPolicy.Squash.NONE, lo, hi)).toBytes(), "test");
         assertThat(otherAveraging).isInstanceOfSatisfying(ModelHolder.Refused.class, r -> {
@@ -264,7 +268,7 @@ class ScoringTopologyTest {
         var fitting = holder.offer(next.withAlarmSeed(io.earthmover.alarm.AlarmSeed.fit(surprises, 10,
                 io.earthmover.alarm.AlarmPolicy.Squash.NONE, lo, hi)).toBytes(), "test");
         assertThat(fitting).isInstanceOf(ModelHolder.Swapped.class);
-        assertThat(metrics.modelRejectedCount("incompatible")).isEqualTo(2);
+        assertThat(metrics.modelRejectedCount("incompatible")).isEqualTo(3);
     }
 
     @Test
