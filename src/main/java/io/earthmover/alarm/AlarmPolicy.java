@@ -75,12 +75,14 @@ public record AlarmPolicy(boolean enabled, Signal signal, double threshold, int 
     public enum Squash {
         NONE, LOG;
 
-        /** The squash a configuration value names ({@code none}, {@code log}; any case). */
+        /** The squash a configuration value names ({@code none}, {@code log}; any case); also how a bundle's seed reads it. */
+        @com.fasterxml.jackson.annotation.JsonCreator
         public static Squash named(String name) {
             return valueOf(name.toUpperCase(java.util.Locale.ROOT));
         }
 
-        /** The configuration value that names it ({@code none}, {@code log}). */
+        /** The configuration value that names it ({@code none}, {@code log}); a bundle's seed is written with it too. */
+        @com.fasterxml.jackson.annotation.JsonValue
         public String configName() {
             return name().toLowerCase(java.util.Locale.ROOT);
         }

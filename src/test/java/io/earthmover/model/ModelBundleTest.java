@@ -194,6 +194,7 @@ class ModelBundleTest {
         ModelBundle b = ModelBundle.fromBytes(TestBundles.small().withAlarmSeed(log).toBytes());
         assertThat(b.alarmSeed().squash()).isEqualTo(io.earthmover.alarm.AlarmPolicy.Squash.LOG);
         assertThat(b.alarmSeed().surpriseMean()).isEqualTo(log.surpriseMean());
+        assertThat(b.manifestJson()).as("written as the configuration names it").contains("\"squash\" : \"log\"");
         // an alarm block as formats 2 to 9 wrote it: no squash field
         String old = "{\"surpriseMean\":0.1,\"surpriseStd\":0.3,\"samples\":500,\"averaging\":10,"
                 + "\"featureMin\":[0],\"featureMax\":[1],\"longestRun\":null}";
