@@ -162,6 +162,7 @@ public final class KeyAlarm {
         levels.add(level, outside);
         double persisted = levels.kthHighest(policy.persistenceK());
         out.threshold = threshold;
+        boolean atThreshold = signalLevel >= threshold || level >= threshold || persisted >= threshold;
         if (disarmed && persisted < policy.rearmLevel()) {
             disarmed = false;
         }
@@ -171,7 +172,7 @@ public final class KeyAlarm {
             out.anomaly = false;
             out.reason = null;
             out.anomalous = disarmed;
-            learn(inputs, out, signalLevel >= threshold || level >= threshold || persisted >= threshold);
+            learn(inputs, out, atThreshold);
             return;
         }
         out.alarmScore = persisted;
@@ -182,7 +183,7 @@ public final class KeyAlarm {
             disarmed = true;
         }
         out.anomalous = out.anomaly;
-        learn(inputs, out, signalLevel >= threshold || level >= threshold || persisted >= threshold);
+        learn(inputs, out, atThreshold);
     }
 
     /**

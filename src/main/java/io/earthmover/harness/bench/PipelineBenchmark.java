@@ -361,17 +361,18 @@ public final class PipelineBenchmark {
                 ConfigKeys.ROUTING_TABLE_SPEC.name(), table.toString()));
         ModelSet set = new ModelSet(ModelRouter.from(rc), metrics, Clock.systemUTC(), 10, ScorerSettings.alarmPolicy(rc));
         for (int m = 0; m < models.size(); m++) {
-            ModelHolder.Outcome o = set.offer("m" + m, models.get(m).toBytes(), "bench");
-            if (o instanceof ModelHolder.Refused r) {
-                throw new IllegalStateException("the benchmark's model m" + m + " was refused: " + r.message());
-            }
+            requireServed(set.offer("m" + m, models.get(m).toBytes(), "bench"));
         }
         return set;
     }
 
     /** Serves {@code model} from {@code holder}; a refused model (a variant its seed does not fit) ends the run. */
     private static void serve(ModelHolder holder, ModelBundle model) {
-        if (holder.offer(model.toBytes(), "bench") instanceof ModelHolder.Refused r) {
+        requireServed(holder.offer(model.toBytes(), "bench"));
+    }
+
+    private static void requireServed(ModelHolder.Outcome o) {
+        if (o instanceof ModelHolder.Refused r) {
             throw new IllegalStateException("the benchmark's model was refused: " + r.message());
         }
     }
