@@ -3,6 +3,7 @@ package io.earthmover.score;
 import io.earthmover.inspect.FeedbackMessage;
 import io.earthmover.metrics.ScorerMetrics;
 import java.nio.charset.StandardCharsets;
+import org.apache.kafka.streams.processor.TaskId;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -22,15 +23,24 @@ final class FeedbackProcessor implements Processor<byte[], byte[], Void, Void> {
     private static final Logger LOG = LoggerFactory.getLogger(FeedbackProcessor.class);
 
     private final ScorerMetrics metrics;
+    private final FeedbackStores stores;
     private FeedbackStore store;
+    private TaskId taskId;
 
-    FeedbackProcessor(ScorerMetrics metrics) {
+    FeedbackProcessor(ScorerMetrics metrics, FeedbackStores stores) {
         this.metrics = metrics;
+        this.stores = stores;
     }
 
     @Override
     public void init(ProcessorContext<Void, Void> ctx) {
-        store = new FeedbackStore(ctx.getStateStore(FeedbackStore.NAME));
+        taskId = ctx.taskId();
+        store = stores.open(taskId, ctx.getStateStore(FeedbackStore.NAME));
+    }
+
+    @Override
+    public void close() {
+        stores.close(taskId);
     }
 
     @Override

@@ -32,6 +32,8 @@ final class ScoringProcessor implements Processor<byte[], byte[], byte[], byte[]
     private final ScorerMetrics metrics;
     private final WindowKeys windowKeys;
     private final Clock clock;
+    /** The tasks' feedback stores, shared with {@link FeedbackProcessor}; null without inspection. */
+    private final FeedbackStores feedbackStores;
 
     private ProcessorContext<byte[], byte[]> context;
     private KeyValueStore<Bytes, byte[]> store;
@@ -41,13 +43,14 @@ final class ScoringProcessor implements Processor<byte[], byte[], byte[], byte[]
     private RecentRecorder recorder;
 
     ScoringProcessor(ScorerSettings settings, InspectSettings inspect, ModelSet models, ScorerMetrics metrics,
-            WindowKeys windowKeys, Clock clock) {
+            WindowKeys windowKeys, Clock clock, FeedbackStores feedbackStores) {
         this.settings = settings;
         this.inspect = inspect;
         this.models = models;
         this.metrics = metrics;
         this.windowKeys = windowKeys;
         this.clock = clock;
+        this.feedbackStores = feedbackStores;
     }
 
     @Override
@@ -55,7 +58,7 @@ final class ScoringProcessor implements Processor<byte[], byte[], byte[], byte[]
         this.context = ctx;
         this.store = ctx.getStateStore(ScoringTopology.WINDOW_STORE);
         this.taskId = ctx.taskId();
-        KeyFeedback feedback = inspect.enabled() ? new FeedbackStore(ctx.getStateStore(FeedbackStore.NAME)) : KeyFeedback.NONE;
+        KeyFeedback feedback = inspect.enabled() ? feedbackStores.open(taskId, ctx.getStateStore(FeedbackStore.NAME)) : KeyFeedback.NONE;
         this.engine = new ScoringEngine(settings, models, metrics, new KeyStateStore() {
             @Override
             public byte[] get(byte[] key) {
@@ -114,6 +117,9 @@ final class ScoringProcessor implements Processor<byte[], byte[], byte[], byte[]
     @Override
     public void close() {
         windowKeys.forget(taskId);
+        if (feedbackStores != null) {
+            feedbackStores.close(taskId);
+        }
         if (engine != null) {
             engine.close();
         }

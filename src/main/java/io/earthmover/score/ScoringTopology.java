@@ -46,8 +46,10 @@ public final class ScoringTopology {
     public static Topology build(ScorerSettings s, InspectSettings inspect, ModelSet models, ScorerMetrics metrics,
             WindowKeys windowKeys, Clock clock) {
         Topology t = new Topology();
+        // each task's feedback store object, shared by its scoring and feedback processors
+        FeedbackStores feedback = inspect.enabled() ? new FeedbackStores() : null;
         t.addSource(SOURCE, Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer(), s.inputTopic());
-        t.addProcessor(PROCESSOR, () -> new ScoringProcessor(s, inspect, models, metrics, windowKeys, clock), SOURCE);
+        t.addProcessor(PROCESSOR, () -> new ScoringProcessor(s, inspect, models, metrics, windowKeys, clock, feedback), SOURCE);
         t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(WINDOW_STORE), Serdes.Bytes(),
                 Serdes.ByteArray()).withCachingEnabled(), PROCESSOR);
         if (inspect.enabled()) {
@@ -56,7 +58,7 @@ public final class ScoringTopology {
             // operator feedback (marked on the page): one store shared with the scorer, so one task per partition
             t.addSource(FEEDBACK_SOURCE, Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer(),
                     inspect.feedbackTopic());
-            t.addProcessor(FEEDBACK_PROCESSOR, () -> new FeedbackProcessor(metrics), FEEDBACK_SOURCE);
+            t.addProcessor(FEEDBACK_PROCESSOR, () -> new FeedbackProcessor(metrics, feedback), FEEDBACK_SOURCE);
             t.addStateStore(FeedbackStore.builder(), PROCESSOR, FEEDBACK_PROCESSOR);
         }
         t.addSink(SCORES_SINK, s.scoresTopic(), Serdes.ByteArray().serializer(), Serdes.ByteArray().serializer(), PROCESSOR);

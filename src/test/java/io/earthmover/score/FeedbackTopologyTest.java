@@ -184,24 +184,16 @@ class FeedbackTopologyTest {
     }
 
     @Test
-    void theRaiseIsChangeloggedAndSurvivesARestart() throws Exception {
+    void theRaiseIsChangeloggedForARestartedOrMovedTask() throws Exception {
         start();
         List<JsonNode> a = cycles(4, "a", new HashMap<>());
         markFalseAlarm("a", alarms(a).get(0));
         markFalseAlarm("a", alarms(a).get(1));
-        assertThat(driver.producedTopicNames()).contains("earthmover-scorer-" + ScoringTopology.FEEDBACK_STORE + "-changelog");
-        // a restart: a new topology whose feedback store holds what its changelog restores
-        Map<Bytes, byte[]> saved = new HashMap<>();
-        try (var it = driver.<Bytes, byte[]>getKeyValueStore(ScoringTopology.FEEDBACK_STORE).all()) {
-            it.forEachRemaining(kv -> saved.put(kv.key, kv.value));
-        }
-        assertThat(saved).containsOnlyKeys(Bytes.wrap("a".getBytes(UTF_8)));
-        driver.close();
-        start();
-        saved.forEach(driver.<Bytes, byte[]>getKeyValueStore(ScoringTopology.FEEDBACK_STORE)::put);
-        Map<String, List<JsonNode>> others = new HashMap<>();
-        List<JsonNode> after = cycles(1, "a", others);
-        assertThat(after.get(0).get("alarmThreshold").asDouble()).isGreaterThan(0.9);
-        assertThat(others.get("b").get(0).get("alarmThreshold").asDouble()).isEqualTo(0.5);
+        driver.advanceWallClockTime(java.time.Duration.ofSeconds(2)); // a commit: the store's cache reaches its changelog
+        List<TestRecord<byte[], byte[]>> changelog = driver.createOutputTopic("earthmover-scorer-" + ScoringTopology.FEEDBACK_STORE
+                + "-changelog", new ByteArrayDeserializer(), new ByteArrayDeserializer()).readRecordsToList();
+        assertThat(changelog).extracting(r -> new String(r.key(), UTF_8)).containsOnly("a");
+        assertThat(io.earthmover.alarm.FeedbackAdjustment.decode(changelog.get(changelog.size() - 1).value()).raise())
+                .as("what a restored store holds; FeedbackStoresTest: a store loaded at start serves it").isGreaterThan(0.4);
     }
 }

@@ -24,6 +24,8 @@ import io.earthmover.score.WindowKeys;
 import io.earthmover.train.ModelTrainer;
 import io.earthmover.train.TrainingSettings;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -197,10 +199,14 @@ public final class PipelineBenchmark {
             throws Exception {
         EarthmoverConfig c = cfg.with(overrides);
         String label = overrides.isEmpty() ? "defaults" : overrides.toString();
-        double a = throughput(c, g, passthrough("bench-in", topic("out-a", g, v)), passed::get, settings.records());
+        Run ra = run(c, g, passthrough("bench-in", topic("out-a", g, v)), passed::get, settings.records());
         ScorerMetrics m = new ScorerMetrics(new SimpleMeterRegistry());
-        double b = throughput(c, g, scoring(c, "bench-in", topic("out-b", g, v), model, m), () -> (long) m.inCount(), settings.records());
-        System.out.printf(Locale.ROOT, "%-16s %s: passthrough %,10.0f rec/s   scoring %,10.0f rec/s   ratio %.2f%n", g, label, a, b, b / a);
+        Run rb = run(c, g, scoring(c, "bench-in", topic("out-b", g, v), model, m), () -> (long) m.inCount(), settings.records());
+        double a = ra.perSecond();
+        double b = rb.perSecond();
+        System.out.printf(Locale.ROOT, "%-16s %s: passthrough %,10.0f rec/s   scoring %,10.0f rec/s   ratio %.2f"
+                + "   (stream-thread CPU per record: passthrough %.2f us, scoring %.2f us, ratio %.2f)%n", g, label, a, b, b / a,
+                ra.cpuMicrosPerRecord(), rb.cpuMicrosPerRecord(), ra.cpuMicrosPerRecord() / rb.cpuMicrosPerRecord());
         double routedRate = Double.NaN;
         if (routed.size() > 1) {
             // ABBA: one model (just measured), routed, routed, one model again, so a machine that slows
@@ -452,9 +458,20 @@ public final class PipelineBenchmark {
 
     /** Runs a topology over the first {@code records} of bench-in; returns records/s from its first to its last record. */
     private double throughput(EarthmoverConfig c, String guarantee, Topology t, LongSupplier count, int records) throws Exception {
+        return run(c, guarantee, t, count, records).perSecond();
+    }
+
+    /**
+     * One throughput run: records per second of wall time, and CPU time of its stream threads per
+     * record. The second is the topology's own cost: on a small machine the wall-clock figure also
+     * carries what the broker and the producers take from the same cores, which moves it by 10 % and
+     * more between identical runs (docs/operations.md).
+     */
+    private Run run(EarthmoverConfig c, String guarantee, Topology t, LongSupplier count, int records) throws Exception {
         passed.set(0);
         Path state = TempDirectories.create("earthmover-bench-");
-        try (KafkaStreams ks = new KafkaStreams(t, props(c, guarantee, state))) {
+        Properties p = props(c, guarantee, state);
+        try (KafkaStreams ks = new KafkaStreams(t, p)) {
             ks.start();
             long first = 0;
             long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
@@ -464,10 +481,31 @@ public final class PipelineBenchmark {
                 }
                 Thread.sleep(first == 0 ? 1 : 20);
             }
-            return count.getAsLong() / ((System.nanoTime() - first) / 1e9);
+            long n = count.getAsLong();
+            double perSecond = n / ((System.nanoTime() - first) / 1e9);
+            return new Run(perSecond, streamThreadCpuNanos(p.getProperty(StreamsConfig.APPLICATION_ID_CONFIG)) / 1e3 / n);
         } finally {
             TempDirectories.delete(state);
         }
+    }
+
+    /** Records per second, and stream-thread CPU microseconds per record (NaN where the JVM cannot tell). */
+    record Run(double perSecond, double cpuMicrosPerRecord) {
+    }
+
+    /** CPU time so far of the live stream threads of application {@code appId} (their names start with it). */
+    private static double streamThreadCpuNanos(String appId) {
+        ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+        if (!mx.isThreadCpuTimeSupported()) {
+            return Double.NaN;
+        }
+        double sum = 0;
+        for (Thread th : Thread.getAllStackTraces().keySet()) {
+            if (th.getName().startsWith(appId) && th.getName().contains("-StreamThread-")) {
+                sum += Math.max(0, mx.getThreadCpuTime(th.getId()));
+            }
+        }
+        return sum;
     }
 
     /** Offers {@code rate} records/s for the configured time and measures end-to-end latency at a consumer of {@code out}. */

@@ -27,7 +27,8 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "pipeline", mixinStandardHelpOptions = true,
         description = {"Throughput of (a) a JSON passthrough topology and (b) the scoring topology over the same",
-                "pre-produced records on the embedded broker, at-least-once and exactly-once, their ratio (b)/(a),",
+                "pre-produced records on the embedded broker, at-least-once and exactly-once, their ratio (b)/(a)",
+                "and each one's stream-thread CPU per record (steadier than throughput where the broker shares the cores),",
                 "p50/p99 end-to-end latency of (a) and of (b) at the same offered load (half the maximum of (b)),",
                 "and heap and RSS. Both run with the scorer's Streams settings (defaults, or --set/--config),",
                 "on an embedded broker of their own.",
