@@ -11,8 +11,9 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * feedback processor each ask for it at init and get the same instance, so the in-memory index of
  * keys with a raise that the scorer reads is the one the feedback processor writes. Closing either
  * processor drops it (Streams closes a task's processors before its store changes hands or is
- * restored again); the next init (a task restarted, or moved back) loads it afresh from the store. Tasks run on several stream threads, hence the concurrent map; one task's two processors
- * share a thread.
+ * restored again); the next init (a task restarted, or moved back) loads it afresh from the store.
+ * Tasks run on several stream threads, hence the concurrent map; one task's two processors share a
+ * thread.
  */
 final class FeedbackStores {
     private final Map<TaskId, FeedbackStore> byTask = new ConcurrentHashMap<>();
