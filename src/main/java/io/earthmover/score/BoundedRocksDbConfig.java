@@ -30,6 +30,16 @@ public final class BoundedRocksDbConfig implements RocksDBConfigSetter {
     static final double INDEX_FILTER_RATIO = 0.1;
     /** Memtables per store: one being written, one being flushed. */
     static final int MEMTABLES_PER_STORE = 2;
+    /**
+     * A memtable's arena block. RocksDB's default is an eighth of the write buffer (here 512 KiB), and
+     * every memtable holds at least one block, written to or not; with the scorer's four stores per task,
+     * each with a second column family for its committed offsets, a few tasks' idle memtables alone
+     * filled the shared write-buffer budget, so every write made RocksDB flush and it stopped writes
+     * while the flushes queued: the served topology's stalls of 0.6–2 s at commits (RocksDB's log:
+     * thousands of "Stopping writes because we have 2 immutable memtables"; docs/operations.md). With
+     * 64 KiB blocks the default budget holds 128 memtables' first blocks.
+     */
+    static final long ARENA_BLOCK_BYTES = 64L << 10;
 
     record Budget(long cacheBytes, long writeBufferBytes) {
         Budget {
@@ -75,6 +85,7 @@ public final class BoundedRocksDbConfig implements RocksDBConfigSetter {
         options.setTableFormatConfig(table);
         options.setWriteBufferManager(s.writeBuffers());
         options.setMaxWriteBufferNumber(MEMTABLES_PER_STORE);
+        options.setArenaBlockSize(ARENA_BLOCK_BYTES);
         options.setWriteBufferSize(Math.max(1L << 20, b.writeBufferBytes() / MEMTABLES_PER_STORE));
     }
 

@@ -38,6 +38,8 @@ class BoundedRocksDbConfigTest {
             assertThat(a.writeBufferManager()).isSameAs(shared.writeBuffers());
             assertThat(a.writeBufferSize()).isEqualTo(2L << 20);
             assertThat(a.maxWriteBufferNumber()).isEqualTo(BoundedRocksDbConfig.MEMTABLES_PER_STORE);
+            // not RocksDB's default of an eighth of the write buffer: idle memtables must not fill the budget
+            assertThat(a.arenaBlockSize()).isEqualTo(BoundedRocksDbConfig.ARENA_BLOCK_BYTES).isLessThan(a.writeBufferSize() / 8);
             BlockBasedTableConfig t = (BlockBasedTableConfig) a.tableFormatConfig();
             assertThat(t.cacheIndexAndFilterBlocks()).isTrue();
             assertThat(t.pinTopLevelIndexAndFilter()).isTrue();
