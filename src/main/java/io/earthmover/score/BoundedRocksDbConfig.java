@@ -31,13 +31,13 @@ public final class BoundedRocksDbConfig implements RocksDBConfigSetter {
     /** Memtables per store: one being written, one being flushed. */
     static final int MEMTABLES_PER_STORE = 2;
     /**
-     * A memtable's arena block. RocksDB's default is an eighth of the write buffer (here 512 KiB), and
-     * every memtable holds at least one block, written to or not; with the scorer's four stores per task,
-     * each with a second column family for its committed offsets, a few tasks' idle memtables alone
-     * filled the shared write-buffer budget, so every write made RocksDB flush and it stopped writes
-     * while the flushes queued: the served topology's stalls of 0.6–2 s at commits (RocksDB's log:
-     * thousands of "Stopping writes because we have 2 immutable memtables"; docs/operations.md). With
-     * 64 KiB blocks the default budget holds 128 memtables' first blocks.
+     * A memtable's arena block: memtables take memory, and the write-buffer manager counts it, a block at
+     * a time. RocksDB's default block is an eighth of the write buffer (here 512 KiB); with the scorer's
+     * many memtables (four stores per task, each with a second column family for its committed offsets)
+     * the shared budget was full while the memtables held 0.4-0.6 MB each, so RocksDB flushed on every
+     * write and stopped writes while the flushes queued: the served topology's stalls of 0.6-2 s at
+     * commits (RocksDB's log: 4,751 "Stopping writes because we have 2 immutable memtables" in one
+     * benchmark run, 2 with 64 KiB blocks; docs/operations.md).
      */
     static final long ARENA_BLOCK_BYTES = 64L << 10;
 
